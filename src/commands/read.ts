@@ -1,0 +1,118 @@
+/**
+ * `read`: plan which partitions to read from where, start the worker pool, merge its output
+ * into stdout with checkpoints, and end with a final STATE for every stream.
+ */
+import { availableParallelism } from "node:os";
+import { parseCatalog } from "../catalog/schema.ts";
+import { loadConfig } from "../config/load.ts";
+import { readJsonFile } from "../config/files.ts";
+import { KafkaClient } from "../kafka/client.ts";
+import { protocolLog } from "../log.ts";
+import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
+import { formatRange, parseRangeFlag } from "../plan/range.ts";
+import { estimateMessage, stateMessage, streamStatusMessage } from "../protocol/messages.ts";
+import { emit, flush } from "../protocol/output.ts";
+import { Checkpoints } from "../read/checkpoints.ts";
+import type { Assignment } from "../read/messages.ts";
+import { partitionStarts, planRead } from "../read/plan.ts";
+import { Pool } from "../read/pool.ts";
+import { parseState, type ResumeState } from "../state/parse.ts";
+
+export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean };
+
+const metadataRefreshMs = 10_000;
+
+export async function read(options: ReadOptions): Promise<void> {
+  const config = loadConfig(options.config);
+  const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
+  const state: ResumeState = options.state ? parseState(readJsonFile(options.state, "state")) : new Map();
+  const range = options.range !== undefined ? parseRangeFlag(options.range) : catalog.range;
+  const tail = options.tail ?? catalog.tail;
+
+  const client = new KafkaClient(config);
+  let pool: Pool | undefined;
+  try {
+    const plan = await planRead(client, config, catalog, state, range, tail);
+    for (const warning of plan.warnings) protocolLog("WARN", warning);
+    const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
+    protocolLog("INFO", `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`);
+    for (const stream of catalog.streams) {
+      await emit(streamStatusMessage(stream.name, "STARTED"));
+      if (!tail) {
+        const left = plan.assignments.filter((a) => a.topic === stream.name).reduce((sum, a) => sum + (a.to! - a.from), 0);
+        await emit(estimateMessage(stream.name, left));
+      }
+    }
+
+    const checkpoints = new Checkpoints(plan.startState, { records: config.checkpoint_records, intervalMs: config.checkpoint_interval_ms });
+    pool = new Pool(checkpoints);
+    pool.start(spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)), {
+      settings: config,
+      decode: { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error },
+      tuning: { maxWaitMs: tail ? 100 : 500, maxBytes: 8 << 20, partitionMaxBytes: 2 << 20, maxBatchesInFlight: 4 },
+      onOutOfRange: config.on_offset_out_of_range,
+      failAfterBatches: faultInjection(),
+    });
+
+    if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
+    else await pool.done;
+
+    for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
+      await emit(stateMessage(stream, streamState, recordCount));
+    }
+    for (const stream of catalog.streams) await emit(streamStatusMessage(stream.name, "COMPLETE"));
+    await flush();
+  } finally {
+    pool?.terminate();
+    await client.close();
+  }
+}
+
+/**
+ * Tailing: checkpoint on a timer, pick up new partitions and topics on each metadata refresh,
+ * and on SIGTERM or SIGINT let the workers finish their fetch before the final STATE.
+ */
+async function tailUntilSignal(
+  pool: Pool,
+  client: KafkaClient,
+  config: Parameters<typeof partitionStarts>[1],
+  catalog: ReturnType<typeof parseCatalog>,
+  assignments: Assignment[],
+  range: ReturnType<typeof parseRangeFlag>,
+): Promise<void> {
+  const known = new Set(assignments.map((a) => `${a.topic}\u0000${a.partition}`));
+  const stop = () => pool.stop();
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  const checkpointTimer = setInterval(() => void pool.checkpoint(), config.checkpoint_interval_ms);
+  const refreshTimer = setInterval(() => {
+    refresh().catch((error) => protocolLog("WARN", `metadata refresh failed: ${(error as Error).message}`));
+  }, metadataRefreshMs);
+  async function refresh(): Promise<void> {
+    const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
+    for (const topic of topics.values()) {
+      const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
+      const fresh = owned.filter((p) => !known.has(`${topic.name}\u0000${p}`));
+      if (fresh.length === 0) continue;
+      // A partition born after the read began is read from its start, whatever the start position.
+      const added = await partitionStarts(client, { ...config, start_position: "earliest" }, topic, fresh, new Map(), true, []);
+      for (const a of added) known.add(`${a.topic}\u0000${a.partition}`);
+      protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);
+      pool.add(added);
+    }
+  }
+  try {
+    await pool.done;
+  } finally {
+    clearInterval(checkpointTimer);
+    clearInterval(refreshTimer);
+    process.off("SIGTERM", stop);
+    process.off("SIGINT", stop);
+  }
+}
+
+/** Test hook for the worker-failure test; never set in production. */
+function faultInjection(): number | undefined {
+  const value = process.env.SOURCE_KAFKA_FAULT_AFTER_BATCHES;
+  return value === undefined ? undefined : Number(value);
+}

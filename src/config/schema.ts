@@ -1,0 +1,113 @@
+/**
+ * The connector's configuration, declared once: it validates configs, generates the JSON Schema
+ * that `spec` prints, and gives the TypeScript type.
+ */
+import * as v from "valibot";
+
+const secret = v.metadata({ airbyte_secret: true, secret: true });
+
+const hostPort = /^[^\s,:]+:\d{1,5}$/;
+
+const BootstrapServers = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(4096, "is longer than 4096 characters"),
+  v.check(
+    (text) => text.split(",").every((server) => hostPort.test(server.trim())),
+    "must be a comma-separated list of host:port",
+  ),
+  v.title("Bootstrap servers"),
+  v.description("Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092."),
+);
+
+const Sasl = v.object({
+  mechanism: v.pipe(
+    v.picklist(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"),
+    v.title("SASL mechanism"),
+  ),
+  username: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(1024, "is too long"), v.title("Username")),
+  password: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(65536, "is too long"), v.title("Password"), secret),
+});
+
+const Tls = v.object({
+  ca: v.optional(
+    v.pipe(v.string(), v.maxLength(1 << 20, "is too long"), v.title("CA certificate (PEM)"),
+      v.description("Trust this CA instead of the system's. Leave empty to use the system CAs.")),
+  ),
+  insecure_skip_verify: v.optional(
+    v.pipe(v.boolean(), v.title("Skip certificate verification"),
+      v.description("Accept any server certificate. Only for testing.")),
+    false,
+  ),
+});
+
+const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"));
+
+export const ConfigSchema = v.object({
+  bootstrap_servers: BootstrapServers,
+  client_id: v.optional(
+    v.pipe(v.string(), v.regex(/^[\w.\-]{1,200}$/, "must be 1-200 letters, digits, '.', '_' or '-'"), v.title("Client id")),
+    "source-kafka",
+  ),
+  tls: v.optional(v.pipe(Tls, v.title("TLS"), v.description("Encrypt connections. Absent means plaintext."))),
+  sasl: v.optional(v.pipe(Sasl, v.title("SASL authentication"))),
+  start_position: v.optional(
+    v.pipe(
+      v.picklist(["earliest", "latest", "timestamp"], "must be one of earliest, latest, timestamp"),
+      v.title("Start position"),
+      v.description("Where a partition without state starts: its first offset, its end, or the first offset at or after start_timestamp."),
+    ),
+    "earliest",
+  ),
+  start_timestamp: v.optional(
+    v.pipe(
+      v.string(),
+      v.isoTimestamp("must be an RFC 3339 timestamp such as 2024-01-31T12:00:00Z"),
+      v.title("Start timestamp"),
+      v.description("With start_position 'timestamp': read from the first message at or after this time."),
+    ),
+  ),
+  on_offset_out_of_range: v.optional(
+    v.pipe(
+      v.picklist(["fail", "earliest"], "must be one of fail, earliest"),
+      v.title("When the saved offset is gone"),
+      v.description("If retention removed the data a saved offset points at: fail (default) or restart at the earliest offset still kept."),
+    ),
+    "fail",
+  ),
+  key_format: v.optional(
+    v.pipe(v.picklist(["auto", "json", "text", "bytes"], "must be one of auto, json, text, bytes"), v.title("Key format"),
+      v.description("auto: JSON if the bytes parse as JSON, else UTF-8 text if valid, else base64.")),
+    "auto",
+  ),
+  value_format: v.optional(
+    v.pipe(v.picklist(["auto", "json", "text", "bytes"], "must be one of auto, json, text, bytes"), v.title("Value format"),
+      v.description("auto: JSON if the bytes parse as JSON, else UTF-8 text if valid, else base64.")),
+    "auto",
+  ),
+  on_decode_error: v.optional(
+    v.pipe(v.picklist(["fail", "emit_raw"], "must be one of fail, emit_raw"), v.title("When a message cannot be decoded"),
+      v.description("fail (default) names topic, partition and offset; emit_raw emits the bytes as base64 with the error in _meta.")),
+    "fail",
+  ),
+  include_internal_topics: v.optional(v.pipe(v.boolean(), v.title("Include internal topics")), false),
+  workers: v.optional(
+    v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(64, "must be at most 64"),
+      v.title("Worker threads"), v.description("Threads that fetch and decode in parallel. Default: cores, at most one per partition.")),
+  ),
+  checkpoint_records: v.optional(
+    v.pipe(Offset, v.minValue(1, "must be at least 1"), v.title("Checkpoint every N records")),
+    20000,
+  ),
+  checkpoint_interval_ms: v.optional(
+    v.pipe(Offset, v.minValue(10, "must be at least 10"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Checkpoint interval (ms)")),
+    1000,
+  ),
+  connect_timeout_ms: v.optional(
+    v.pipe(Offset, v.minValue(100, "must be at least 100"), v.maxValue(600_000, "must be at most 600000"), v.title("Connect timeout (ms)")),
+    10000,
+  ),
+});
+
+export type Config = v.InferOutput<typeof ConfigSchema>;

@@ -1,0 +1,40 @@
+/**
+ * Decodes a key or value's bytes to JSON-able data. `auto` takes JSON when the bytes parse as
+ * JSON, else UTF-8 text when they are valid UTF-8, else base64; the encoding used goes to `_meta`.
+ */
+export type Format = "auto" | "json" | "text" | "bytes";
+export type Encoding = "json" | "utf-8" | "base64";
+export type Decoded = { data: unknown; encoding: Encoding };
+
+export class DecodeError extends Error {
+  override name = "DecodeError";
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Characters a JSON text can start with; anything else is not worth a parse attempt. */
+const jsonStart = /^[\s]*[{["\-0-9tfn]/;
+
+export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
+  if (format === "bytes") return base64(bytes);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    if (format === "auto") return base64(bytes);
+    throw new DecodeError(`is not valid UTF-8 (format ${format})`);
+  }
+  if (format === "text") return { data: text, encoding: "utf-8" };
+  if (format === "json" || jsonStart.test(text)) {
+    try {
+      return { data: JSON.parse(text), encoding: "json" };
+    } catch {
+      if (format === "json") throw new DecodeError("is not valid JSON (format json)");
+    }
+  }
+  return { data: text, encoding: "utf-8" };
+}
+
+export function base64(bytes: Uint8Array): Decoded {
+  return { data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"), encoding: "base64" };
+}

@@ -1,0 +1,307 @@
+/**
+ * The one module that talks to Kafka. Nothing else imports the client library, so that the
+ * choice of library (docs/decisions/0001-kafka-client.md) can change behind this interface.
+ *
+ * The read path never joins a consumer group and never commits offsets: it asks for metadata,
+ * lists offsets and fetches chosen partitions from chosen offsets, which needs only Describe and
+ * Read on the topics.
+ */
+import {
+  Admin,
+  AuthenticationError,
+  Consumer,
+  NetworkError,
+  ResponseError,
+  TimeoutError,
+} from "@platformatic/kafka";
+import type { Config } from "../config/schema.ts";
+import { ConfigError, TransientError, oneLine } from "../errors.ts";
+
+export type ConnectionSettings = Pick<
+  Config,
+  "bootstrap_servers" | "client_id" | "tls" | "sasl" | "connect_timeout_ms"
+>;
+
+export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
+export type TopicInfo = { name: string; id: string; partitions: PartitionInfo[] };
+
+/** One record as the read path needs it; offsets and timestamps fit a JS number for any real log. */
+export type FetchedRecord = {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: [Buffer | null, Buffer | null][];
+};
+
+export type FetchedPartition = {
+  topicId: string;
+  partition: number;
+  /** Kafka error name, e.g. OFFSET_OUT_OF_RANGE; null when the partition was served. */
+  error: string | null;
+  highWatermark: number;
+  logStartOffset: number;
+  logAppendTime: boolean;
+  records: FetchedRecord[];
+  /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
+  nextOffset: number | null;
+};
+
+export type FetchRequest = {
+  node: number;
+  partitions: { topicId: string; partition: number; offset: number; leaderEpoch: number }[];
+  maxWaitMs: number;
+  maxBytes: number;
+  partitionMaxBytes: number;
+};
+
+const earliest = -2n;
+const latest = -1n;
+const readCommitted = 1;
+const logAppendTimeFlag = 0x08;
+const controlFlag = 0x20;
+
+export class KafkaClient {
+  readonly #consumer: Consumer;
+  readonly #settings: ConnectionSettings;
+
+  constructor(settings: ConnectionSettings) {
+    this.#settings = settings;
+    this.#consumer = new Consumer({
+      clientId: settings.client_id,
+      // Required by the library's constructor; no group is ever joined or written to.
+      groupId: `${settings.client_id}-no-group`,
+      bootstrapBrokers: settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      connectTimeout: settings.connect_timeout_ms,
+      timeout: Math.max(30_000, settings.connect_timeout_ms),
+      retries: 3,
+      retryDelay: 250,
+      isolationLevel: readCommitted,
+      ...connectionSecurity(settings),
+    });
+  }
+
+  /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
+  async topicNames(includeInternal: boolean): Promise<string[]> {
+    const admin = new Admin({
+      clientId: this.#settings.client_id,
+      bootstrapBrokers: this.#settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      connectTimeout: this.#settings.connect_timeout_ms,
+      retries: 3,
+      retryDelay: 250,
+      ...connectionSecurity(this.#settings),
+    });
+    try {
+      const names = await this.#call("list topics", () => admin.listTopics({ includeInternals: includeInternal }));
+      return names.filter((name) => includeInternal || !name.startsWith("__")).sort();
+    } finally {
+      await admin.close().catch(() => {});
+    }
+  }
+
+  /** Metadata of the named topics; a topic that does not exist is absent from the result. */
+  async describeTopics(names: string[]): Promise<Map<string, TopicInfo>> {
+    const found = new Map<string, TopicInfo>();
+    if (names.length === 0) return found;
+    const metadata = await this.#call("read metadata", () =>
+      this.#consumer.metadata({ topics: names, forceUpdate: true, autocreateTopics: false }).catch((error: unknown) => {
+        if (isUnknownTopic(error)) return null;
+        throw error;
+      }),
+    );
+    if (metadata === null) {
+      // One unknown topic fails the whole request: ask one by one to learn which exist.
+      if (names.length === 1) return found;
+      for (const name of names) for (const [key, info] of await this.describeTopics([name])) found.set(key, info);
+      return found;
+    }
+    for (const name of names) {
+      const topic = metadata.topics.get(name);
+      if (!topic) continue;
+      found.set(name, {
+        name,
+        id: topic.id,
+        partitions: topic.partitions.map((p, partition) => ({ partition, leader: p.leader, leaderEpoch: p.leaderEpoch })),
+      });
+    }
+    return found;
+  }
+
+  /** Brokers' addresses by node id, from the last metadata read. */
+  async brokers(): Promise<Map<number, string>> {
+    const metadata = await this.#call("read metadata", () => this.#consumer.metadata({ topics: [] }));
+    return new Map([...metadata.brokers].map(([id, b]) => [id, `${b.host}:${b.port}`]));
+  }
+
+  /**
+   * Offsets of `partitions` of `topic`: the first kept, the end (last stable offset), or the first
+   * at or after a timestamp (ms) — the end when no message is that recent.
+   */
+  async offsets(topic: string, partitions: number[], at: "earliest" | "latest" | number): Promise<Map<number, number>> {
+    const timestamp = at === "earliest" ? earliest : at === "latest" ? latest : BigInt(at);
+    const listed = await this.#call(`list offsets of ${topic}`, () =>
+      this.#consumer.listOffsets({ topics: [topic], partitions: { [topic]: partitions }, timestamp, isolationLevel: readCommitted }),
+    );
+    const byPartition = listed.get(topic) ?? [];
+    const result = new Map<number, number>();
+    const ends = typeof at === "number" ? await this.offsets(topic, partitions, "latest") : undefined;
+    for (const partition of partitions) {
+      const offset = byPartition[partition];
+      if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
+      result.set(partition, offset < 0n && ends ? ends.get(partition)! : Number(offset));
+    }
+    return result;
+  }
+
+  /** One fetch from one broker; partition-level errors come back in the result, not as throws. */
+  async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
+    const topics = new Map<string, { topicId: string; partitions: object[] }>();
+    for (const p of request.partitions) {
+      const entry = topics.get(p.topicId) ?? { topicId: p.topicId, partitions: [] };
+      entry.partitions.push({
+        partition: p.partition,
+        fetchOffset: BigInt(p.offset),
+        currentLeaderEpoch: p.leaderEpoch,
+        lastFetchedEpoch: -1,
+        partitionMaxBytes: request.partitionMaxBytes,
+      });
+      topics.set(p.topicId, entry);
+    }
+    let response;
+    try {
+      response = await this.#consumer.fetch({
+        node: request.node,
+        topics: [...topics.values()] as never,
+        maxWaitTime: request.maxWaitMs,
+        minBytes: 1,
+        maxBytes: request.maxBytes,
+        isolationLevel: readCommitted,
+      });
+    } catch (error) {
+      // Partition errors (offset out of range, leader moved) arrive as a ResponseError that still
+      // carries the whole response; the caller decides per partition.
+      const carried = (error as { response?: typeof response }).response;
+      if (!(error instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
+      response = carried;
+    }
+    const result: FetchedPartition[] = [];
+    for (const topic of response.responses) {
+      for (const p of topic.partitions) {
+        const records: FetchedRecord[] = [];
+        let nextOffset: number | null = null;
+        let logAppendTime = false;
+        for (const batch of p.records ?? []) {
+          nextOffset = Number(batch.firstOffset) + batch.lastOffsetDelta + 1;
+          if (batch.attributes & controlFlag) continue;
+          logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
+          const first = Number(batch.firstOffset);
+          const firstTimestamp = Number(batch.firstTimestamp);
+          const maxTimestamp = Number(batch.maxTimestamp);
+          for (const record of batch.records) {
+            records.push({
+              offset: first + record.offsetDelta,
+              timestamp: logAppendTime ? maxTimestamp : firstTimestamp + Number(record.timestampDelta),
+              key: record.key,
+              value: record.value,
+              headers: record.headers,
+            });
+          }
+        }
+        result.push({
+          topicId: topic.topicId,
+          partition: p.partitionIndex,
+          error: p.errorCode === 0 ? null : errorName(p.errorCode),
+          highWatermark: Number(p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark),
+          logStartOffset: Number(p.logStartOffset),
+          logAppendTime,
+          records,
+          nextOffset,
+        });
+      }
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.#consumer.close(true).catch(() => {});
+  }
+
+  async #call<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw classify(error, what);
+    }
+  }
+}
+
+function connectionSecurity(settings: ConnectionSettings): object {
+  const security: Record<string, unknown> = {};
+  if (settings.tls) {
+    security.tls = {
+      ...(settings.tls.ca ? { ca: settings.tls.ca } : {}),
+      rejectUnauthorized: !settings.tls.insecure_skip_verify,
+    };
+  }
+  if (settings.sasl) {
+    security.sasl = {
+      mechanism: settings.sasl.mechanism,
+      username: settings.sasl.username,
+      password: settings.sasl.password,
+    };
+  }
+  return security;
+}
+
+const kafkaErrorNames: Record<number, string> = {
+  1: "OFFSET_OUT_OF_RANGE",
+  3: "UNKNOWN_TOPIC_OR_PARTITION",
+  5: "LEADER_NOT_AVAILABLE",
+  6: "NOT_LEADER_OR_FOLLOWER",
+  29: "TOPIC_AUTHORIZATION_FAILED",
+  74: "FENCED_LEADER_EPOCH",
+  75: "UNKNOWN_LEADER_EPOCH",
+  100: "UNKNOWN_TOPIC_ID",
+};
+
+function errorName(code: number): string {
+  return kafkaErrorNames[code] ?? `KAFKA_ERROR_${code}`;
+}
+
+function isUnknownTopic(error: unknown): boolean {
+  return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(describe(error));
+}
+
+/** Everything the library's (possibly nested) errors say, flattened to one line. */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (depth > 4 || !e) return;
+    if (e instanceof Error) {
+      parts.push(e.message);
+      for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
+      visit((e as { cause?: unknown }).cause, depth + 1);
+    } else parts.push(String(e));
+  };
+  visit(error, 0);
+  return oneLine([...new Set(parts)].join(": "));
+}
+
+/**
+ * The library's error → ours: bad credentials and missing permissions are the user's to fix
+ * (config_error); an unreachable or unavailable cluster is transient.
+ */
+export function classify(error: unknown, what: string): Error {
+  if (error instanceof ConfigError || error instanceof TransientError) return error;
+  const text = describe(error);
+  if (error instanceof AuthenticationError || /SASL|authenticat/i.test(text)) {
+    return new ConfigError(`Kafka refused the credentials during ${what}: ${text}`);
+  }
+  if (/AUTHORIZATION_FAILED|not authorized/i.test(text)) {
+    return new ConfigError(`Kafka denied permission to ${what}: ${text}`);
+  }
+  if (error instanceof NetworkError || error instanceof TimeoutError || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|timed? ?out|ETIMEDOUT|closed/i.test(text)) {
+    return new TransientError(`cannot ${what}: Kafka is unreachable (${text})`);
+  }
+  return new TransientError(`cannot ${what}: ${text}`);
+}

@@ -1,0 +1,18 @@
+/**
+ * Human-facing messages. Progress and warnings go out as protocol LOG messages (platforms show
+ * them); the rest is for a person at a terminal and goes to stderr. Nothing here touches secrets:
+ * callers pass messages built from errors, which never carry config values.
+ */
+import { createConsola } from "consola";
+import { logMessage, type LogLevel } from "./protocol/messages.ts";
+import { emit } from "./protocol/output.ts";
+
+export const console = createConsola({
+  stdout: process.stderr,
+  stderr: process.stderr,
+  level: process.env.SOURCE_KAFKA_DEBUG ? 4 : 3,
+});
+
+export function protocolLog(level: LogLevel, message: string): void {
+  void emit(logMessage(level, message));
+}

@@ -1,0 +1,85 @@
+/**
+ * Where each stream stands, and when to say so. The main thread applies a batch only after its
+ * lines are written, so every STATE built here names offsets whose records are already out.
+ * STATE is cumulative: it carries every partition of the stream, including those this instance
+ * was handed in its state but does not read (another range's, or a partition gone from the topic).
+ */
+import type { StreamState } from "../protocol/messages.ts";
+
+type StreamProgress = {
+  partitions: Map<number, number>;
+  recordsSinceState: number;
+  changed: boolean;
+};
+
+export type Cadence = { records: number; intervalMs: number };
+
+export class Checkpoints {
+  readonly #streams = new Map<string, StreamProgress>();
+  readonly #cadence: Cadence;
+  #recordsSinceState = 0;
+  #lastStateAt = Date.now();
+
+  constructor(start: Map<string, Map<number, number>>, cadence: Cadence) {
+    this.#cadence = cadence;
+    for (const [stream, partitions] of start) {
+      this.#streams.set(stream, { partitions: new Map(partitions), recordsSinceState: 0, changed: true });
+    }
+  }
+
+  /** Records that `lines` of `stream` were written and partitions advanced to the given offsets. */
+  advance(positions: [string, number, number][], counts: [string, number][]): void {
+    for (const [stream, partition, next] of positions) {
+      const progress = this.#progress(stream);
+      progress.partitions.set(partition, next);
+      progress.changed = true;
+    }
+    for (const [stream, count] of counts) {
+      this.#progress(stream).recordsSinceState += count;
+      this.#recordsSinceState += count;
+    }
+  }
+
+  /** Adds a partition found while tailing, at its start offset. */
+  addPartition(stream: string, partition: number, offset: number): void {
+    const progress = this.#progress(stream);
+    if (!progress.partitions.has(partition)) {
+      progress.partitions.set(partition, offset);
+      progress.changed = true;
+    }
+  }
+
+  due(now = Date.now()): boolean {
+    return this.#recordsSinceState >= this.#cadence.records || now - this.#lastStateAt >= this.#cadence.intervalMs;
+  }
+
+  /**
+   * The STATE of each stream that moved since its last one (every stream when `all`), with the
+   * records emitted since; calling it starts the next interval.
+   */
+  take(all = false): { stream: string; state: StreamState; recordCount: number }[] {
+    const states = [];
+    for (const [stream, progress] of this.#streams) {
+      if (!all && !progress.changed) continue;
+      const partitions: Record<string, { offset: number }> = {};
+      for (const [partition, offset] of [...progress.partitions].sort((a, b) => a[0] - b[0])) {
+        partitions[String(partition)] = { offset };
+      }
+      states.push({ stream, state: { partitions }, recordCount: progress.recordsSinceState });
+      progress.recordsSinceState = 0;
+      progress.changed = false;
+    }
+    this.#recordsSinceState = 0;
+    this.#lastStateAt = Date.now();
+    return states;
+  }
+
+  #progress(stream: string): StreamProgress {
+    let progress = this.#streams.get(stream);
+    if (!progress) {
+      progress = { partitions: new Map(), recordsSinceState: 0, changed: true };
+      this.#streams.set(stream, progress);
+    }
+    return progress;
+  }
+}

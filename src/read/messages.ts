@@ -1,0 +1,46 @@
+/** What the main thread and the read workers say to each other. */
+import type { ConnectionSettings } from "../kafka/client.ts";
+import type { DecodeOptions } from "../decode/document.ts";
+import type { FailureType } from "../errors.ts";
+
+/** A partition a worker owns, read from `from` up to (not including) `to`; `to` is null when tailing. */
+export type Assignment = {
+  topic: string;
+  topicId: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  from: number;
+  to: number | null;
+};
+
+export type FetchTuning = { maxWaitMs: number; maxBytes: number; partitionMaxBytes: number; maxBatchesInFlight: number };
+
+export type WorkerStart = {
+  type: "start";
+  settings: ConnectionSettings;
+  decode: DecodeOptions;
+  assignments: Assignment[];
+  tuning: FetchTuning;
+  onOutOfRange: "fail" | "earliest";
+  /** Test hook: throw inside the worker after this many batches (fault injection). */
+  failAfterBatches?: number;
+};
+
+export type ToWorker = WorkerStart | { type: "ack" } | { type: "add"; assignments: Assignment[] } | { type: "stop" };
+
+/** Lines ready for stdout, and where each partition they cover stands after them. */
+export type Batch = {
+  type: "batch";
+  lines: Uint8Array;
+  /** [topic, partition, next offset to read] */
+  positions: [string, number, number][];
+  /** [topic, records in `lines`] */
+  counts: [string, number][];
+};
+
+export type FromWorker =
+  | Batch
+  | { type: "log"; level: "INFO" | "WARN"; message: string }
+  | { type: "done" }
+  | { type: "error"; failureType: FailureType; message: string };

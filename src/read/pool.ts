@@ -1,0 +1,124 @@
+/**
+ * The worker pool and the merge. Workers hand over ready lines; the main thread writes each batch
+ * whole, in the order batches arrive, waits for stdout when the pipe is full, and only then
+ * counts the batch's offsets as done. Each batch is acked after it is written, which is what
+ * lets the worker fetch more: in-flight data stays bounded by workers × batches in flight.
+ */
+import { ConfigError, TransientError, type FailureType } from "../errors.ts";
+import { protocolLog } from "../log.ts";
+import { stateMessage } from "../protocol/messages.ts";
+import { emit, writeRaw } from "../protocol/output.ts";
+import { workerUrl } from "../worker-url.ts";
+import type { Checkpoints } from "./checkpoints.ts";
+import type { Assignment, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
+
+export class WorkerFailure extends Error {
+  override name = "WorkerFailure";
+  constructor(readonly failureType: FailureType, message: string) {
+    super(message);
+  }
+}
+
+export class Pool {
+  readonly #workers: Worker[] = [];
+  readonly #checkpoints: Checkpoints;
+  #running = 0;
+  #queue: Promise<void> = Promise.resolve();
+  #settle!: { resolve: () => void; reject: (error: Error) => void };
+  readonly done: Promise<void>;
+  #failed = false;
+
+  constructor(checkpoints: Checkpoints) {
+    this.#checkpoints = checkpoints;
+    this.done = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
+  }
+
+  /** Starts one worker per non-empty group of assignments. */
+  start(groups: Assignment[][], base: Omit<WorkerStart, "type" | "assignments">): void {
+    for (const assignments of groups) {
+      if (assignments.length === 0) continue;
+      const worker = new Worker(workerUrl(), { type: "module" } as WorkerOptions);
+      this.#workers.push(worker);
+      this.#running++;
+      worker.onmessage = (event: MessageEvent<FromWorker>) => {
+        this.#queue = this.#queue.then(() => this.#handle(worker, event.data)).catch((error) => this.#fail(error));
+      };
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault?.();
+        this.#fail(new WorkerFailure("system_error", `a read worker crashed: ${event.message}`));
+      };
+      this.#send(worker, { type: "start", ...base, assignments });
+    }
+    if (this.#running === 0) this.#settle.resolve();
+  }
+
+  /** Hands new partitions (found while tailing) to the least busy worker. */
+  add(assignments: Assignment[]): void {
+    if (assignments.length === 0 || this.#workers.length === 0) return;
+    const worker = this.#workers[Math.floor(Math.random() * this.#workers.length)];
+    this.#send(worker, { type: "add", assignments });
+  }
+
+  get size(): number {
+    return this.#workers.length;
+  }
+
+  /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */
+  stop(): void {
+    for (const worker of this.#workers) this.#send(worker, { type: "stop" });
+  }
+
+  /** Writes a STATE for what has moved, if one is due (or always, with `force`). */
+  async checkpoint(force = false): Promise<void> {
+    await (this.#queue = this.#queue.then(async () => {
+      if (!force && !this.#checkpoints.due()) return;
+      for (const { stream, state, recordCount } of this.#checkpoints.take()) await emit(stateMessage(stream, state, recordCount));
+    }));
+  }
+
+  terminate(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
+
+  async #handle(worker: Worker, message: FromWorker): Promise<void> {
+    if (this.#failed) return;
+    switch (message.type) {
+      case "batch": {
+        if (message.lines.length > 0) await writeRaw(message.lines);
+        this.#checkpoints.advance(message.positions, message.counts);
+        this.#send(worker, { type: "ack" });
+        if (this.#checkpoints.due()) {
+          for (const { stream, state, recordCount } of this.#checkpoints.take()) await emit(stateMessage(stream, state, recordCount));
+        }
+        return;
+      }
+      case "log":
+        protocolLog(message.level, message.message);
+        return;
+      case "done":
+        if (--this.#running === 0) this.#settle.resolve();
+        return;
+      case "error":
+        throw new WorkerFailure(message.failureType, message.message);
+    }
+  }
+
+  #send(worker: Worker, message: ToWorker): void {
+    worker.postMessage(message);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.terminate();
+    if (error instanceof WorkerFailure) {
+      const typed =
+        error.failureType === "config_error" ? new ConfigError(error.message)
+        : error.failureType === "transient_error" ? new TransientError(error.message)
+        : error;
+      this.#settle.reject(typed);
+      return;
+    }
+    this.#settle.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}

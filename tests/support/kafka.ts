@@ -1,0 +1,55 @@
+/**
+ * Test-side Kafka access: creating topics and producing real messages to the real broker.
+ * Tests use the client library's producer directly (a real producer speaking the real protocol);
+ * the connector itself only reaches Kafka through src/kafka/.
+ */
+import { Admin, Producer } from "@platformatic/kafka";
+
+export type TestMessage = {
+  partition: number;
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: number;
+};
+
+export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+  } finally {
+    await admin.close();
+  }
+}
+
+export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.close();
+  }
+}
+
+const toBuffer = (value: string | Buffer | null | undefined) =>
+  value === null || value === undefined ? undefined : Buffer.isBuffer(value) ? value : Buffer.from(value);
+
+/** Produces the messages in order, acknowledged by the broker, one request per call. */
+export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
+  const producer = new Producer({ clientId: "tests", bootstrapBrokers: [bootstrap], autocreateTopics: false });
+  try {
+    await producer.send({
+      acks: -1,
+      messages: messages.map((m) => ({
+        topic,
+        partition: m.partition,
+        key: toBuffer(m.key),
+        value: toBuffer(m.value) as Buffer,
+        headers: m.headers ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), toBuffer(v)!])) : undefined,
+        timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
+      })),
+    });
+  } finally {
+    await producer.close();
+  }
+}
