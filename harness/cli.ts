@@ -1,0 +1,36 @@
+// bun harness/cli.ts up|down|status — manage the local Kafka broker (see harness/README.md).
+import { down, HarnessError, LOG, readCluster, running, up } from "./kafka.ts";
+
+async function main(command: string | undefined): Promise<number> {
+  switch (command) {
+    case "up": {
+      const cluster = await up();
+      console.log(`Kafka is up at ${cluster.bootstrap}`);
+      return 0;
+    }
+    case "down":
+      console.log((await down()) ? "Kafka stopped" : "Kafka is not running");
+      return 0;
+    case "status": {
+      const cluster = await running();
+      if (cluster) {
+        console.log(JSON.stringify(cluster, null, 2));
+        return 0;
+      }
+      console.log(readCluster() ? `Kafka is not responding (see ${LOG})` : "Kafka is not running");
+      return 1;
+    }
+    default:
+      console.error("usage: bun harness/cli.ts up|down|status");
+      return 2;
+  }
+}
+
+try {
+  process.exit(await main(process.argv[2]));
+} catch (err) {
+  // Expected failures get one clear line; anything else is a bug and keeps its stack.
+  if (!(err instanceof HarnessError)) throw err;
+  console.error(`kafka harness: ${err.message}`);
+  process.exit(1);
+}
