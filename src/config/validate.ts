@@ -4,6 +4,10 @@ import { ConfigError } from "../errors.ts";
 
 /** Parses `input` with `schema`; throws ConfigError "<what>: <field> <problem>" on the first issue. */
 export function validate<S extends v.GenericSchema>(schema: S, input: unknown, what: string): v.InferOutput<S> {
+  // valibot's object schema takes arrays too; a JSON document where an object belongs is wrong.
+  if (schema.type === "object" && (typeof input !== "object" || input === null || Array.isArray(input))) {
+    throw new ConfigError(`${what}: must be a JSON object, got ${kindOf(input)}`);
+  }
   const result = v.safeParse(schema, input, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];

@@ -17,6 +17,14 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
   try {
     await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+    // A new topic's partitions get leaders a moment later; producing before then fails part of a send.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => null);
+      const info = metadata?.topics.get(topic);
+      if (info && info.partitions.length === partitions && info.partitions.every((p) => p.leader >= 0)) return;
+      await Bun.sleep(100);
+    }
+    throw new Error(`topic ${topic} has no leaders after 10 s`);
   } finally {
     await admin.close();
   }
@@ -36,7 +44,8 @@ const toBuffer = (value: string | Buffer | null | undefined) =>
 
 /** Produces the messages in order, acknowledged by the broker, one request per call. */
 export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
-  const producer = new Producer({ clientId: "tests", bootstrapBrokers: [bootstrap], autocreateTopics: false });
+  // Idempotent, so that a retried send can never write a message twice.
+  const producer = new Producer({ clientId: "tests", bootstrapBrokers: [bootstrap], autocreateTopics: false, idempotent: true });
   try {
     await producer.send({
       acks: -1,
