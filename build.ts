@@ -13,27 +13,21 @@ const commit = (() => {
 })();
 
 /**
- * The Kafka client's codecs load a WebAssembly file from beside their own source, which does not
- * exist inside a compiled binary: import it as an embedded file instead.
+ * The Kafka client's codecs read a WebAssembly file from beside their own source when imported,
+ * and no such file exists inside a compiled binary: use the package's build that inlines it.
  */
-const embedWasm: import("bun").BunPlugin = {
-  name: "embed-wasm-utils",
+const inlineWasm: import("bun").BunPlugin = {
+  name: "inline-wasm-utils",
   setup(build) {
-    build.onLoad({ filter: /@platformatic[\\/]wasm-utils[\\/]dist[\\/]index\.js$/ }, async (args) => {
-      const source = await Bun.file(args.path).text();
-      const patched = source.replace(
-        "readFileSync(new URL('../dist/native.wasm', import.meta.url))",
-        "readFileSync(embeddedWasm)",
-      );
-      if (patched === source) throw new Error("wasm-utils changed: update the embed-wasm-utils plugin in build.ts");
-      return { contents: `import embeddedWasm from "./native.wasm" with { type: "file" };\n${patched}`, loader: "js" };
-    });
+    build.onResolve({ filter: /^@platformatic\/wasm-utils$/ }, () => ({
+      path: Bun.resolveSync("@platformatic/wasm-utils/bundled", import.meta.dir),
+    }));
   },
 };
 
 const result = await Bun.build({
   entrypoints: ["./src/main.ts", "./src/worker.ts"],
-  plugins: [embedWasm],
+  plugins: [inlineWasm],
   compile: { outfile: "./dist/source-kafka" },
   minify: true,
   sourcemap: "linked",
