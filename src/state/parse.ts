@@ -1,10 +1,11 @@
 /**
  * The state `read` resumes from. It accepts what the connector emits: one STATE message, or an
  * array of them as Airbyte passes it (each either the whole message or its `state` part).
- * The result maps stream name → partition → next offset to read.
+ * The result maps stream name → partition → next offset to read. Each STATE is cumulative, so
+ * when a stream appears more than once (all the STATE lines of a run, piped back in) the last
+ * one wins.
  */
 import * as v from "valibot";
-import { ConfigError } from "../errors.ts";
 import { validate } from "../config/validate.ts";
 
 export type ResumeState = Map<string, Map<number, number>>;
@@ -37,7 +38,6 @@ export function parseState(input: unknown): ResumeState {
     const unwrapped = isEnvelope(message) ? (message as { state: unknown }).state : message;
     const parsed = validate(StreamStateMessage, unwrapped, where);
     const name = parsed.stream.stream_descriptor.name;
-    if (state.has(name)) throw new ConfigError(`${where}: stream ${JSON.stringify(name)} appears twice`);
     const partitions = new Map<number, number>();
     for (const [partition, { offset }] of Object.entries(parsed.stream.stream_state.partitions)) {
       partitions.set(Number(partition), offset);

@@ -1,0 +1,64 @@
+/**
+ * Creating topics and producing real messages to the harness broker, for tests and the demo.
+ * They use the client library's producer directly (a real producer speaking the real protocol);
+ * the connector itself only reaches Kafka through src/kafka/.
+ */
+import { Admin, Producer } from "@platformatic/kafka";
+
+export type TestMessage = {
+  partition: number;
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: number;
+};
+
+export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+    // A new topic's partitions get leaders a moment later; producing before then fails part of a send.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => null);
+      const info = metadata?.topics.get(topic);
+      if (info && info.partitions.length === partitions && info.partitions.every((p) => p.leader >= 0)) return;
+      await Bun.sleep(100);
+    }
+    throw new Error(`topic ${topic} has no leaders after 10 s`);
+  } finally {
+    await admin.close();
+  }
+}
+
+export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.close();
+  }
+}
+
+const toBuffer = (value: string | Buffer | null | undefined) =>
+  value === null || value === undefined ? undefined : Buffer.isBuffer(value) ? value : Buffer.from(value);
+
+/** Produces the messages in order, acknowledged by the broker, one request per call. */
+export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
+  // Idempotent, so that a retried send can never write a message twice.
+  const producer = new Producer({ clientId: "tests", bootstrapBrokers: [bootstrap], autocreateTopics: false, idempotent: true });
+  try {
+    await producer.send({
+      acks: -1,
+      messages: messages.map((m) => ({
+        topic,
+        partition: m.partition,
+        key: toBuffer(m.key),
+        value: toBuffer(m.value) as Buffer,
+        headers: m.headers ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), toBuffer(v)!])) : undefined,
+        timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
+      })),
+    });
+  } finally {
+    await producer.close();
+  }
+}
