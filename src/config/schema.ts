@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 
-const secret = v.metadata({ airbyte_secret: true, secret: true });
+const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({ airbyte_secret: true, secret: true });
 
 const hostPort = /^[^\s,:]+:\d{1,5}$/;
 

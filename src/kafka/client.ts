@@ -16,6 +16,8 @@ import {
 } from "@platformatic/kafka";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
+import { toFetchedPartition, type FetchedPartition } from "./records.ts";
+import { connectionSecurity } from "./security.ts";
 
 export type ConnectionSettings = Pick<
   Config,
@@ -24,28 +26,6 @@ export type ConnectionSettings = Pick<
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
 export type TopicInfo = { name: string; id: string; partitions: PartitionInfo[] };
-
-/** One record as the read path needs it; offsets and timestamps fit a JS number for any real log. */
-export type FetchedRecord = {
-  offset: number;
-  timestamp: number;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: [Buffer | null, Buffer | null][];
-};
-
-export type FetchedPartition = {
-  topicId: string;
-  partition: number;
-  /** Kafka error name, e.g. OFFSET_OUT_OF_RANGE; null when the partition was served. */
-  error: string | null;
-  highWatermark: number;
-  logStartOffset: number;
-  logAppendTime: boolean;
-  records: FetchedRecord[];
-  /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
-  nextOffset: number | null;
-};
 
 export type FetchRequest = {
   node: number;
@@ -58,8 +38,6 @@ export type FetchRequest = {
 const earliest = -2n;
 const latest = -1n;
 const readCommitted = 1;
-const logAppendTimeFlag = 0x08;
-const controlFlag = 0x20;
 
 export class KafkaClient {
   readonly #consumer: Consumer;
@@ -184,42 +162,7 @@ export class KafkaClient {
       if (!(error instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
       response = carried;
     }
-    const result: FetchedPartition[] = [];
-    for (const topic of response.responses) {
-      for (const p of topic.partitions) {
-        const records: FetchedRecord[] = [];
-        let nextOffset: number | null = null;
-        let logAppendTime = false;
-        for (const batch of p.records ?? []) {
-          nextOffset = Number(batch.firstOffset) + batch.lastOffsetDelta + 1;
-          if (batch.attributes & controlFlag) continue;
-          logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
-          const first = Number(batch.firstOffset);
-          const firstTimestamp = Number(batch.firstTimestamp);
-          const maxTimestamp = Number(batch.maxTimestamp);
-          for (const record of batch.records) {
-            records.push({
-              offset: first + record.offsetDelta,
-              timestamp: logAppendTime ? maxTimestamp : firstTimestamp + Number(record.timestampDelta),
-              key: record.key,
-              value: record.value,
-              headers: record.headers,
-            });
-          }
-        }
-        result.push({
-          topicId: topic.topicId,
-          partition: p.partitionIndex,
-          error: p.errorCode === 0 ? null : errorName(p.errorCode),
-          highWatermark: Number(p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark),
-          logStartOffset: Number(p.logStartOffset),
-          logAppendTime,
-          records,
-          nextOffset,
-        });
-      }
-    }
-    return result;
+    return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
   }
 
   async close(): Promise<void> {
@@ -235,23 +178,7 @@ export class KafkaClient {
   }
 }
 
-function connectionSecurity(settings: ConnectionSettings): object {
-  const security: Record<string, unknown> = {};
-  if (settings.tls) {
-    security.tls = {
-      ...(settings.tls.ca ? { ca: settings.tls.ca } : {}),
-      rejectUnauthorized: !settings.tls.insecure_skip_verify,
-    };
-  }
-  if (settings.sasl) {
-    security.sasl = {
-      mechanism: settings.sasl.mechanism,
-      username: settings.sasl.username,
-      password: settings.sasl.password,
-    };
-  }
-  return security;
-}
+export { type FetchedPartition, type FetchedRecord } from "./records.ts";
 
 const kafkaErrorNames: Record<number, string> = {
   1: "OFFSET_OUT_OF_RANGE",
@@ -264,7 +191,7 @@ const kafkaErrorNames: Record<number, string> = {
   100: "UNKNOWN_TOPIC_ID",
 };
 
-function errorName(code: number): string {
+export function errorName(code: number): string {
   return kafkaErrorNames[code] ?? `KAFKA_ERROR_${code}`;
 }
 

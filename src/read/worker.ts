@@ -23,7 +23,7 @@ let stopping = false;
 let batchesSent = 0;
 let wakeUp: (() => void) | null = null;
 
-const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => self.postMessage(message, transfer);
 const wake = () => {
   wakeUp?.();
   wakeUp = null;
@@ -118,7 +118,7 @@ function sendBatch(text: string, moved: [string, number, number][], counts: [str
   const lines = encoder.encode(text);
   const batch: Batch = { type: "batch", lines, positions: moved, counts };
   inFlight++;
-  post(batch, [lines.buffer]);
+  post(batch, [lines.buffer as ArrayBuffer]);
 }
 
 async function handlePartitionError(position: Position, error: string, logStart: number, end: number): Promise<void> {
