@@ -62,3 +62,22 @@ export async function produce(bootstrap: string, topic: string, messages: TestMe
     await producer.close();
   }
 }
+
+export async function addPartitions(bootstrap: string, topic: string, total: number): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.createPartitions({ topics: [{ name: topic, count: total }] });
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Deletes the records of `partition` before `offset`, as retention would. */
+export async function deleteRecordsBefore(bootstrap: string, topic: string, partition: number, offset: number): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  try {
+    await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition, offset: BigInt(offset) }] }] });
+  } finally {
+    await admin.close();
+  }
+}

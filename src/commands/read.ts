@@ -20,8 +20,6 @@ import { parseState, type ResumeState } from "../state/parse.ts";
 
 export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean };
 
-const metadataRefreshMs = 10_000;
-
 export async function read(options: ReadOptions): Promise<void> {
   const config = loadConfig(options.config);
   const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
@@ -52,15 +50,30 @@ export async function read(options: ReadOptions): Promise<void> {
       tuning: { maxWaitMs: tail ? 100 : 500, maxBytes: 8 << 20, partitionMaxBytes: 2 << 20, maxBatchesInFlight: 4 },
       onOutOfRange: config.on_offset_out_of_range,
       failAfterBatches: faultInjection(),
-    });
+    }, tail);
 
-    if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
-    else await pool.done;
+    // SIGTERM or SIGINT: let the workers finish their fetch, then end with a final STATE.
+    let interrupted = false;
+    const stop = () => {
+      interrupted = true;
+      pool?.stop();
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+    try {
+      if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
+      else await pool.done;
+    } finally {
+      process.off("SIGTERM", stop);
+      process.off("SIGINT", stop);
+    }
 
     for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
       await emit(stateMessage(stream, streamState, recordCount));
     }
-    for (const stream of catalog.streams) await emit(streamStatusMessage(stream.name, "COMPLETE"));
+    // A batch read stopped by a signal did not reach the end; a tail always ends that way.
+    const status = interrupted && !tail ? "INCOMPLETE" : "COMPLETE";
+    for (const stream of catalog.streams) await emit(streamStatusMessage(stream.name, status));
     await flush();
   } finally {
     pool?.terminate();
@@ -68,10 +81,7 @@ export async function read(options: ReadOptions): Promise<void> {
   }
 }
 
-/**
- * Tailing: checkpoint on a timer, pick up new partitions and topics on each metadata refresh,
- * and on SIGTERM or SIGINT let the workers finish their fetch before the final STATE.
- */
+/** Tailing: checkpoint on a timer and pick up new partitions on each metadata refresh, until stopped. */
 async function tailUntilSignal(
   pool: Pool,
   client: KafkaClient,
@@ -81,13 +91,10 @@ async function tailUntilSignal(
   range: ReturnType<typeof parseRangeFlag>,
 ): Promise<void> {
   const known = new Set(assignments.map((a) => `${a.topic}\u0000${a.partition}`));
-  const stop = () => pool.stop();
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
   const checkpointTimer = setInterval(() => void pool.checkpoint(), config.checkpoint_interval_ms);
   const refreshTimer = setInterval(() => {
     refresh().catch((error) => protocolLog("WARN", `metadata refresh failed: ${(error as Error).message}`));
-  }, metadataRefreshMs);
+  }, config.metadata_refresh_ms);
   async function refresh(): Promise<void> {
     const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
     for (const topic of topics.values()) {
@@ -106,8 +113,6 @@ async function tailUntilSignal(
   } finally {
     clearInterval(checkpointTimer);
     clearInterval(refreshTimer);
-    process.off("SIGTERM", stop);
-    process.off("SIGINT", stop);
   }
 }
 

@@ -104,6 +104,11 @@ export const ConfigSchema = v.object({
     v.pipe(Offset, v.minValue(10, "must be at least 10"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Checkpoint interval (ms)")),
     1000,
   ),
+  metadata_refresh_ms: v.optional(
+    v.pipe(Offset, v.minValue(100, "must be at least 100"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Metadata refresh (ms)"),
+      v.description("While tailing, how often to look for new partitions of the catalog's topics.")),
+    10000,
+  ),
   connect_timeout_ms: v.optional(
     v.pipe(Offset, v.minValue(100, "must be at least 100"), v.maxValue(600_000, "must be at most 600000"), v.title("Connect timeout (ms)")),
     10000,

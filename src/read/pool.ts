@@ -27,6 +27,11 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   #failed = false;
+  #base: Omit<WorkerStart, "type" | "assignments"> | undefined;
+  /** While tailing, the pool lives until stop(), even with no partition to read yet. */
+  #tailing = false;
+  #stopping = false;
+  #added = 0;
 
   constructor(checkpoints: Checkpoints) {
     this.#checkpoints = checkpoints;
@@ -34,28 +39,38 @@ export class Pool {
   }
 
   /** Starts one worker per non-empty group of assignments. */
-  start(groups: Assignment[][], base: Omit<WorkerStart, "type" | "assignments">): void {
-    for (const assignments of groups) {
-      if (assignments.length === 0) continue;
-      const worker = new Worker(workerUrl(), { type: "module" } as WorkerOptions);
-      this.#workers.push(worker);
-      this.#running++;
-      worker.onmessage = (event: MessageEvent<FromWorker>) => {
-        this.#queue = this.#queue.then(() => this.#handle(worker, event.data)).catch((error) => this.#fail(error));
-      };
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault?.();
-        this.#fail(new WorkerFailure("system_error", `a read worker crashed: ${event.message}`));
-      };
-      this.#send(worker, { type: "start", ...base, assignments });
-    }
-    if (this.#running === 0) this.#settle.resolve();
+  start(groups: Assignment[][], base: Omit<WorkerStart, "type" | "assignments">, tailing: boolean): void {
+    this.#base = base;
+    this.#tailing = tailing;
+    for (const assignments of groups) this.#spawn(assignments);
+    this.#settleIfIdle();
   }
 
-  /** Hands new partitions (found while tailing) to the least busy worker. */
+  #spawn(assignments: Assignment[]): void {
+    if (assignments.length === 0) return;
+    const worker = new Worker(workerUrl(), { type: "module" } as WorkerOptions);
+    this.#workers.push(worker);
+    this.#running++;
+    worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      this.#queue = this.#queue.then(() => this.#handle(worker, event.data)).catch((error) => this.#fail(error));
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault?.();
+      this.#fail(new WorkerFailure("system_error", `a read worker crashed: ${event.message}`));
+    };
+    this.#send(worker, { type: "start", ...this.#base!, assignments });
+  }
+
+  #settleIfIdle(): void {
+    if (this.#running === 0 && (!this.#tailing || this.#stopping)) this.#settle.resolve();
+  }
+
+  /** Hands partitions found while tailing to a worker (a new one when there is none yet). */
   add(assignments: Assignment[]): void {
-    if (assignments.length === 0 || this.#workers.length === 0) return;
-    const worker = this.#workers[Math.floor(Math.random() * this.#workers.length)];
+    if (assignments.length === 0 || this.#stopping) return;
+    for (const a of assignments) this.#checkpoints.addPartition(a.topic, a.partition, a.from);
+    if (this.#workers.length === 0) return this.#spawn(assignments);
+    const worker = this.#workers[this.#added++ % this.#workers.length];
     this.#send(worker, { type: "add", assignments });
   }
 
@@ -65,7 +80,9 @@ export class Pool {
 
   /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */
   stop(): void {
+    this.#stopping = true;
     for (const worker of this.#workers) this.#send(worker, { type: "stop" });
+    this.#settleIfIdle();
   }
 
   /** Writes a STATE for what has moved, if one is due (or always, with `force`). */
@@ -96,7 +113,8 @@ export class Pool {
         protocolLog(message.level, message.message);
         return;
       case "done":
-        if (--this.#running === 0) this.#settle.resolve();
+        this.#running--;
+        this.#settleIfIdle();
         return;
       case "error":
         throw new WorkerFailure(message.failureType, message.message);

@@ -1,0 +1,81 @@
+/**
+ * Tail mode against the real broker: records produced while tailing appear promptly, a partition
+ * added while tailing is read, and SIGTERM leaves a final STATE that resumes without gaps.
+ */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { bootstrap } from "./support/broker.ts";
+import { catalog, expectSuccess, jsonFile, records, run, runners, uniqueTopic } from "./support/connector.ts";
+import { addPartitions, createTopic, produce } from "./support/kafka.ts";
+import { startLive, type Live } from "./support/process.ts";
+
+let broker: string;
+beforeAll(async () => {
+  broker = await bootstrap();
+});
+
+/** Waits until `predicate` holds over the live output, failing after `ms`. */
+async function until(live: Live, what: string, predicate: (live: Live) => boolean, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate(live)) {
+    if (live.exitCode() !== null) throw new Error(`connector exited (${live.exitCode()}) while waiting for ${what}: ${(await live.finished).stderr}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${live.lines.slice(-5).join("\n")}`);
+    await Bun.sleep(25);
+  }
+}
+
+const recordKeys = (live: Live) =>
+  live.messages().filter((m) => m.type === "RECORD").map((m) => `${m.record.data._meta.partition}/${m.record.data._meta.offset}/${m.record.data.value}`);
+
+describe.each(runners)("tail (%s)", (runner) => {
+  test("reads records produced while tailing, picks up a new partition, and stops on SIGTERM with a final STATE that resumes", async () => {
+    const topic = uniqueTopic("tail");
+    await createTopic(broker, topic, 2);
+    await produce(broker, topic, [{ partition: 0, value: "before" }]);
+    const config = jsonFile("config.json", { bootstrap_servers: broker, metadata_refresh_ms: 500, checkpoint_interval_ms: 200 });
+    const live = startLive(runner, ["read", "--tail", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+
+    await until(live, "the backlog", (l) => recordKeys(l).includes("0/0/before"));
+
+    // Produced while tailing: on stdout within a bound that leaves room for a loaded machine.
+    const producedAt = Date.now();
+    await produce(broker, topic, [{ partition: 1, value: "while-tailing" }]);
+    await until(live, "a record produced while tailing", (l) => recordKeys(l).includes("1/0/while-tailing"), 10_000);
+    expect(Date.now() - producedAt).toBeLessThan(10_000);
+
+    // A partition added while tailing is found on a metadata refresh and read from its start.
+    await addPartitions(broker, topic, 3);
+    await produce(broker, topic, [{ partition: 2, value: "new-partition" }]);
+    await until(live, "the new partition's record", (l) => recordKeys(l).includes("2/0/new-partition"), 20_000);
+
+    // When idle, the timer checkpoints what was written.
+    await until(live, "an idle checkpoint", (l) => {
+      const last = l.messages().filter((m) => m.type === "STATE").at(-1);
+      return JSON.stringify(last?.state.stream.stream_state) === JSON.stringify({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
+    });
+
+    live.kill("SIGTERM");
+    const { code } = await live.finished;
+    expect(code).toBe(0);
+    const messages = live.messages();
+    const final = messages.filter((m) => m.type === "STATE").at(-1)!.state;
+    expect(final.stream.stream_state).toEqual({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
+    expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
+    expect(recordKeys(live).sort()).toEqual(["0/0/before", "1/0/while-tailing", "2/0/new-partition"]);
+
+    // Resuming from that STATE reads exactly what came after it.
+    await produce(broker, topic, [{ partition: 2, value: "after" }, { partition: 0, value: "after-0" }]);
+    const resumed = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", final)]);
+    expectSuccess(resumed);
+    expect(records(resumed).map((r) => `${r.data._meta.partition}/${r.data._meta.offset}/${r.data.value}`).sort()).toEqual(["0/1/after-0", "2/1/after"]);
+  });
+
+  test("SIGINT ends a tail with nothing to read cleanly, with a final STATE", async () => {
+    const topic = uniqueTopic("tail-empty");
+    await createTopic(broker, topic, 1);
+    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: broker }), "--catalog", jsonFile("catalog.json", catalog([topic], { "estuary.dev/tail": true }))]);
+    await until(live, "the read to start", (l) => l.lines.some((line) => line.includes('"STARTED"')));
+    live.kill("SIGINT");
+    expect((await live.finished).code).toBe(0);
+    expect(live.messages().filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 } } });
+  });
+});
