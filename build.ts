@@ -1,8 +1,24 @@
 /**
  * Compiles the standalone executable `dist/source-kafka` for this machine, with the read worker
  * built in (it is a second entry point, which the compiled binary resolves by its source path).
+ *
+ *   bun build.ts                 # dist/source-kafka, for this machine
+ *   bun build.ts --all           # also dist/source-kafka-<platform> for every platform we ship
+ *   bun build.ts --outdir DIR    # somewhere else than dist/
+ *
+ * Every run writes SHA256SUMS (sha256sum's format) for the executables it built.
  */
 import { execSync } from "node:child_process";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { runtime } from "./scripts/bun-runtime.ts";
+import { type Target, targets } from "./scripts/targets.ts";
+
+const { values: options } = parseArgs({
+  options: { all: { type: "boolean", default: false }, outdir: { type: "string", default: "dist" } },
+});
+const outdir = resolve(import.meta.dir, options.outdir);
 
 const commit = (() => {
   try {
@@ -25,16 +41,48 @@ const inlineWasm: import("bun").BunPlugin = {
   },
 };
 
-const result = await Bun.build({
-  entrypoints: ["./src/main.ts", "./src/worker.ts"],
-  plugins: [inlineWasm],
-  compile: { outfile: "./dist/source-kafka" },
-  minify: true,
-  sourcemap: "linked",
-  define: { SOURCE_KAFKA_COMMIT: JSON.stringify(commit) },
-});
-if (!result.success) {
-  for (const log of result.logs) console.error(log);
-  process.exit(1);
+/** Bun's target for this machine, when it is one we ship: built with the running Bun itself. */
+const hostTarget = `bun-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+
+/**
+ * Compiles one executable into `outdir/file`. Bun also writes the source maps beside it (they are
+ * embedded in the executable too, for stack traces) under names shared by every target, so each
+ * build happens in a folder of its own and only the executable is moved into place — by a rename,
+ * so that a test running the previous binary never sees a half-written one.
+ */
+async function compile(file: string, target?: Target): Promise<string> {
+  const staging = join(outdir, `.building-${file}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const result = await Bun.build({
+    entrypoints: ["./src/main.ts", "./src/worker.ts"],
+    plugins: [inlineWasm],
+    compile: {
+      outfile: join(staging, file),
+      ...(target && { target: target.target }),
+      ...(target && target.target !== hostTarget && { executablePath: runtime(target.pkg) }),
+    },
+    minify: true,
+    sourcemap: "linked",
+    define: { SOURCE_KAFKA_COMMIT: JSON.stringify(commit) },
+  });
+  if (!result.success) {
+    for (const log of result.logs) console.error(log);
+    process.exit(1);
+  }
+  renameSync(join(staging, file), join(outdir, file));
+  rmSync(staging, { recursive: true, force: true });
+  console.error(`built ${join(options.outdir, file)} (${commit})`);
+  return file;
 }
-console.error(`built dist/source-kafka (${commit})`);
+
+mkdirSync(outdir, { recursive: true });
+const built = [await compile("source-kafka")];
+if (options.all) {
+  for (const target of targets) built.push(await compile(target.file, target));
+}
+
+const sums = await Promise.all(
+  built.map(async (file) => `${new Bun.CryptoHasher("sha256").update(await Bun.file(join(outdir, file)).arrayBuffer()).digest("hex")}  ${file}\n`),
+);
+writeFileSync(join(outdir, "SHA256SUMS"), sums.join(""));
