@@ -14,6 +14,19 @@ import {
 } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join, resolve } from "node:path";
+import {
+  ACL_TOPIC_PREFIX,
+  ensureTls,
+  grantAcls,
+  newUsers,
+  scramFormatArgs,
+  securityProperties,
+  serverKeyStore,
+  type Mechanism,
+  type SecuredListener,
+  type TlsFiles,
+  type Users,
+} from "./security.ts";
 
 export const KAFKA_VERSION = "4.1.1";
 const HOST = "127.0.0.1";
@@ -33,16 +46,24 @@ export const LOG = join(STATE, "broker.log");
 // whose `up` was interrupted; cluster.json appears only once the broker serves requests.
 const PID_FILE = join(STATE, "broker.pid");
 const CLUSTER = join(STATE, "cluster.json");
+const TLS_DIR = join(STATE, "tls");
+const KEYSTORE = join(STATE, "server-keystore.pem");
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export type Security = "PLAINTEXT" | "SASL_PLAINTEXT" | "SSL" | "SASL_SSL";
 
-/** A client-facing listener as recorded in cluster.json (credentials go here later). */
+/** A client-facing listener as recorded in cluster.json, with what a client needs to use it. */
 export interface Listener {
   address: string;
   security: Security;
+  /** SASL mechanisms it accepts. */
+  mechanisms?: Mechanism[];
+  /** SASL users (name → password) for PLAIN and SCRAM; OAUTHBEARER takes any unsecured token instead. */
+  users?: Partial<Users>;
+  /** TLS listeners: the CA that signed the server certificate, and the client certificate mTLS requires. */
+  tls?: { ca: string; clientCert?: string; clientKey?: string; clientAuth?: "required" };
 }
 
 export interface Cluster {
@@ -52,6 +73,10 @@ export interface Cluster {
   pid: number;
   kafkaVersion: string;
   dataDir: string;
+  /** All TLS files, including a CA that signed nothing (for wrong-CA tests). */
+  tls: TlsFiles;
+  /** The ACL tests' principals: which topics their ACLs cover. */
+  acls: { topicPrefix: string; reader: string; describer: string };
 }
 
 export interface UpOptions {
@@ -90,10 +115,23 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
   }
   const port = opts.port ?? envPort ?? (await freePort());
   const controllerPort = await freePort();
+  let tls: TlsFiles;
+  try {
+    tls = ensureTls(TLS_DIR);
+  } catch (err) {
+    throw new HarnessError((err as Error).message);
+  }
+  const users = newUsers();
+  const scram: Mechanism[] = ["SCRAM-SHA-256", "SCRAM-SHA-512"];
   // The one place listeners are declared: server.properties and cluster.json are both
-  // derived from this list, so adding SASL/SSL listeners later is one entry each.
-  const listeners: { name: string; security: Security; port: number }[] = [
+  // derived from this list. PLAINTEXT comes first: it is `bootstrap` and the inter-broker listener.
+  const listeners: (Omit<SecuredListener, "security"> & { security: Security; port: number })[] = [
     { name: "PLAINTEXT", security: "PLAINTEXT", port },
+    { name: "SASL_PLAINTEXT", security: "SASL_PLAINTEXT", port: await freePort(), mechanisms: ["PLAIN", ...scram] },
+    { name: "SSL", security: "SSL", port: await freePort() },
+    { name: "MTLS", security: "SSL", port: await freePort(), clientAuth: "required" },
+    { name: "SASL_SSL", security: "SASL_SSL", port: await freePort(), mechanisms: scram },
+    { name: "OAUTHBEARER", security: "SASL_PLAINTEXT", port: await freePort(), mechanisms: ["OAUTHBEARER"] },
   ];
   const controller = `${HOST}:${controllerPort}`;
 
@@ -118,6 +156,12 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
       "transaction.state.log.replication.factor=1",
       "transaction.state.log.min.isr=1",
       "group.initial.rebalance.delay.ms=0",
+      ...securityProperties(
+        listeners.filter((l): l is typeof l & SecuredListener => l.security !== "PLAINTEXT"),
+        users,
+        tls,
+        serverKeyStore(tls, KEYSTORE),
+      ),
       "",
     ].join("\n"),
   );
@@ -128,7 +172,7 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
   let clusterId: string;
   do clusterId = randomBytes(16).toString("base64url");
   while (clusterId.startsWith("-"));
-  const format = spawnSync("java", [...toolJvm(), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", PROPS], {
+  const format = spawnSync("java", [...toolJvm(), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", PROPS, ...scramFormatArgs(users)], {
     encoding: "utf8",
   });
   if (format.status !== 0) {
@@ -154,6 +198,7 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
   const bootstrap = `${HOST}:${port}`;
   try {
     await waitReady(bootstrap, () => exitedEarly);
+    await grantAcls(bootstrap);
   } catch (err) {
     await down();
     throw err;
@@ -162,15 +207,33 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
   const cluster: Cluster = {
     bootstrap,
     listeners: Object.fromEntries(
-      listeners.map((l) => [l.name, { address: `${HOST}:${l.port}`, security: l.security }]),
+      listeners.map((l) => [l.name, describeListener(l, users, tls)]),
     ),
     controller,
     pid,
     kafkaVersion: KAFKA_VERSION,
     dataDir: DATA,
+    tls,
+    acls: { topicPrefix: ACL_TOPIC_PREFIX, reader: "reader", describer: "describer" },
   };
   writeFileSync(CLUSTER, JSON.stringify(cluster, null, 2) + "\n");
   return cluster;
+}
+
+function describeListener(
+  l: { name: string; security: Security; port: number; mechanisms?: Mechanism[]; clientAuth?: "required" },
+  users: Users,
+  tls: TlsFiles,
+): Listener {
+  const listener: Listener = { address: `${HOST}:${l.port}`, security: l.security };
+  if (l.mechanisms) listener.mechanisms = l.mechanisms;
+  if (l.mechanisms?.some((m) => m !== "OAUTHBEARER")) listener.users = users;
+  if (l.security === "SSL" || l.security === "SASL_SSL") {
+    listener.tls = l.clientAuth
+      ? { ca: tls.ca, clientCert: tls.clientCert, clientKey: tls.clientKey, clientAuth: l.clientAuth }
+      : { ca: tls.ca };
+  }
+  return listener;
 }
 
 /** Stops the harness broker, if any. Resolves true if there was one to stop. */
