@@ -9,7 +9,29 @@ export function parseConfig(input: unknown): Config {
   if (config.start_position === "timestamp" && config.start_timestamp === undefined) {
     throw new ConfigError("config: start_timestamp is required when start_position is timestamp");
   }
+  checkSecurity(config);
   return config;
+}
+
+/** The TLS and SASL fields that only make sense together. */
+function checkSecurity({ tls, sasl }: Config): void {
+  if (tls && (tls.client_certificate === undefined) !== (tls.client_key === undefined)) {
+    throw new ConfigError("config: tls.client_certificate and tls.client_key must be given together");
+  }
+  if (!sasl) return;
+  const need = (field: keyof NonNullable<Config["sasl"]>) => {
+    if (sasl[field] === undefined) throw new ConfigError(`config: sasl.${field} is required when sasl.mechanism is ${sasl.mechanism}`);
+  };
+  if (sasl.mechanism === "OAUTHBEARER") need("token");
+  else if (sasl.mechanism === "AWS_MSK_IAM") {
+    need("aws_region");
+    if ((sasl.aws_access_key_id === undefined) !== (sasl.aws_secret_access_key === undefined)) {
+      throw new ConfigError("config: sasl.aws_access_key_id and sasl.aws_secret_access_key must be given together");
+    }
+  } else {
+    need("username");
+    need("password");
+  }
 }
 
 export const loadConfig = (path: string): Config => parseConfig(readJsonFile(path, "config"));

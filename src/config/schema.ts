@@ -21,19 +21,53 @@ const BootstrapServers = v.pipe(
   v.description("Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092."),
 );
 
+const pem = (what: string) =>
+  v.pipe(v.string(), v.maxLength(1 << 20, "is too long"), v.regex(/-----BEGIN [A-Z0-9 ]+-----/, `must be a PEM ${what}`));
+
+const text = (max: number) => v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(max, "is too long"));
+
 const Sasl = v.object({
   mechanism: v.pipe(
-    v.picklist(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"], "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"),
+    v.picklist(
+      ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"],
+      "must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM",
+    ),
     v.title("SASL mechanism"),
   ),
-  username: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(1024, "is too long"), v.title("Username")),
-  password: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(65536, "is too long"), v.title("Password"), secret),
+  // One flat object rather than a union per mechanism keeps the spec a plain form; which fields
+  // each mechanism needs is checked in load.ts.
+  username: v.optional(v.pipe(text(1024), v.title("Username"), v.description("PLAIN and SCRAM."))),
+  password: v.optional(v.pipe(text(65536), v.title("Password"), v.description("PLAIN and SCRAM."), secret)),
+  token: v.optional(
+    v.pipe(text(65536), v.title("OAuth bearer token"), v.description("OAUTHBEARER: the token (a JWT), sent as is."), secret),
+  ),
+  aws_region: v.optional(
+    v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"), v.title("AWS region"),
+      v.description("AWS_MSK_IAM: the cluster's region.")),
+  ),
+  aws_access_key_id: v.optional(
+    v.pipe(text(128), v.title("AWS access key id"),
+      v.description("AWS_MSK_IAM: explicit credentials, with aws_secret_access_key. Without them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile in ~/.aws/credentials.")),
+  ),
+  aws_secret_access_key: v.optional(v.pipe(text(1024), v.title("AWS secret access key"), secret)),
+  aws_session_token: v.optional(v.pipe(text(8192), v.title("AWS session token"), secret)),
+  aws_profile: v.optional(
+    v.pipe(text(128), v.title("AWS profile"),
+      v.description("AWS_MSK_IAM: the ~/.aws/credentials profile used when no keys are given. Default: $AWS_PROFILE, else default.")),
+  ),
 });
 
 const Tls = v.object({
   ca: v.optional(
     v.pipe(v.string(), v.maxLength(1 << 20, "is too long"), v.title("CA certificate (PEM)"),
       v.description("Trust this CA instead of the system's. Leave empty to use the system CAs.")),
+  ),
+  client_certificate: v.optional(
+    v.pipe(pem("certificate"), v.title("Client certificate (PEM)"),
+      v.description("For mutual TLS: the certificate the connector presents, with client_key.")),
+  ),
+  client_key: v.optional(
+    v.pipe(pem("private key"), v.title("Client key (PEM)"), v.description("The unencrypted private key of client_certificate."), secret),
   ),
   insecure_skip_verify: v.optional(
     v.pipe(v.boolean(), v.title("Skip certificate verification"),
