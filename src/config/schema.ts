@@ -131,7 +131,7 @@ export const ConfigSchema = v.object({
       v.title("Worker threads"), v.description("Threads that fetch and decode in parallel. Default: cores, at most one per partition.")),
   ),
   checkpoint_records: v.optional(
-    v.pipe(Offset, v.minValue(1, "must be at least 1"), v.title("Checkpoint every N records")),
+    v.pipe(Offset, v.minValue(1, "must be at least 1"), v.maxValue(10_000_000, "must be at most 10000000"), v.title("Checkpoint every N records")),
     20000,
   ),
   checkpoint_interval_ms: v.optional(
