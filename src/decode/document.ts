@@ -2,6 +2,7 @@
  * A Kafka record → the document the connector emits: the value (a JSON object is the document
  * itself; anything else sits under `value`) with `_meta` describing where it came from.
  */
+import { ConfigError } from "../errors.ts";
 import { base64, type Decoded, DecodeError, decodeBytes, type Encoding, type Format } from "./bytes.ts";
 
 export type RecordInput = {
@@ -33,7 +34,15 @@ export type Meta = {
   decode_error?: string;
 };
 
-/** Builds the document; throws DecodeError naming topic, partition and offset under policy `fail`. */
+/**
+ * A message the configured format cannot decode, under policy `fail`. It is the user's to resolve
+ * (a format that fits the topic, or emit_raw), not a bug of ours: hence a config error.
+ */
+export class UndecodableMessage extends ConfigError {
+  override name = "UndecodableMessage";
+}
+
+/** Builds the document; throws UndecodableMessage naming topic, partition and offset under policy `fail`. */
 export function toDocument(record: RecordInput, options: DecodeOptions): Record<string, unknown> {
   let decodeError: string | undefined;
   const decode = (bytes: Uint8Array | null, format: Format, what: string): Decoded | null => {
@@ -43,7 +52,9 @@ export function toDocument(record: RecordInput, options: DecodeOptions): Record<
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       const message = `${what} of ${record.topic} partition ${record.partition} offset ${record.offset} ${error.message}`;
-      if (options.onDecodeError === "fail") throw new DecodeError(message);
+      if (options.onDecodeError === "fail") {
+        throw new UndecodableMessage(`${message}; set on_decode_error to emit_raw to emit such messages as base64`);
+      }
       decodeError = message;
       return base64(bytes);
     }
