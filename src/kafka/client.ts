@@ -211,24 +211,44 @@ function describe(error: unknown): string {
     } else parts.push(String(e));
   };
   visit(error, 0);
-  return oneLine([...new Set(parts)].join(": "));
+  return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
 }
 
+/** The step of connecting and being served at which a request failed. */
+export type FailedStep = "DNS" | "TCP" | "TLS" | "SASL" | "authorisation";
+
 /**
- * The library's error → ours: bad credentials and missing permissions are the user's to fix
- * (config_error); an unreachable or unavailable cluster is transient.
+ * Which step an error (flattened to text by `describe`) comes from, judged by what Node and the
+ * library say: checked from the last step back, since a later step's error can quote earlier ones.
+ */
+export function failedStep(text: string): FailedStep | undefined {
+  if (/AUTHORIZATION_FAILED|not authorized/i.test(text)) return "authorisation";
+  if (/\bSASL\b|authenticat/i.test(text)) return "SASL";
+  if (/certificate|CERT_|self[- ]signed|\bTLS\b|\bSSL\b|handshake|wrong version number/i.test(text)) return "TLS";
+  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo/i.test(text)) return "DNS";
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text)) return "TCP";
+  return undefined;
+}
+
+const stepProblem: Record<FailedStep, string> = {
+  DNS: "cannot resolve the broker's host name",
+  TCP: "Kafka is unreachable",
+  TLS: "the TLS handshake failed",
+  SASL: "Kafka refused the credentials",
+  authorisation: "Kafka denied permission",
+};
+
+/**
+ * The library's error → ours, as "<step> step: <problem> at broker <host:port> during <what>:
+ * <what the library said>". Bad credentials, an untrusted or missing certificate and missing
+ * permissions are the user's to fix (config_error); DNS and TCP failures may pass (transient).
  */
 export function classify(error: unknown, what: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
   const text = describe(error);
-  if (error instanceof AuthenticationError || /SASL|authenticat/i.test(text)) {
-    return new ConfigError(`Kafka refused the credentials during ${what}: ${text}`);
-  }
-  if (/AUTHORIZATION_FAILED|not authorized/i.test(text)) {
-    return new ConfigError(`Kafka denied permission to ${what}: ${text}`);
-  }
-  if (error instanceof NetworkError || error instanceof TimeoutError || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|timed? ?out|ETIMEDOUT|closed/i.test(text)) {
-    return new TransientError(`cannot ${what}: Kafka is unreachable (${text})`);
-  }
-  return new TransientError(`cannot ${what}: ${text}`);
+  const step = error instanceof AuthenticationError ? "SASL" : failedStep(text);
+  if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
+  const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
+  const message = `${step} step: ${stepProblem[step]}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
+  return step === "DNS" || step === "TCP" ? new TransientError(message) : new ConfigError(message);
 }
