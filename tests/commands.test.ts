@@ -1,7 +1,7 @@
 /** `spec`, `check` and `discover` against the real broker, from source and from the binary. */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import { bootstrap } from "./support/broker.ts";
+import { closedPort } from "./support/net.ts";
 import { expectSuccess, jsonFile, run, runners, uniqueTopic } from "./support/connector.ts";
 import { createTopic } from "./support/kafka.ts";
 
@@ -9,15 +9,6 @@ let broker: string;
 beforeAll(async () => {
   broker = await bootstrap();
 });
-
-/** A localhost port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each(runners)("commands (%s)", (runner) => {
   test("spec prints a SPEC generated from the config schema, secrets marked", async () => {

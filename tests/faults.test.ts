@@ -1,7 +1,7 @@
 /** Faults a single broker can show: an unreachable cluster, and a stdout reader that goes away. */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createServer } from "node:net";
 import { bootstrap } from "./support/broker.ts";
+import { closedPort } from "./support/net.ts";
 import { catalog, command, jsonFile, run, runners, traces, uniqueTopic } from "./support/connector.ts";
 import { createTopic, produce } from "./support/kafka.ts";
 
@@ -9,14 +9,6 @@ let broker: string;
 beforeAll(async () => {
   broker = await bootstrap();
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each(runners)("faults (%s)", (runner) => {
   test("an unreachable cluster is a transient_error after retries, exit non-zero", async () => {
