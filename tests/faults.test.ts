@@ -19,7 +19,7 @@ describe.each(runners)("faults (%s)", (runner) => {
     expect(result.code).not.toBe(0);
     const [trace] = traces(result);
     expect(trace.error.failure_type).toBe("transient_error");
-    expect(trace.error.message).toStartWith(`cannot read metadata: Kafka is unreachable (`);
+    expect(trace.error.message).toContain("unreachable");
     expect(trace.error.message).toContain(address);
   });
 
