@@ -12,7 +12,8 @@ const bun = process.execPath;
 const build = spawnSync(bun, ["build.ts"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const child = spawn(bun, ["scripts/with-broker.ts", bun, "test", ...process.argv.slice(2)], {
+// Tests against a real broker take seconds, not bun's default 5 s limit.
+const child = spawn(bun, ["scripts/with-broker.ts", bun, "test", "--timeout", "120000", ...process.argv.slice(2)], {
   cwd: root,
   stdio: ["ignore", "pipe", "pipe"],
 });
