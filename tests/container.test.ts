@@ -76,7 +76,7 @@ test("spec in the minimal rootfs is the same as on this machine", () => {
   const result = inRootfs(["spec"]);
   expect(result.messages.map((m) => m.type)).toEqual(["SPEC"]);
   expect({ code: result.code, messages: result.messages }).toEqual({ code: 0, messages: parseProtocol(onHost.stdout) });
-});
+}, 60_000);
 
 test("read with two workers in the minimal rootfs emits every record and the final state", async () => {
   const port = (await bootstrap()).split(":").pop();
@@ -101,4 +101,4 @@ test("read with two workers in the minimal rootfs emits every record and the fin
   ]);
   const states = result.messages.filter((m) => m.type === "STATE");
   expect(states.at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 2 } } });
-});
+}, 60_000);

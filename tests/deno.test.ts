@@ -40,20 +40,20 @@ beforeAll(async () => {
     [0, 1, 2, 3, 0, 1, 0, 3].map((partition, i) => ({ partition, key: `acct-${i}`, value: JSON.stringify({ seq: i }), timestamp: t0 + i * 1000 })),
   );
   config = jsonFile("config.json", { bootstrap_servers: await bootstrap(), workers: 2 });
-});
+}, 60_000);
 
 test("spec under Deno is the same as under Bun", () => {
   const messages = underDeno(["spec"]);
   expect(messages.map((m) => m.type)).toEqual(["SPEC"]);
   expect(messages).toEqual(underBun(["spec"]));
-});
+}, 60_000);
 
 test("discover under Deno lists the topic as under Bun", () => {
   const stream = (messages: Message[]) => messages.find((m) => m.type === "CATALOG")!.catalog.streams.find((s: { name: string }) => s.name === topic);
   const fromDeno = stream(underDeno(["discover", "--config", config]));
   expect(fromDeno).toBeDefined();
   expect(fromDeno).toEqual(stream(underBun(["discover", "--config", config])));
-});
+}, 60_000);
 
 test("read under Deno with two workers emits the exact records in partition order and the final state", () => {
   const messages = underDeno(["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
@@ -80,4 +80,4 @@ test("read under Deno with two workers emits the exact records in partition orde
     stream_descriptor: { name: topic },
     stream_state: { partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 1 }, "3": { offset: 2 } } },
   });
-});
+}, 60_000);
