@@ -23,7 +23,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const header = (file: string) => executableFormat(readFileSync(join(outdir, file)).subarray(0, 4096));
+const header = (file: string) => executableFormat(readFileSync(join(outdir, file)).subarray(0, 65536));
 
 test("builds the host executable and one per shipped platform, with their SHA256SUMS", () => {
   const files = ["source-kafka", ...targets.map((t) => t.file)];
@@ -47,8 +47,8 @@ test("each platform's executable has that platform's format and loader", () => {
     "linux-arm64": { format: "elf", machine: "arm64", interpreter: "/lib/ld-linux-aarch64.so.1" },
     "linux-x64-musl": { format: "elf", machine: "x86-64", interpreter: "/lib/ld-musl-x86_64.so.1" },
     "linux-arm64-musl": { format: "elf", machine: "arm64", interpreter: "/lib/ld-musl-aarch64.so.1" },
-    "darwin-x64": { format: "mach-o", machine: "x86_64", executable: true },
-    "darwin-arm64": { format: "mach-o", machine: "arm64", executable: true },
+    "darwin-x64": { format: "mach-o", machine: "x86_64", executable: true, signed: true },
+    "darwin-arm64": { format: "mach-o", machine: "arm64", executable: true, signed: true },
     "windows-x64": { format: "pe32+", machine: "x86-64", console: true },
   });
 });

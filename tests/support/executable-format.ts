@@ -4,7 +4,7 @@
  */
 export type ExecutableFormat =
   | { format: "elf"; machine: "x86-64" | "arm64" | number; interpreter: string | null }
-  | { format: "mach-o"; machine: "x86_64" | "arm64" | number; executable: boolean }
+  | { format: "mach-o"; machine: "x86_64" | "arm64" | number; executable: boolean; signed: boolean }
   | { format: "pe32+"; machine: "x86-64" | number; console: boolean }
   | { format: "unknown" };
 
@@ -30,7 +30,12 @@ export function executableFormat(bytes: Uint8Array): ExecutableFormat {
   }
   if (view.getUint32(0, true) === 0xfeedfacf) {
     const cpu = view.getUint32(4, true);
-    return { format: "mach-o", machine: MACHO_CPUS[cpu] ?? cpu, executable: view.getUint32(12, true) === 2 };
+    // macOS on arm64 runs only signed code: look for LC_CODE_SIGNATURE among the load commands.
+    let signed = false;
+    for (let i = 0, at = 32; i < view.getUint32(16, true) && at + 8 <= bytes.length; i++, at += view.getUint32(at + 4, true)) {
+      if (view.getUint32(at, true) === 0x1d) signed = true;
+    }
+    return { format: "mach-o", machine: MACHO_CPUS[cpu] ?? cpu, executable: view.getUint32(12, true) === 2, signed };
   }
   if (bytes[0] === 0x4d && bytes[1] === 0x5a) {
     const pe = view.getUint32(0x3c, true);
