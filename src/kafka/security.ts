@@ -25,11 +25,28 @@ export function connectionSecurity(settings: ConnectionSettings): object {
     security.sasl = {
       mechanism: "OAUTHBEARER",
       token: () => mskIamToken({ region, credentials: resolveAwsCredentials(sasl) }),
+      authBytesValidator: rejectedToken,
     };
   } else if (sasl?.mechanism === "OAUTHBEARER") {
-    security.sasl = { mechanism: "OAUTHBEARER", token: sasl.token };
+    security.sasl = { mechanism: "OAUTHBEARER", token: sasl.token, authBytesValidator: rejectedToken };
   } else if (sasl) {
     security.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
   }
   return security;
+}
+
+/**
+ * A broker that rejects an OAUTHBEARER token does not fail the SaslAuthenticate request: it
+ * answers with an error JSON (RFC 7628 section 3.2.2) and waits. Treat that answer as the failure
+ * it is, so that it is reported as such instead of the broker's later "invalid SASL state".
+ */
+function rejectedToken(authBytes: Buffer, callback: (error: Error | null, authBytes?: Buffer) => void): void {
+  let status: unknown;
+  try {
+    status = authBytes.length > 0 ? JSON.parse(authBytes.toString("utf8")).status : undefined;
+  } catch {
+    status = undefined;
+  }
+  if (typeof status === "string") callback(new Error(`the broker rejected the OAUTHBEARER token (status ${status})`));
+  else callback(null, authBytes);
 }
