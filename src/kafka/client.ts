@@ -203,7 +203,7 @@ function isUnknownTopic(error: unknown): boolean {
 function describe(error: unknown): string {
   const parts: string[] = [];
   const visit = (e: unknown, depth: number) => {
-    if (depth > 4 || !e) return;
+    if (depth > 8 || !e) return;
     if (e instanceof Error) {
       parts.push(e.message);
       for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
@@ -233,7 +233,7 @@ export function failedStep(text: string): FailedStep | undefined {
 const stepProblem: Record<FailedStep, string> = {
   DNS: "cannot resolve the broker's host name",
   TCP: "Kafka is unreachable",
-  TLS: "the TLS handshake failed",
+  TLS: "the TLS connection failed",
   SASL: "Kafka refused the credentials",
   authorisation: "Kafka denied permission",
 };
@@ -246,7 +246,9 @@ const stepProblem: Record<FailedStep, string> = {
 export function classify(error: unknown, what: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
   const text = describe(error);
-  const step = error instanceof AuthenticationError ? "SASL" : failedStep(text);
+  const step = error instanceof AuthenticationError
+    ? "SASL"
+    : failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined);
   if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
   const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
   const message = `${step} step: ${stepProblem[step]}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
