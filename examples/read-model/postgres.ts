@@ -1,8 +1,9 @@
 /**
  * A throwaway PostgreSQL server for the example: Debian's postgresql package (installed with
- * apt-get when missing), a fresh cluster in a folder under .cache/read-model/, listening on a free
+ * apt-get when missing), a fresh cluster in a temp folder, listening on a free
  * port of 127.0.0.1 only, trusting local connections. PostgreSQL refuses to run as root, so when
- * we are root its commands run as the package's `postgres` user.
+ * we are root its commands run as the package's `postgres` user; the cluster's folder is in the
+ * system's temp folder, which that user can reach wherever the checkout lives.
  *
  * @example
  *   const pg = await startPostgres();
@@ -11,8 +12,9 @@
  *   await sql.close(); pg.stop();
  */
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export class PostgresError extends Error {
@@ -21,7 +23,6 @@ export class PostgresError extends Error {
 
 export type Postgres = { url: string; dir: string; stop: () => void };
 
-const cacheDir = join(import.meta.dir, "..", "..", ".cache", "read-model");
 const isRoot = process.getuid?.() === 0;
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): string {
@@ -70,8 +71,7 @@ function freePort(): Promise<number> {
 /** Creates and starts a new cluster; `stop()` shuts it down and deletes its folder. */
 export async function startPostgres(): Promise<Postgres> {
   const bin = ensureInstalled();
-  mkdirSync(cacheDir, { recursive: true });
-  const dir = mkdtempSync(join(cacheDir, "pg-"));
+  const dir = mkdtempSync(join(tmpdir(), "source-kafka-postgres-"));
   if (isRoot) {
     const [uid, gid] = ["-u", "-g"].map((flag) => Number(run("id", [flag, "postgres"]).trim()));
     chownSync(dir, uid, gid);
