@@ -47,6 +47,7 @@ export async function read(options: ReadOptions): Promise<void> {
     pool.start(spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)), {
       settings: config,
       decode: { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error },
+      registry: config.schema_registry,
       tuning: { maxWaitMs: tail ? 100 : 500, maxBytes: 8 << 20, partitionMaxBytes: 2 << 20, maxBatchesInFlight: 4 },
       onOutOfRange: config.on_offset_out_of_range,
       failAfterBatches: faultInjection(),

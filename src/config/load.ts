@@ -10,7 +10,18 @@ export function parseConfig(input: unknown): Config {
     throw new ConfigError("config: start_timestamp is required when start_position is timestamp");
   }
   checkSecurity(config);
+  checkRegistry(config);
   return config;
+}
+
+/** The schema registry fields that only make sense together. */
+function checkRegistry({ schema_registry: registry, key_format, value_format }: Config): void {
+  for (const [field, format] of [["key_format", key_format], ["value_format", value_format]] as const) {
+    if (format === "schema_registry" && !registry) throw new ConfigError(`config: schema_registry is required when ${field} is schema_registry`);
+  }
+  if (registry && (registry.username === undefined) !== (registry.password === undefined)) {
+    throw new ConfigError("config: schema_registry.username and schema_registry.password must be given together");
+  }
 }
 
 /** The TLS and SASL fields that only make sense together. */

@@ -76,6 +76,27 @@ const Tls = v.object({
   ),
 });
 
+const MessageFormat = v.picklist(
+  ["auto", "json", "text", "bytes", "schema_registry"],
+  "must be one of auto, json, text, bytes, schema_registry",
+);
+
+const formatDescription =
+  "auto: the schema registry's wire format (magic byte 0) when a registry is configured, else JSON if the bytes parse as JSON, " +
+  "else UTF-8 text if valid, else base64. schema_registry: only the registry's wire format.";
+
+const SchemaRegistry = v.object({
+  url: v.pipe(
+    v.string(),
+    v.trim(),
+    v.maxLength(2048, "is too long"),
+    v.regex(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, "must be an http:// or https:// URL without credentials, e.g. http://registry:8081"),
+    v.title("URL"),
+  ),
+  username: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(1024, "is too long"), v.title("Username"))),
+  password: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(65536, "is too long"), v.title("Password"), secret)),
+});
+
 const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"));
 
 export const ConfigSchema = v.object({
@@ -110,15 +131,11 @@ export const ConfigSchema = v.object({
     ),
     "fail",
   ),
-  key_format: v.optional(
-    v.pipe(v.picklist(["auto", "json", "text", "bytes"], "must be one of auto, json, text, bytes"), v.title("Key format"),
-      v.description("auto: JSON if the bytes parse as JSON, else UTF-8 text if valid, else base64.")),
-    "auto",
-  ),
-  value_format: v.optional(
-    v.pipe(v.picklist(["auto", "json", "text", "bytes"], "must be one of auto, json, text, bytes"), v.title("Value format"),
-      v.description("auto: JSON if the bytes parse as JSON, else UTF-8 text if valid, else base64.")),
-    "auto",
+  key_format: v.optional(v.pipe(MessageFormat, v.title("Key format"), v.description(formatDescription)), "auto"),
+  value_format: v.optional(v.pipe(MessageFormat, v.title("Value format"), v.description(formatDescription)), "auto"),
+  schema_registry: v.optional(
+    v.pipe(SchemaRegistry, v.title("Schema registry"),
+      v.description("A Confluent-compatible schema registry: Avro, Protobuf and JSON Schema messages in its wire format decode to JSON.")),
   ),
   on_decode_error: v.optional(
     v.pipe(v.picklist(["fail", "emit_raw"], "must be one of fail, emit_raw"), v.title("When a message cannot be decoded"),

@@ -2,8 +2,9 @@
  * Decodes a key or value's bytes to JSON-able data. `auto` takes JSON when the bytes parse as
  * JSON, else UTF-8 text when they are valid UTF-8, else base64; the encoding used goes to `_meta`.
  */
-export type Format = "auto" | "json" | "text" | "bytes";
-export type Encoding = "json" | "utf-8" | "base64";
+export type Format = "auto" | "json" | "text" | "bytes" | "schema_registry";
+/** avro, protobuf and json_schema come from a schema registry (src/registry/). */
+export type Encoding = "json" | "utf-8" | "base64" | "avro" | "protobuf" | "json_schema";
 export type Decoded = { data: unknown; encoding: Encoding };
 
 export class DecodeError extends Error {
@@ -17,6 +18,8 @@ const jsonStart = /^[\s]*[{["\-0-9tfn]/;
 
 export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
   if (format === "bytes") return base64(bytes);
+  // Registry-framed bytes never get here (src/registry/decode.ts takes them first).
+  if (format === "schema_registry") throw new DecodeError("is not in the schema registry's wire format (magic byte 0 and a schema id)");
   let text: string;
   try {
     text = utf8.decode(bytes);

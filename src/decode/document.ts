@@ -18,6 +18,9 @@ export type RecordInput = {
 
 export type DecodeOptions = { keyFormat: Format; valueFormat: Format; onDecodeError: "fail" | "emit_raw" };
 
+/** Decodes bytes in a schema registry's wire format (src/registry/schemas.ts); null for other bytes. */
+export type WireDecoder = (bytes: Uint8Array, format: Format) => Decoded | null;
+
 export type Header = { key: string; value: string | null; encoding?: "base64" };
 
 export type Meta = {
@@ -43,12 +46,12 @@ export class UndecodableMessage extends ConfigError {
 }
 
 /** Builds the document; throws UndecodableMessage naming topic, partition and offset under policy `fail`. */
-export function toDocument(record: RecordInput, options: DecodeOptions): Record<string, unknown> {
+export function toDocument(record: RecordInput, options: DecodeOptions, wire?: WireDecoder): Record<string, unknown> {
   let decodeError: string | undefined;
   const decode = (bytes: Uint8Array | null, format: Format, what: string): Decoded | null => {
     if (bytes === null) return null;
     try {
-      return decodeBytes(bytes, format);
+      return wire?.(bytes, format) ?? decodeBytes(bytes, format);
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       const message = `${what} of ${record.topic} partition ${record.partition} offset ${record.offset} ${error.message}`;
@@ -107,8 +110,8 @@ export const metaJsonSchema = {
     timestamp: { type: "string", format: "date-time" },
     timestamp_type: { type: "string", enum: ["create_time", "log_append_time"] },
     key: { description: "The message key, decoded like the value; null when the message has none." },
-    key_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", null] },
-    value_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", null] },
+    key_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
+    value_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
     headers: {
       type: "array",
       items: {

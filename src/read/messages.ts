@@ -2,6 +2,7 @@
 import type { ConnectionSettings } from "../kafka/client.ts";
 import type { DecodeOptions } from "../decode/document.ts";
 import type { FailureType } from "../errors.ts";
+import type { RegistrySettings } from "../registry/client.ts";
 
 /** A partition a worker owns, read from `from` up to (not including) `to`; `to` is null when tailing. */
 export type Assignment = {
@@ -20,6 +21,8 @@ export type WorkerStart = {
   type: "start";
   settings: ConnectionSettings;
   decode: DecodeOptions;
+  /** Where framed keys and values find their schemas; absent without a registry. */
+  registry?: RegistrySettings;
   assignments: Assignment[];
   tuning: FetchTuning;
   onOutOfRange: "fail" | "earliest";

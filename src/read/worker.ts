@@ -6,6 +6,8 @@
 import { toDocument } from "../decode/document.ts";
 import { ConfigError, failureType, oneLine } from "../errors.ts";
 import { KafkaClient } from "../kafka/client.ts";
+import { RegistryClient } from "../registry/client.ts";
+import { SchemaCache } from "../registry/schemas.ts";
 import type { Assignment, Batch, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
 
 declare const self: Worker;
@@ -17,6 +19,7 @@ const idleWaitMs = 100;
 
 let start: WorkerStart;
 let client: KafkaClient;
+let schemas: SchemaCache | undefined;
 let positions: Position[] = [];
 let inFlight = 0;
 let stopping = false;
@@ -35,6 +38,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     start = message;
     positions = message.assignments.map((a) => ({ ...a, next: a.from }));
     client = new KafkaClient(message.settings);
+    if (message.registry) schemas = new SchemaCache(new RegistryClient(message.registry, message.settings.connect_timeout_ms));
     run().catch((error) => post({ type: "error", failureType: failureType(error), message: oneLine(error) }));
   } else if (message.type === "ack") {
     inFlight--;
@@ -89,6 +93,10 @@ async function fetchOnce(active: Position[]): Promise<void> {
       const streamPrefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
       const suffix = `,"emitted_at":${emittedAt}}}\n`;
       let count = 0;
+      if (schemas) {
+        const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
+        await schemas.prepare(position.topic, position.partition, wanted, start.decode);
+      }
       for (const record of result.records) {
         // A fetch returns whole batches, which may begin before the offset asked for.
         if (record.offset < position.next) continue;
@@ -96,6 +104,7 @@ async function fetchOnce(active: Position[]): Promise<void> {
         const document = toDocument(
           { ...record, topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime },
           start.decode,
+          schemas?.decode,
         );
         lines += streamPrefix + JSON.stringify(document) + suffix;
         count++;

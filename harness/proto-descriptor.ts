@@ -1,0 +1,36 @@
+/**
+ * A .proto file's text → its FileDescriptorProto bytes, as protoc would write them: what Python's
+ * protobuf needs to build message classes, and what a registry serves for `?format=serialized`.
+ */
+import protobuf from "protobufjs";
+import descriptor from "protobufjs/ext/descriptor";
+
+export function protoToDescriptor(proto: string): Buffer {
+  const set = (descriptor as any).FileDescriptorSet.toObject(protobuf.parse(proto, { keepCase: true }).root.toDescriptor("proto3"));
+  const file = set.file[0];
+  file.name = "message.proto";
+  tidy(file.messageType ?? [], file.package ? `.${file.package}` : "");
+  return Buffer.from((descriptor as any).FileDescriptorProto.encode(file).finish() as Uint8Array);
+}
+
+/**
+ * protobufjs writes type names relative to their scope and `packed: false` on every field;
+ * protoc's descriptors (and Python's pool) have full names and `packed` only where it applies.
+ */
+function tidy(messages: any[], scope: string): void {
+  const local = (ms: any[], prefix: string): [string, string][] =>
+    ms.flatMap((m) => [[m.name, `${prefix}.${m.name}`], ...(m.enumType ?? []).map((e: any) => [`${m.name}.${e.name}`, `${prefix}.${m.name}.${e.name}`])]);
+  for (const message of messages) {
+    const here = `${scope}.${message.name}`;
+    const names = new Map([
+      ...local(messages, scope),
+      ...local(message.nestedType ?? [], here),
+      ...(message.enumType ?? []).map((e: any): [string, string] => [e.name, `${here}.${e.name}`]),
+    ]);
+    for (const field of message.field ?? []) {
+      if (field.options) delete field.options.packed;
+      if (field.typeName && !field.typeName.startsWith(".")) field.typeName = names.get(field.typeName) ?? `${here}.${field.typeName}`;
+    }
+    tidy(message.nestedType ?? [], here);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A Protobuf message type → the JSON Schema of the objects the connector decodes it to (see
+ * src/registry/compile.ts: field names as declared, 64-bit integers as strings, enums by name,
+ * bytes as base64, unset scalars with their defaults, unset message fields null).
+ *
+ *   protobufToJsonSchema(root.lookupType("shop.Order"))  // { type: "object", properties: { … } }
+ */
+import protobuf from "protobufjs";
+
+type JsonSchema = Record<string, unknown>;
+
+const scalars: Record<string, JsonSchema> = {
+  double: { type: "number" },
+  float: { type: "number" },
+  int32: { type: "integer" },
+  uint32: { type: "integer" },
+  sint32: { type: "integer" },
+  fixed32: { type: "integer" },
+  sfixed32: { type: "integer" },
+  int64: { type: "string", pattern: "^-?[0-9]+$" },
+  uint64: { type: "string", pattern: "^[0-9]+$" },
+  sint64: { type: "string", pattern: "^-?[0-9]+$" },
+  fixed64: { type: "string", pattern: "^[0-9]+$" },
+  sfixed64: { type: "string", pattern: "^-?[0-9]+$" },
+  bool: { type: "boolean" },
+  string: { type: "string" },
+  bytes: { type: "string", contentEncoding: "base64" },
+};
+
+export function protobufToJsonSchema(type: protobuf.Type): JsonSchema {
+  type.root.resolveAll();
+  return message(type, new Set());
+}
+
+function message(type: protobuf.Type, enclosing: Set<protobuf.Type>): JsonSchema {
+  // A recursive message is left open below its first occurrence.
+  if (enclosing.has(type)) return {};
+  const inside = new Set(enclosing).add(type);
+  return {
+    type: "object",
+    additionalProperties: false,
+    properties: Object.fromEntries(type.fieldsArray.map((field) => [field.name, fieldSchema(field, inside)])),
+  };
+}
+
+function fieldSchema(field: protobuf.Field, enclosing: Set<protobuf.Type>): JsonSchema {
+  const value = valueSchema(field, enclosing);
+  if (field instanceof protobuf.MapField) return { type: "object", additionalProperties: value };
+  if (field.repeated) return { type: "array", items: value };
+  // Unset message fields, and unset members of a oneof (proto3 `optional` too), are absent or null.
+  if (field.resolvedType instanceof protobuf.Type || field.partOf) return nullable(value);
+  return value;
+}
+
+function valueSchema(field: protobuf.Field, enclosing: Set<protobuf.Type>): JsonSchema {
+  const resolved = field.resolvedType;
+  if (resolved instanceof protobuf.Type) return message(resolved, enclosing);
+  if (resolved instanceof protobuf.Enum) return { type: "string", enum: Object.keys(resolved.values) };
+  return { ...(scalars[field.type] ?? {}) };
+}
+
+function nullable(schema: JsonSchema): JsonSchema {
+  if (typeof schema.type !== "string") return { anyOf: [schema, { type: "null" }] };
+  return { ...schema, type: [schema.type, "null"], ...(schema.enum ? { enum: [...(schema.enum as unknown[]), null] } : {}) };
+}
