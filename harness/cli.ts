@@ -1,4 +1,6 @@
-// bun harness/cli.ts up|down|status — manage the local Kafka broker (see harness/README.md).
+// bun harness/cli.ts up|down|status|up-cluster|down-cluster — manage the local Kafka broker, or
+// the three-node cluster of the fault tests (see harness/README.md).
+import { downCluster, upCluster } from "./cluster.ts";
 import { down, HarnessError, LOG, readCluster, running, up } from "./kafka.ts";
 
 async function main(command: string | undefined): Promise<number> {
@@ -20,8 +22,16 @@ async function main(command: string | undefined): Promise<number> {
       console.log(readCluster() ? `Kafka is not responding (see ${LOG})` : "Kafka is not running");
       return 1;
     }
+    case "up-cluster": {
+      const cluster = await upCluster();
+      console.log(`Kafka cluster of ${cluster.nodes.length} nodes is up at ${cluster.bootstrap}`);
+      return 0;
+    }
+    case "down-cluster":
+      console.log((await downCluster()) ? "Kafka cluster stopped" : "Kafka cluster is not running");
+      return 0;
     default:
-      console.error("usage: bun harness/cli.ts up|down|status");
+      console.error("usage: bun harness/cli.ts up|down|status|up-cluster|down-cluster");
       return 2;
   }
 }

@@ -34,7 +34,7 @@ const HOST = "127.0.0.1";
 const ROOT = resolve(import.meta.dir, "..");
 const POM = join(ROOT, "harness", "pom.xml");
 const STATE = join(ROOT, ".cache", "kafka");
-const LIBS = join(STATE, "libs");
+export const LIBS = join(STATE, "libs");
 // Written only after Maven copied every jar; holds the POM it was made from, so
 // editing the POM (e.g. a version bump) re-provisions instead of using stale jars.
 const LIBS_MARKER = join(LIBS, ".complete");
@@ -278,7 +278,7 @@ export async function kafkaTool(
 
 // Quiet: warnings and errors only, to stderr — which is broker.log for the broker and
 // the caller's pipe for tools.
-const LOG4J_CONFIG = `status = warn
+export const LOG4J_CONFIG = `status = warn
 appender.stderr.type = Console
 appender.stderr.name = stderr
 appender.stderr.target = SYSTEM_ERR
@@ -289,7 +289,7 @@ rootLogger.appenderRef.stderr.ref = stderr
 `;
 
 // Short-lived tool JVMs: C1 only and serial GC start noticeably faster.
-function toolJvm(): string[] {
+export function toolJvm(): string[] {
   if (!existsSync(LOG4J)) {
     mkdirSync(STATE, { recursive: true });
     writeFileSync(LOG4J, LOG4J_CONFIG);
@@ -305,7 +305,7 @@ function toolJvm(): string[] {
 }
 
 /** Copies the jars named by harness/pom.xml into LIBS once; later calls do not touch Maven. */
-function ensureLibs(): void {
+export function ensureLibs(): void {
   const pom = readFileSync(POM, "utf8");
   if (existsSync(LIBS_MARKER) && readFileSync(LIBS_MARKER, "utf8") === pom) return;
   requireCommand("mvn", ["-v"]);
@@ -323,7 +323,7 @@ function ensureLibs(): void {
   writeFileSync(LIBS_MARKER, pom);
 }
 
-function requireCommand(cmd: string, args: string[]): void {
+export function requireCommand(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { stdio: "ignore" });
   if (r.error || r.status !== 0) throw new HarnessError(`${cmd} is required but could not be run (is it on PATH?)`);
 }
@@ -343,7 +343,7 @@ async function waitReady(bootstrap: string, hasExited: () => boolean): Promise<v
  * Sends one Metadata v8 request (the newest non-flexible version, so no tagged fields)
  * for no topics and returns the number of brokers in the response.
  */
-function metadataBrokerCount(address: string): Promise<number> {
+export function metadataBrokerCount(address: string): Promise<number> {
   const clientId = Buffer.from("kafka-harness");
   const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 3);
   let o = body.writeInt16BE(3, 0); // api key: Metadata
@@ -389,7 +389,7 @@ function accepts(address: string): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.on("error", rej);
@@ -420,7 +420,7 @@ function isBroker(pid: number): boolean {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {

@@ -13,10 +13,20 @@ export type TestMessage = {
   timestamp?: number;
 };
 
-export async function createTopic(bootstrap: string, topic: string, partitions: number): Promise<void> {
-  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+/** A comma-separated bootstrap list (a multi-node cluster's) as the client wants it. */
+const brokers = (bootstrap: string) => bootstrap.split(",");
+
+export type TopicOptions = { replicas?: number; configs?: Record<string, string> };
+
+export async function createTopic(bootstrap: string, topic: string, partitions: number, options: TopicOptions = {}): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
-    await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
+    await admin.createTopics({
+      topics: [topic],
+      partitions,
+      replicas: options.replicas ?? 1,
+      configs: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+    });
     // A new topic's partitions get leaders a moment later; producing before then fails part of a send.
     for (let attempt = 0; attempt < 100; attempt++) {
       const metadata = await admin.metadata({ topics: [topic], forceUpdate: true }).catch(() => null);
@@ -31,7 +41,7 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
 }
 
 export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
-  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     await admin.deleteTopics({ topics: [topic] });
   } finally {
@@ -45,7 +55,7 @@ const toBuffer = (value: string | Buffer | null | undefined) =>
 /** Produces the messages in order, acknowledged by the broker, one request per call. */
 export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
   // Idempotent, so that a retried send can never write a message twice.
-  const producer = new Producer({ clientId: "tests", bootstrapBrokers: [bootstrap], autocreateTopics: false, idempotent: true });
+  const producer = new Producer({ clientId: "tests", bootstrapBrokers: brokers(bootstrap), autocreateTopics: false, idempotent: true });
   try {
     await producer.send({
       acks: -1,
@@ -64,7 +74,7 @@ export async function produce(bootstrap: string, topic: string, messages: TestMe
 }
 
 export async function addPartitions(bootstrap: string, topic: string, total: number): Promise<void> {
-  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     await admin.createPartitions({ topics: [{ name: topic, count: total }] });
   } finally {
@@ -74,9 +84,20 @@ export async function addPartitions(bootstrap: string, topic: string, total: num
 
 /** Deletes the records of `partition` before `offset`, as retention would. */
 export async function deleteRecordsBefore(bootstrap: string, topic: string, partition: number, offset: number): Promise<void> {
-  const admin = new Admin({ clientId: "tests", bootstrapBrokers: [bootstrap] });
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition, offset: BigInt(offset) }] }] });
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The leader's node id of each partition of `topic`, by partition number (-1: none right now). */
+export async function partitionLeaders(bootstrap: string, topic: string): Promise<number[]> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
+  try {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+    return metadata.topics.get(topic)!.partitions.map((p) => p.leader);
   } finally {
     await admin.close();
   }
