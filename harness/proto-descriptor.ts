@@ -3,7 +3,7 @@
  * protobuf needs to build message classes, and what a registry serves for `?format=serialized`.
  */
 import protobuf from "protobufjs";
-import descriptor from "protobufjs/ext/descriptor";
+import descriptor from "protobufjs/ext/descriptor.js";
 
 export function protoToDescriptor(proto: string): Buffer {
   const set = (descriptor as any).FileDescriptorSet.toObject(protobuf.parse(proto, { keepCase: true }).root.toDescriptor("proto3"));

@@ -44,7 +44,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
         _meta: meta(topics.avro, 1, { key: { id: "o-2" }, ...avro }) },
       { _meta: meta(topics.avro, 2, { key: { id: "o-1" }, key_encoding: "avro", value_encoding: null, op: "d" }) },
     ]);
-  });
+  }, 30_000);
 
   test("Protobuf keys and values decode with field names as declared, int64 as strings, defaults filled", async () => {
     const result = await read(runner, topics.protobuf);
@@ -56,7 +56,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
       { order_id: "p-2", total_cents: "0", lines: [], status: "NEW", counts: {}, blob: "", first: null,
         _meta: meta(topics.protobuf, 1, { key: { id: "k-2" }, ...protobuf }) },
     ]);
-  });
+  }, 30_000);
 
   test("JSON Schema keys and values decode to their JSON", async () => {
     const result = await read(runner, topics.json);
@@ -66,7 +66,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
       { id: "pay-1", amount: 19.99, method: "card", _meta: meta(topics.json, 0, { key: "pay-1", ...jsonSchema }) },
       { id: "pay-2", amount: 5, _meta: meta(topics.json, 1, { key: "pay-2", ...jsonSchema }) },
     ]);
-  });
+  }, 30_000);
 });
 
 describe("schema registry failures", () => {
@@ -75,9 +75,9 @@ describe("schema registry failures", () => {
     expect(result.code).not.toBe(0);
     expect(records(result)).toEqual([]);
     const [trace] = traces(result);
-    expect(trace.error.failure_type).toBe("config_error");
-    expect(trace.error.message).toContain(`value of ${topics.unknownId} partition 0 offset 0: the schema registry has no schema with id 9999`);
-  });
+    // The whole trace, so that a failure shows what the connector said instead.
+    expect(trace.error).toMatchObject({ failure_type: "config_error", message: expect.stringContaining(`value of ${topics.unknownId} partition 0 offset 0: the schema registry has no schema with id 9999`) });
+  }, 30_000);
 
   test("an unreachable registry is a transient error within a bounded time", async () => {
     const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
@@ -89,9 +89,8 @@ describe("schema registry failures", () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.code).not.toBe(0);
     const [trace] = traces(result);
-    expect(trace.error.failure_type).toBe("transient_error");
-    expect(trace.error.message).toContain(`schema registry at ${url} is unavailable after 3 attempts while reading schema id`);
-  });
+    expect(trace.error).toMatchObject({ failure_type: "transient_error", message: expect.stringContaining(`schema registry at ${url} is unavailable after 3 attempts while reading schema id`) });
+  }, 30_000);
 
   test("a wrong registry password is a config error that never shows the password", async () => {
     const wrong = "not-the-registry-pw-2718";
@@ -100,17 +99,16 @@ describe("schema registry failures", () => {
       "--catalog", jsonFile("catalog.json", catalog([topics.json]))]);
     expect(result.code).not.toBe(0);
     const [trace] = traces(result);
-    expect(trace.error.failure_type).toBe("config_error");
-    expect(trace.error.message).toContain(`schema registry at ${registry.url} refused the credentials (HTTP 401)`);
+    expect(trace.error).toMatchObject({ failure_type: "config_error", message: expect.stringContaining(`schema registry at ${registry.url} refused the credentials (HTTP 401)`) });
     for (const output of [result.stdout, result.stderr]) {
       expect(output).not.toContain(wrong);
       expect(output).not.toContain(Buffer.from(`${credentials.username}:${wrong}`).toString("base64"));
     }
-  });
+  }, 30_000);
 
   test("value_format schema_registry without a registry is a config error naming the field", async () => {
     const result = await run("source", ["check", "--config", jsonFile("config.json", { bootstrap_servers: broker, value_format: "schema_registry" })]);
     expect(result.messages[0].connectionStatus.status).toBe("FAILED");
     expect(result.messages[0].connectionStatus.message).toContain("schema_registry is required when value_format is schema_registry");
-  });
+  }, 30_000);
 });

@@ -1,20 +1,31 @@
-/** `discover`: one stream per topic, with `_meta` described exactly. */
+/**
+ * `discover`: one stream per topic, with `_meta` described exactly and the value's fields too:
+ * from the schema registered for the topic's values (subject `<topic>-value`), else inferred from
+ * a bounded sample of each topic's recent messages.
+ */
 import { loadConfig } from "../config/load.ts";
+import { ConfigError, oneLine } from "../errors.ts";
+import type { Config } from "../config/schema.ts";
 import { metaJsonSchema } from "../decode/document.ts";
 import { KafkaClient } from "../kafka/client.ts";
+import { protocolLog } from "../log.ts";
 import { catalogMessage } from "../protocol/messages.ts";
 import { emit } from "../protocol/output.ts";
+import { RegistryClient } from "../registry/client.ts";
+import { compileSchema, type JsonSchema } from "../registry/compile.ts";
+import { SchemaCache } from "../registry/schemas.ts";
+import { documentJsonSchema } from "../schema/document.ts";
+import { inferJsonSchema } from "../schema/infer.ts";
+import { sampleDocuments } from "../schema/sample.ts";
 
-export function streamFor(topic: string) {
+/** The sample: the last messages of each partition and how long all topics' sampling may take. */
+const samplePerPartition = 100;
+const sampleBudgetMs = 10_000;
+
+export function streamFor(topic: string, value?: JsonSchema) {
   return {
     name: topic,
-    json_schema: {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      type: "object",
-      additionalProperties: true,
-      required: ["_meta"],
-      properties: { _meta: metaJsonSchema },
-    },
+    json_schema: documentJsonSchema(value, metaJsonSchema),
     supported_sync_modes: ["full_refresh", "incremental"],
     source_defined_cursor: true,
     default_cursor_field: ["_meta", "offset"],
@@ -28,8 +39,44 @@ export async function discover(configPath: string): Promise<void> {
   const client = new KafkaClient(config);
   try {
     const topics = await client.topicNames(config.include_internal_topics);
-    await emit(catalogMessage(topics.map(streamFor)));
+    const schemas = await valueSchemas(client, config, topics);
+    await emit(catalogMessage(topics.map((topic) => streamFor(topic, schemas.get(topic)))));
   } finally {
     await client.close();
   }
+}
+
+async function valueSchemas(client: KafkaClient, config: Config, topics: string[]): Promise<Map<string, JsonSchema>> {
+  const found = new Map<string, JsonSchema>();
+  const registry = config.schema_registry ? new RegistryClient(config.schema_registry, config.connect_timeout_ms) : undefined;
+  const toSample: string[] = [];
+  // Values read as JSON, text or bytes are not what their registered schema describes.
+  const subjects = registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
+  for (const topic of topics) {
+    const registered = await subjects?.latest(`${topic}-value`);
+    if (registered) found.set(topic, compileSchema(registered, `${registered.id} (subject ${topic}-value)`).jsonSchema());
+    else toSample.push(topic);
+  }
+  if (toSample.length === 0) return found;
+  const infos = await client.describeTopics(toSample);
+  const decode = { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error };
+  const schemas = registry ? new SchemaCache(registry) : undefined;
+  const limits = { perPartition: samplePerPartition, deadline: Date.now() + sampleBudgetMs };
+  for (const topic of toSample) {
+    const info = infos.get(topic);
+    if (!info) continue;
+    if (Date.now() >= limits.deadline) {
+      protocolLog("WARN", `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`);
+      break;
+    }
+    try {
+      const documents = await sampleDocuments(client, info, decode, schemas, limits);
+      if (documents.length > 0) found.set(topic, inferJsonSchema(documents));
+    } catch (error) {
+      // Refused registry credentials are the user's to fix; anything else only costs this topic its sample.
+      if (error instanceof ConfigError) throw error;
+      protocolLog("WARN", `discover: cannot sample ${topic}, its stream describes _meta only: ${oneLine(error)}`);
+    }
+  }
+  return found;
 }

@@ -59,7 +59,7 @@ export class RegistryClient {
         response = await fetch(url, { headers: this.#headers, signal: AbortSignal.timeout(this.#timeoutMs) });
       } catch (error) {
         last = describeFetchError(error, this.#timeoutMs);
-        if (attempt < attempts) await Bun.sleep(retryDelayMs * attempt);
+        if (attempt < attempts) await sleep(retryDelayMs * attempt);
         continue;
       }
       if (response.status === 401 || response.status === 403) {
@@ -74,7 +74,7 @@ export class RegistryClient {
       }
       if (response.status >= 500) {
         last = `HTTP ${response.status}: ${await errorMessage(response)}`;
-        if (attempt < attempts) await Bun.sleep(retryDelayMs * attempt);
+        if (attempt < attempts) await sleep(retryDelayMs * attempt);
         continue;
       }
       if (!response.ok) throw new ConfigError(`schema registry at ${this.#base} answered HTTP ${response.status} for ${what}: ${await errorMessage(response)}`);
@@ -87,6 +87,9 @@ export class RegistryClient {
     throw new TransientError(`schema registry at ${this.#base} is unavailable after ${attempts} attempts while reading ${what}: ${last}`);
   }
 }
+
+// Not Bun.sleep: the same source runs under Deno.
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toRegistered(body: unknown, what: string): RegisteredSchema {
   const { schema, schemaType, references } = (body ?? {}) as { schema?: unknown; schemaType?: unknown; references?: unknown };

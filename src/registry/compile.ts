@@ -8,7 +8,7 @@
  */
 import avro from "avsc";
 import protobuf from "protobufjs";
-import descriptor from "protobufjs/ext/descriptor";
+import descriptor from "protobufjs/ext/descriptor.js";
 import { DecodeError, type Decoded } from "../decode/bytes.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../schema/avro.ts";

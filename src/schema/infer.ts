@@ -1,0 +1,72 @@
+/**
+ * The JSON Schema of a sample of JSON values: each value's type, objects' properties merged
+ * across the sample (a property missing from some objects, or null in some, is nullable), arrays'
+ * items merged, and integer widened to number where both occur.
+ *
+ *   inferJsonSchema([{ id: 1, tag: "a" }, { id: 2.5 }])
+ *   // { type: "object", properties: { id: { type: "number" }, tag: { type: ["string", "null"] } } }
+ */
+type JsonSchema = Record<string, unknown>;
+
+type JsonType = "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
+
+/** What the sample showed at one place: its types, and for objects and arrays what they held. */
+type Shape = { types: Set<JsonType>; objects: number; properties: Map<string, Shape & { present: number }>; items: Shape | null };
+
+const order: JsonType[] = ["object", "array", "string", "number", "integer", "boolean", "null"];
+
+export function inferJsonSchema(values: Iterable<unknown>): JsonSchema {
+  const shape = emptyShape();
+  for (const value of values) add(shape, value);
+  return toSchema(shape);
+}
+
+function emptyShape(): Shape {
+  return { types: new Set(), objects: 0, properties: new Map(), items: null };
+}
+
+function add(shape: Shape, value: unknown): void {
+  if (value === null || value === undefined) shape.types.add("null");
+  else if (Array.isArray(value)) {
+    shape.types.add("array");
+    shape.items ??= emptyShape();
+    for (const item of value) add(shape.items, item);
+  } else if (typeof value === "object") {
+    shape.types.add("object");
+    shape.objects++;
+    for (const [key, item] of Object.entries(value)) {
+      let property = shape.properties.get(key);
+      if (!property) shape.properties.set(key, (property = { ...emptyShape(), present: 0 }));
+      property.present++;
+      add(property, item);
+    }
+  } else if (typeof value === "number") shape.types.add(Number.isInteger(value) ? "integer" : "number");
+  else if (typeof value === "boolean") shape.types.add("boolean");
+  else shape.types.add("string");
+}
+
+function toSchema(shape: Shape): JsonSchema {
+  const types = new Set(shape.types);
+  if (types.has("number")) types.delete("integer");
+  const listed = order.filter((t) => types.has(t));
+  // A place the sample never showed a value at (an empty array's items) may hold anything.
+  if (listed.length === 0) return {};
+  const schema: JsonSchema = { type: listed.length === 1 ? listed[0] : listed };
+  if (types.has("object")) {
+    schema.properties = Object.fromEntries(
+      [...shape.properties].map(([key, property]) => {
+        const inner = toSchema(property);
+        return [key, property.present < shape.objects ? nullable(inner) : inner];
+      }),
+    );
+  }
+  if (types.has("array") && shape.items) schema.items = toSchema(shape.items);
+  return schema;
+}
+
+function nullable(schema: JsonSchema): JsonSchema {
+  if (schema.type === undefined) return schema;
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+  if (types.includes("null")) return schema;
+  return { ...schema, type: [...types, "null"] };
+}
