@@ -27,6 +27,7 @@ function badConfigs(): [string, Record<string, unknown>][] {
     const parents: Record<string, Record<string, unknown>> = {
       sasl: { mechanism: "PLAIN", username: "u", password: "p" },
       tls: {},
+      schema_registry: { url: "http://127.0.0.1:9" },
     };
     if (path.length === 1) return { ...base, [path[0]]: value };
     return { ...base, [path[0]]: { ...parents[path[0]], [path[1]]: value } };
