@@ -1,0 +1,82 @@
+/**
+ * The connector as a live process: stdout read as it arrives (complete lines only, at an optional
+ * pace), RSS sampled from /proc, and killed at will. `run()` in connector.ts waits for the exit;
+ * these helpers are for tests that act while the connector is still running.
+ */
+import { readFileSync } from "node:fs";
+import { command, type Runner } from "./connector.ts";
+
+export type LiveOptions = {
+  env?: Record<string, string>;
+  /** Read stdout at about this many bytes a second (pausing between reads); unlimited when absent. */
+  bytesPerSecond?: number;
+  /** Called with each complete stdout line as it arrives. */
+  onLine?: (line: string) => void;
+};
+
+export type Live = {
+  pid: number;
+  /** Complete stdout lines so far; a line cut short by a kill is never here. */
+  lines: string[];
+  /** Bytes of stdout read so far. */
+  bytesRead: () => number;
+  /** Resolves once the process is gone and stdout is drained: its exit code, the signal that ended it (if any), its stderr. */
+  finished: Promise<{ code: number; signal: NodeJS.Signals | number | null; stderr: string }>;
+  exitCode: () => number | null;
+  kill: (signal?: NodeJS.Signals) => void;
+};
+
+export function startLive(runner: Runner, args: string[], options: LiveOptions = {}): Live {
+  const child = Bun.spawn([...command(runner), ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+    env: { ...process.env, ...options.env },
+  });
+  const lines: string[] = [];
+  let bytes = 0;
+  const stdoutDone = (async () => {
+    const reader = child.stdout.getReader();
+    const decoder = new TextDecoder();
+    let pending = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      bytes += value.length;
+      pending += decoder.decode(value, { stream: true });
+      const parts = pending.split("\n");
+      pending = parts.pop()!;
+      for (const line of parts) {
+        if (line.length === 0) continue;
+        lines.push(line);
+        options.onLine?.(line);
+      }
+      if (options.bytesPerSecond) await Bun.sleep((value.length / options.bytesPerSecond) * 1000);
+    }
+    // Whatever is left in `pending` is a line cut short by a kill: never written whole, so dropped.
+  })();
+  const stderr = new Response(child.stderr).text();
+  const finished = (async () => {
+    const code = await child.exited;
+    await stdoutDone;
+    return { code, signal: child.signalCode, stderr: await stderr };
+  })();
+  return {
+    pid: child.pid,
+    lines,
+    bytesRead: () => bytes,
+    finished,
+    exitCode: () => child.exitCode,
+    kill: (signal = "SIGKILL") => child.kill(signal),
+  };
+}
+
+/** Resident set size of a process in bytes (VmRSS from /proc/<pid>/status), or null once it is gone. */
+export function rssBytes(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
