@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "./support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, uniqueTopic } from "./support/connector.ts";
+import { catalog, expectSuccess, jsonFile, parseProtocol, records, run, runners, uniqueTopic, type Message } from "./support/connector.ts";
 import { addPartitions, createTopic, produce } from "./support/kafka.ts";
 import { startLive, type Live } from "./support/process.ts";
 
@@ -23,8 +23,11 @@ async function until(live: Live, what: string, predicate: (live: Live) => boolea
   }
 }
 
+/** The live output so far, each line checked against the Airbyte protocol. */
+const messagesOf = (live: Live): Message[] => parseProtocol(live.lines.join("\n"));
+
 const recordKeys = (live: Live) =>
-  live.messages().filter((m) => m.type === "RECORD").map((m) => `${m.record.data._meta.partition}/${m.record.data._meta.offset}/${m.record.data.value}`);
+  messagesOf(live).filter((m) => m.type === "RECORD").map((m) => `${m.record.data._meta.partition}/${m.record.data._meta.offset}/${m.record.data.value}`);
 
 describe.each(runners)("tail (%s)", (runner) => {
   test("reads records produced while tailing, picks up a new partition, and stops on SIGTERM with a final STATE that resumes", async () => {
@@ -49,14 +52,14 @@ describe.each(runners)("tail (%s)", (runner) => {
 
     // When idle, the timer checkpoints what was written.
     await until(live, "an idle checkpoint", (l) => {
-      const last = l.messages().filter((m) => m.type === "STATE").at(-1);
+      const last = messagesOf(l).filter((m) => m.type === "STATE").at(-1);
       return JSON.stringify(last?.state.stream.stream_state) === JSON.stringify({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
     });
 
     live.kill("SIGTERM");
     const { code } = await live.finished;
     expect(code).toBe(0);
-    const messages = live.messages();
+    const messages = messagesOf(live);
     const final = messages.filter((m) => m.type === "STATE").at(-1)!.state;
     expect(final.stream.stream_state).toEqual({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
     expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
@@ -76,6 +79,6 @@ describe.each(runners)("tail (%s)", (runner) => {
     await until(live, "the read to start", (l) => l.lines.some((line) => line.includes('"STARTED"')));
     live.kill("SIGINT");
     expect((await live.finished).code).toBe(0);
-    expect(live.messages().filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 } } });
+    expect(messagesOf(live).filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 } } });
   });
 });
