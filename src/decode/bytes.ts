@@ -5,7 +5,8 @@
 export type Format = "auto" | "json" | "text" | "bytes" | "schema_registry";
 /** avro, protobuf and json_schema come from a schema registry (src/registry/). */
 export type Encoding = "json" | "utf-8" | "base64" | "avro" | "protobuf" | "json_schema";
-export type Decoded = { data: unknown; encoding: Encoding };
+/** `text` is the JSON text `data` was parsed from, kept so that an object can be emitted as written. */
+export type Decoded = { data: unknown; encoding: Encoding; text?: string };
 
 export class DecodeError extends Error {
   override name = "DecodeError";
@@ -30,7 +31,7 @@ export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
   if (format === "text") return { data: text, encoding: "utf-8" };
   if (format === "json" || jsonStart.test(text)) {
     try {
-      return { data: JSON.parse(text), encoding: "json" };
+      return { data: JSON.parse(text), encoding: "json", text };
     } catch {
       if (format === "json") throw new DecodeError("is not valid JSON (format json)");
     }
