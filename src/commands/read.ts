@@ -50,6 +50,7 @@ export async function read(options: ReadOptions): Promise<void> {
       registry: config.schema_registry,
       tuning: { maxWaitMs: tail ? 100 : 500, maxBytes: 8 << 20, partitionMaxBytes: 2 << 20, maxBatchesInFlight: 4 },
       onOutOfRange: config.on_offset_out_of_range,
+      retryBudgetMs: config.retry_budget_ms,
       failAfterBatches: faultInjection(),
     }, tail);
 

@@ -10,6 +10,7 @@ import {
   Admin,
   AuthenticationError,
   Consumer,
+  GenericError,
   NetworkError,
   ResponseError,
   TimeoutError,
@@ -34,6 +35,14 @@ export type FetchRequest = {
   maxBytes: number;
   partitionMaxBytes: number;
 };
+
+/**
+ * A fetch response the client could not read, though the broker sent it: a record batch that does
+ * not decompress or parse, i.e. corrupt data in the log. Retrying the same fetch cannot help.
+ */
+export class UnreadableResponseError extends Error {
+  override name = "UnreadableResponseError";
+}
 
 const earliest = -2n;
 const latest = -1n;
@@ -156,10 +165,13 @@ export class KafkaClient {
         isolationLevel: readCommitted,
       });
     } catch (error) {
-      // Partition errors (offset out of range, leader moved) arrive as a ResponseError that still
-      // carries the whole response; the caller decides per partition.
-      const carried = (error as { response?: typeof response }).response;
-      if (!(error instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
+      // Partition errors (offset out of range, leader moved, topic deleted) arrive as a
+      // ResponseError that still carries the whole response — the last try's, when the library
+      // retried — and the caller decides per partition.
+      const last = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
+      const carried = (last as { response?: typeof response }).response;
+      if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
+      if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
       response = carried;
     }
     return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
@@ -185,14 +197,40 @@ const kafkaErrorNames: Record<number, string> = {
   3: "UNKNOWN_TOPIC_OR_PARTITION",
   5: "LEADER_NOT_AVAILABLE",
   6: "NOT_LEADER_OR_FOLLOWER",
+  7: "REQUEST_TIMED_OUT",
+  9: "REPLICA_NOT_AVAILABLE",
   29: "TOPIC_AUTHORIZATION_FAILED",
+  56: "KAFKA_STORAGE_ERROR",
   74: "FENCED_LEADER_EPOCH",
   75: "UNKNOWN_LEADER_EPOCH",
+  78: "OFFSET_NOT_AVAILABLE",
   100: "UNKNOWN_TOPIC_ID",
 };
 
+/** Partition errors that pass once leadership settles (a broker restarting, an election): retry after a metadata refresh. */
+export const transientPartitionErrors: ReadonlySet<string> = new Set([
+  "NOT_LEADER_OR_FOLLOWER",
+  "LEADER_NOT_AVAILABLE",
+  "FENCED_LEADER_EPOCH",
+  "UNKNOWN_LEADER_EPOCH",
+  "REQUEST_TIMED_OUT",
+  "REPLICA_NOT_AVAILABLE",
+  "KAFKA_STORAGE_ERROR",
+  "OFFSET_NOT_AVAILABLE",
+]);
+
 export function errorName(code: number): string {
   return kafkaErrorNames[code] ?? `KAFKA_ERROR_${code}`;
+}
+
+/**
+ * True when every try failed with an error the library did not raise itself: those come from
+ * parsing the response (a decompressor, a read past a buffer's end), while the network, timeouts
+ * and Kafka's error codes all arrive as the library's own error classes.
+ */
+function unreadable(error: unknown): boolean {
+  const tries = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors : [error];
+  return tries.length > 0 && tries.every((e) => e instanceof Error && !GenericError.isGenericError(e));
 }
 
 function isUnknownTopic(error: unknown): boolean {

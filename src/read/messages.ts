@@ -26,6 +26,8 @@ export type WorkerStart = {
   assignments: Assignment[];
   tuning: FetchTuning;
   onOutOfRange: "fail" | "earliest";
+  /** How long a partition may go unserved (broker down, leadership moving) before the read fails. */
+  retryBudgetMs: number;
   /** Test hook: throw inside the worker after this many batches (fault injection). */
   failAfterBatches?: number;
 };

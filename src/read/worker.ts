@@ -4,15 +4,23 @@
  * for the main thread's ack, so a slow stdout slows fetching instead of growing memory.
  */
 import { toDocument } from "../decode/document.ts";
-import { ConfigError, failureType, oneLine } from "../errors.ts";
-import { KafkaClient } from "../kafka/client.ts";
+import { ConfigError, TransientError, failureType, oneLine } from "../errors.ts";
+import { KafkaClient, UnreadableResponseError, transientPartitionErrors, type FetchedPartition } from "../kafka/client.ts";
 import { RegistryClient } from "../registry/client.ts";
 import { SchemaCache } from "../registry/schemas.ts";
-import type { Assignment, Batch, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
+import type { Assignment, Batch, FetchTuning, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
+import { RetryBudget } from "./retry.ts";
 
 declare const self: Worker;
 
-type Position = Assignment & { next: number };
+type Position = Assignment & {
+  next: number;
+  retry: RetryBudget;
+  /** No fetch before this time (ms since the epoch): backing off after a failure. */
+  notBefore: number;
+  /** Fetched alone, one record batch at a time: a response holding it could not be read. */
+  oneBatch: boolean;
+};
 
 const encoder = new TextEncoder();
 const idleWaitMs = 100;
@@ -36,7 +44,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "start") {
     start = message;
-    positions = message.assignments.map((a) => ({ ...a, next: a.from }));
+    positions = message.assignments.map(toPosition);
     client = new KafkaClient(message.settings);
     if (message.registry) schemas = new SchemaCache(new RegistryClient(message.registry, message.settings.connect_timeout_ms));
     run().catch((error) => post({ type: "error", failureType: failureType(error), message: oneLine(error) }));
@@ -44,13 +52,15 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     inFlight--;
     wake();
   } else if (message.type === "add") {
-    positions.push(...message.assignments.map((a) => ({ ...a, next: a.from })));
+    positions.push(...message.assignments.map(toPosition));
     wake();
   } else if (message.type === "stop") {
     stopping = true;
     wake();
   }
 };
+
+const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false });
 
 async function run(): Promise<void> {
   const tailing = positions.some((p) => p.to === null);
@@ -61,62 +71,122 @@ async function run(): Promise<void> {
       await sleep(idleWaitMs);
       continue;
     }
+    const now = Date.now();
+    const ready = active.filter((p) => p.notBefore <= now);
+    if (ready.length === 0) {
+      // Every partition left is backing off; the wait is at most RetryBudget.maxDelayMs.
+      await sleep(Math.min(...active.map((p) => p.notBefore)) - now);
+      continue;
+    }
     while (inFlight >= start.tuning.maxBatchesInFlight && !stopping) await new Promise<void>((resolve) => (wakeUp = resolve));
     if (stopping) break;
-    await fetchOnce(active);
+    await fetchOnce(ready);
   }
   await client.close();
   post({ type: "done" });
 }
 
-async function fetchOnce(active: Position[]): Promise<void> {
-  const byLeader = Map.groupBy(active, (p) => p.leader);
-  for (const [leader, group] of byLeader) {
-    const results = await client.fetch({
-      node: leader,
-      partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
-      maxWaitMs: start.tuning.maxWaitMs,
-      maxBytes: start.tuning.maxBytes,
-      partitionMaxBytes: start.tuning.partitionMaxBytes,
-    });
-    const emittedAt = Date.now();
-    let lines = "";
-    const moved: [string, number, number][] = [];
-    const counts = new Map<string, number>();
-    for (const result of results) {
-      const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
-      if (!position) continue;
-      if (result.error !== null) {
-        await handlePartitionError(position, result.error, result.logStartOffset, result.highWatermark);
-        continue;
-      }
-      const streamPrefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
-      const suffix = `,"emitted_at":${emittedAt}}}\n`;
-      let count = 0;
-      if (schemas) {
-        const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
-        await schemas.prepare(position.topic, position.partition, wanted, start.decode);
-      }
-      for (const record of result.records) {
-        // A fetch returns whole batches, which may begin before the offset asked for.
-        if (record.offset < position.next) continue;
-        if (position.to !== null && record.offset >= position.to) break;
-        const document = toDocument(
-          { ...record, topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime },
-          start.decode,
-          schemas?.decode,
-        );
-        lines += streamPrefix + JSON.stringify(document) + suffix;
-        count++;
-      }
-      const before = position.next;
-      if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
-      if (position.to !== null) position.next = Math.min(position.next, position.to);
-      if (position.next !== before) moved.push([position.topic, position.partition, position.next]);
-      if (count > 0) counts.set(position.topic, (counts.get(position.topic) ?? 0) + count);
-    }
-    if (moved.length > 0 || lines.length > 0) sendBatch(lines, moved, [...counts]);
+async function fetchOnce(ready: Position[]): Promise<void> {
+  for (const [leader, group] of Map.groupBy(ready.filter((p) => !p.oneBatch), (p) => p.leader)) {
+    await attempt(group, () => fetchFrom(leader, group, start.tuning), isolate);
   }
+  for (const position of ready.filter((p) => p.oneBatch)) {
+    const oneBatch = { ...start.tuning, maxBytes: 1, partitionMaxBytes: 1 };
+    await attempt([position], () => fetchFrom(position.leader, [position], oneBatch), ([p], error) => {
+      throw new ConfigError(
+        `${p!.topic} partition ${p!.partition}: the record batch holding offset ${p!.next} cannot be read (${error.message}); ` +
+          "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
+          "state past that batch, or delete the records before the offset after it",
+      );
+    });
+  }
+}
+
+/**
+ * Fetches for `group` and delivers what came back. A failure that may pass (the broker is down,
+ * leadership moved) makes the group wait and look up its leaders again, within the retry budget;
+ * a response that cannot be read goes to `onUnreadable`.
+ */
+async function attempt(
+  group: Position[],
+  fetch: () => Promise<FetchedPartition[]>,
+  onUnreadable: (group: Position[], error: UnreadableResponseError) => Promise<void> | never,
+): Promise<void> {
+  let results: FetchedPartition[];
+  try {
+    results = await fetch();
+  } catch (error) {
+    if (error instanceof UnreadableResponseError) return onUnreadable(group, error);
+    if (error instanceof TransientError) return retryLater(group, error.message);
+    throw error;
+  }
+  await deliver(group, results);
+}
+
+/**
+ * A response for several partitions could not be read: fetch each alone to learn which, and read
+ * that one a batch at a time from here, so that the failure can name the batch's offset.
+ */
+async function isolate(group: Position[]): Promise<void> {
+  if (group.length === 1) {
+    group[0]!.oneBatch = true;
+    return;
+  }
+  for (const position of group) {
+    await attempt([position], () => fetchFrom(position.leader, [position], start.tuning), isolate);
+  }
+}
+
+function fetchFrom(leader: number, group: Position[], tuning: FetchTuning): Promise<FetchedPartition[]> {
+  return client.fetch({
+    node: leader,
+    partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+    maxWaitMs: tuning.maxWaitMs,
+    maxBytes: tuning.maxBytes,
+    partitionMaxBytes: tuning.partitionMaxBytes,
+  });
+}
+
+/** Turns a fetch's results into protocol lines and one batch for the main thread. */
+async function deliver(group: Position[], results: FetchedPartition[]): Promise<void> {
+  const emittedAt = Date.now();
+  let lines = "";
+  const moved: [string, number, number][] = [];
+  const counts = new Map<string, number>();
+  for (const result of results) {
+    const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
+    if (!position || ended.has(position.topic)) continue;
+    if (result.error !== null) {
+      await handlePartitionError(position, result.error, result.logStartOffset, result.highWatermark);
+      continue;
+    }
+    position.retry.succeeded();
+    const streamPrefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
+    const suffix = `,"emitted_at":${emittedAt}}}\n`;
+    let count = 0;
+    if (schemas) {
+      const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
+      await schemas.prepare(position.topic, position.partition, wanted, start.decode);
+    }
+    for (const record of result.records) {
+      // A fetch returns whole batches, which may begin before the offset asked for.
+      if (record.offset < position.next) continue;
+      if (position.to !== null && record.offset >= position.to) break;
+      const document = toDocument(
+        { ...record, topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime },
+        start.decode,
+        schemas?.decode,
+      );
+      lines += streamPrefix + JSON.stringify(document) + suffix;
+      count++;
+    }
+    const before = position.next;
+    if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
+    if (position.to !== null) position.next = Math.min(position.next, position.to);
+    if (position.next !== before) moved.push([position.topic, position.partition, position.next]);
+    if (count > 0) counts.set(position.topic, (counts.get(position.topic) ?? 0) + count);
+  }
+  if (moved.length > 0 || lines.length > 0) sendBatch(lines, moved, [...counts]);
 }
 
 function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][]): void {
@@ -143,20 +213,68 @@ async function handlePartitionError(position: Position, error: string, logStart:
       `${where}: offset ${position.next} is out of range (available ${logStart}..${end}); retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
     );
   }
-  if (["NOT_LEADER_OR_FOLLOWER", "LEADER_NOT_AVAILABLE", "FENCED_LEADER_EPOCH", "UNKNOWN_LEADER_EPOCH"].includes(error)) {
-    // Leadership moved: learn the new leader and fetch from it next time round.
-    const info = (await client.describeTopics([position.topic])).get(position.topic)?.partitions[position.partition];
-    if (info) {
-      position.leader = info.leader;
-      position.leaderEpoch = info.leaderEpoch;
-    }
-    await sleep(idleWaitMs);
-    return;
-  }
+  if (transientPartitionErrors.has(error)) return retryLater([position], error);
   if (error === "UNKNOWN_TOPIC_OR_PARTITION" || error === "UNKNOWN_TOPIC_ID") {
-    throw new ConfigError(`topic ${position.topic} partition ${position.partition} no longer exists (deleted during the read?)`);
+    // A broker that has just restarted may not know the partition yet: only the cluster's
+    // metadata can tell that the topic is gone.
+    const gone = await deleted(position).catch((e: unknown) => (e instanceof TransientError ? undefined : Promise.reject(e)));
+    if (!gone) return retryLater([position], error);
+    if (position.to !== null) {
+      throw new ConfigError(`topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`);
+    }
+    return endStream(position.topic);
   }
   throw new ConfigError(`${where}: Kafka answered ${error}`);
+}
+
+/**
+ * Counts a failure against the budget of each of `group`'s partitions, sets when each tries
+ * next, and looks up their leaders again (a restarted broker or an election moves them).
+ */
+async function retryLater(group: Position[], reason: string): Promise<void> {
+  for (const p of group) {
+    const delay = p.retry.failed();
+    if (delay === null) {
+      throw new TransientError(
+        `${p.topic} partition ${p.partition}: no broker served it for ${Math.round(p.retry.failingForMs() / 1000)} s ` +
+          `(retry_budget_ms is ${start.retryBudgetMs}); last error: ${reason}`,
+      );
+    }
+    p.notBefore = Date.now() + delay;
+  }
+  let topics;
+  try {
+    topics = await client.describeTopics([...new Set(group.map((p) => p.topic))]);
+  } catch (error) {
+    // The cluster is not answering metadata either: keep the leaders we know and try again later.
+    if (error instanceof TransientError) return;
+    throw error;
+  }
+  for (const p of group) {
+    const info = topics.get(p.topic)?.partitions[p.partition];
+    if (info && info.leader >= 0) {
+      p.leader = info.leader;
+      p.leaderEpoch = info.leaderEpoch;
+    }
+  }
+}
+
+/** True when the cluster no longer has the position's topic (or has a new topic of that name). */
+async function deleted(position: Position): Promise<boolean> {
+  const topic = (await client.describeTopics([position.topic])).get(position.topic);
+  return topic === undefined || topic.id !== position.topicId;
+}
+
+/** Topics deleted while tailing: their partitions are no longer read. */
+const ended = new Set<string>();
+
+/** Tailing, a deleted topic ends its stream; the others go on, and the final STATE keeps where it stopped. */
+function endStream(topic: string): void {
+  ended.add(topic);
+  const stopped = positions.filter((p) => p.topic === topic);
+  positions = positions.filter((p) => p.topic !== topic);
+  const where = stopped.map((p) => `partition ${p.partition} at offset ${p.next}`).join(", ");
+  post({ type: "log", level: "WARN", message: `topic ${topic} was deleted; its stream ends here (${where}) while the others go on` });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

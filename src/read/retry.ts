@@ -1,0 +1,48 @@
+/**
+ * How long a partition may keep failing for reasons that pass by themselves — a broker
+ * restarting, leadership moving, the cluster briefly unreachable — before the read gives up, and
+ * how long to wait between tries. One per partition: a partition whose leader is down waits
+ * without holding back the others.
+ *
+ * @example
+ * const retry = new RetryBudget(60_000);
+ * const delay = retry.failed(); // 100 ms, then 200, 400 … up to 2 s; null once 60 s have passed
+ * retry.succeeded();            // the next failure starts a new budget
+ */
+export class RetryBudget {
+  static readonly firstDelayMs = 100;
+  static readonly maxDelayMs = 2_000;
+
+  readonly #budgetMs: number;
+  readonly #now: () => number;
+  /** When the current run of failures began; null while the partition is being served. */
+  #since: number | null = null;
+  #attempts = 0;
+
+  constructor(budgetMs: number, now: () => number = Date.now) {
+    this.#budgetMs = budgetMs;
+    this.#now = now;
+  }
+
+  /** Records a failure: the delay before the next try, or null when failures have lasted longer than the budget. */
+  failed(): number | null {
+    const now = this.#now();
+    this.#since ??= now;
+    const spent = now - this.#since;
+    if (spent > this.#budgetMs) return null;
+    const delay = Math.min(RetryBudget.firstDelayMs * 2 ** this.#attempts, RetryBudget.maxDelayMs);
+    this.#attempts++;
+    // The last try lands just past the budget's end, so that a budget is always used in full.
+    return Math.min(delay, this.#budgetMs - spent + 1);
+  }
+
+  succeeded(): void {
+    this.#since = null;
+    this.#attempts = 0;
+  }
+
+  /** How long the current run of failures has lasted (0 while served). */
+  failingForMs(): number {
+    return this.#since === null ? 0 : this.#now() - this.#since;
+  }
+}
