@@ -1,16 +1,18 @@
 /**
  * Faults only a cluster can show, against three real brokers (replication factor 3,
  * min.insync.replicas 2): a broker crashing and coming back, leadership moving to followers and
- * back by a preferred-leader election, a topic deleted under a read, and the whole cluster gone for
- * longer than the retry budget. Reads go on by themselves where they can, fail with what happened
- * where they cannot, and never lose or reorder a record.
+ * back by a preferred-leader election, a topic deleted under a read, the whole cluster gone for
+ * longer than the retry budget, and a corrupt batch on disk. Reads go on by themselves where they
+ * can, fail with what happened where they cannot, and never lose or reorder a record.
  *
  * One cluster for the whole file (it takes 20-30 s to start). Source runner only: every test here
  * waits on brokers stopping and starting, so a second runner would double a minute-long file to
  * test the same worker code, which the binary runs identically (read.test.ts checks their parity).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { downCluster, electPreferredLeaders, NODE_IDS, runningNodes, startNode, stopNode, upCluster } from "../harness/cluster.ts";
+import { openSync, readSync, writeSync, closeSync } from "node:fs";
+import { join } from "node:path";
+import { readMultiCluster, downCluster, electPreferredLeaders, NODE_IDS, runningNodes, startNode, stopNode, upCluster } from "../harness/cluster.ts";
 import { partitionLeaders } from "../harness/topics.ts";
 import { catalog, jsonFile, parseProtocol, run, uniqueTopic, type Message } from "./support/connector.ts";
 import { stateOffsets, walkOutput } from "./support/invariants.ts";
@@ -198,4 +200,46 @@ describe("a three-broker cluster (source)", () => {
     const from = stateOffsets(resume);
     expectComplete(resumed.messages, topic, new Map([[0, 300], [1, 300], [2, 300]]), from);
   }, 120_000);
+
+  test("a corrupt compressed batch fails the read naming topic, partition and offset, after every record before it", async () => {
+    const topic = uniqueTopic("corrupt");
+    // One replica, so that the one copy corrupted below is the one served; the broker stores gzip batches.
+    await createTopic(bootstrap, topic, 2, { replicas: 1, configs: { "compression.type": "gzip" } });
+    for (let batch = 0; batch < 3; batch++) {
+      await produce(bootstrap, topic, Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: JSON.stringify({ batch, i, note: "compress me ".repeat(8) }) })));
+    }
+    const leader = (await partitionLeaders(bootstrap, topic))[0]!;
+    corruptSecondBatch(join(readMultiCluster()!.nodes.find((n) => n.id === leader)!.dir, "data", `${topic}-0`, "00000000000000000000.log"));
+
+    const result = await run(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 1, on_decode_error: "emit_raw" }), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    expect(result.code).not.toBe(0);
+    const errors = result.messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.trace.error.failure_type).toBe("config_error");
+    expect(errors[0]!.trace.error.message).toStartWith(`${topic} partition 0: the record batch holding offset 10 cannot be read (`);
+    const read = result.messages.filter((m) => m.type === "RECORD").map((m) => [m.record.data._meta.partition, m.record.data._meta.offset]);
+    // Partition 1 in full; partition 0 up to the corrupt batch, which is never skipped.
+    expect(read.filter(([p]) => p === 1).map(([, o]) => o)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(read.filter(([p]) => p === 0).map(([, o]) => o)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  }, 60_000);
 });
+
+/**
+ * Overwrites bytes inside the compressed records of a segment's second batch (the broker serves
+ * its page cache, so the change is what a fetch gets). A batch: baseOffset (8 bytes), length (4),
+ * then `length` bytes of which the first 49 are its header and the rest the compressed records.
+ */
+function corruptSecondBatch(segment: string): void {
+  const fd = openSync(segment, "r+");
+  try {
+    const head = Buffer.alloc(12);
+    readSync(fd, head, 0, 12, 0);
+    const second = 12 + head.readInt32BE(8);
+    readSync(fd, head, 0, 12, second);
+    const records = second + 12 + 49;
+    const length = head.readInt32BE(8) - 49;
+    writeSync(fd, Buffer.alloc(Math.min(16, length - 8), 0xff), 0, Math.min(16, length - 8), records + 4);
+  } finally {
+    closeSync(fd);
+  }
+}
