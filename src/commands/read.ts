@@ -48,7 +48,16 @@ export async function read(options: ReadOptions): Promise<void> {
       settings: config,
       decode: { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error },
       registry: config.schema_registry,
-      tuning: { maxWaitMs: tail ? 100 : 500, maxBytes: 8 << 20, partitionMaxBytes: 2 << 20, maxBatchesInFlight: 4 },
+      // In flight per worker: one fetch (≤ 4 MiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
+      // characters, which keeps memory flat however large the backlog (bench/: memory mode).
+      tuning: {
+        maxWaitMs: tail ? 100 : 500,
+        maxBytes: 4 << 20,
+        partitionMaxBytes: 1 << 20,
+        maxBatchesInFlight: 4,
+        maxBatchRecords: config.checkpoint_records,
+        maxBatchChars: 1 << 20,
+      },
       onOutOfRange: config.on_offset_out_of_range,
       retryBudgetMs: config.retry_budget_ms,
       failAfterBatches: faultInjection(),

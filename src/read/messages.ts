@@ -15,7 +15,17 @@ export type Assignment = {
   to: number | null;
 };
 
-export type FetchTuning = { maxWaitMs: number; maxBytes: number; partitionMaxBytes: number; maxBatchesInFlight: number };
+export type FetchTuning = {
+  maxWaitMs: number;
+  maxBytes: number;
+  partitionMaxBytes: number;
+  /** Batches a worker may have waiting for the main thread before it fetches again. */
+  maxBatchesInFlight: number;
+  /** A batch is cut after this many records (checkpoint_records, so that STATEs can come that often)… */
+  maxBatchRecords: number;
+  /** …or this many characters of lines. */
+  maxBatchChars: number;
+};
 
 export type WorkerStart = {
   type: "start";

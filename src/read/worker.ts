@@ -3,7 +3,7 @@
  * protocol line, and hands the main thread ready bytes. At most `maxBatchesInFlight` batches wait
  * for the main thread's ack, so a slow stdout slows fetching instead of growing memory.
  */
-import { toDocument } from "../decode/document.ts";
+import { documentJson } from "../decode/document.ts";
 import { ConfigError, TransientError, failureType, oneLine } from "../errors.ts";
 import { KafkaClient, UnreadableResponseError, transientPartitionErrors, type FetchedPartition } from "../kafka/client.ts";
 import { RegistryClient } from "../registry/client.ts";
@@ -147,12 +147,41 @@ function fetchFrom(leader: number, group: Position[], tuning: FetchTuning): Prom
   });
 }
 
-/** Turns a fetch's results into protocol lines and one batch for the main thread. */
+/**
+ * What the next batch for the main thread holds: lines, where each partition stands after them,
+ * and how many records of each stream. A batch is cut at `checkpoint_records` records or
+ * `maxBatchChars` characters, so that STATEs can come that often and batches stay small.
+ */
+class PendingBatch {
+  lines = "";
+  records = 0;
+  readonly moved = new Map<Position, number>();
+  readonly counts = new Map<string, number>();
+
+  add(position: Position, line: string): void {
+    this.lines += line;
+    this.records++;
+    this.counts.set(position.topic, (this.counts.get(position.topic) ?? 0) + 1);
+  }
+
+  full(): boolean {
+    return this.records >= start.tuning.maxBatchRecords || this.lines.length >= start.tuning.maxBatchChars;
+  }
+
+  send(): void {
+    if (this.moved.size === 0 && this.lines.length === 0) return;
+    sendBatch(this.lines, [...this.moved].map(([p, next]) => [p.topic, p.partition, next]), [...this.counts]);
+    this.lines = "";
+    this.records = 0;
+    this.moved.clear();
+    this.counts.clear();
+  }
+}
+
+/** Turns a fetch's results into protocol lines and batches for the main thread. */
 async function deliver(group: Position[], results: FetchedPartition[]): Promise<void> {
   const emittedAt = Date.now();
-  let lines = "";
-  const moved: [string, number, number][] = [];
-  const counts = new Map<string, number>();
+  const batch = new PendingBatch();
   for (const result of results) {
     const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
     if (!position || ended.has(position.topic)) continue;
@@ -161,9 +190,9 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
       continue;
     }
     position.retry.succeeded();
-    const streamPrefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
+    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
     const suffix = `,"emitted_at":${emittedAt}}}\n`;
-    let count = 0;
+    const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
     if (schemas) {
       const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
       await schemas.prepare(position.topic, position.partition, wanted, start.decode);
@@ -172,21 +201,18 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
       // A fetch returns whole batches, which may begin before the offset asked for.
       if (record.offset < position.next) continue;
       if (position.to !== null && record.offset >= position.to) break;
-      const document = toDocument(
-        { ...record, topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime },
-        start.decode,
-        schemas?.decode,
-      );
-      lines += streamPrefix + JSON.stringify(document) + suffix;
-      count++;
+      batch.add(position, prefix + documentJson(origin, record, start.decode, schemas?.decode) + suffix);
+      if (batch.full()) {
+        batch.moved.set(position, record.offset + 1);
+        batch.send();
+      }
     }
     const before = position.next;
     if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
     if (position.to !== null) position.next = Math.min(position.next, position.to);
-    if (position.next !== before) moved.push([position.topic, position.partition, position.next]);
-    if (count > 0) counts.set(position.topic, (counts.get(position.topic) ?? 0) + count);
+    if (position.next !== before) batch.moved.set(position, position.next);
   }
-  if (moved.length > 0 || lines.length > 0) sendBatch(lines, moved, [...counts]);
+  batch.send();
 }
 
 function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][]): void {
