@@ -18,6 +18,9 @@ import { partitionStarts, planRead } from "../read/plan.ts";
 import { Pool } from "../read/pool.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 
+/** How often a LOG line reports records/s, bytes/s and lag per topic. */
+const progressIntervalMs = 10_000;
+
 export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean };
 
 export async function read(options: ReadOptions): Promise<void> {
@@ -64,6 +67,7 @@ export async function read(options: ReadOptions): Promise<void> {
       failAfterBatches: faultInjection(),
     }, tail);
 
+    const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
     // SIGTERM or SIGINT: let the workers finish their fetch, then end with a final STATE.
     let interrupted = false;
     const stop = () => {
@@ -76,6 +80,7 @@ export async function read(options: ReadOptions): Promise<void> {
       if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
       else await pool.done;
     } finally {
+      clearInterval(progressTimer);
       process.off("SIGTERM", stop);
       process.off("SIGINT", stop);
     }

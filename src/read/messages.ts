@@ -52,6 +52,8 @@ export type Batch = {
   positions: [string, number, number][];
   /** [topic, records in `lines`] */
   counts: [string, number][];
+  /** [topic, partition, end of the log as the fetch saw it], for the lag in progress logs */
+  ends: [string, number, number][];
 };
 
 export type FromWorker =

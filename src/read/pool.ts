@@ -10,6 +10,7 @@ import { stateMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
+import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
 
 export class WorkerFailure extends Error {
@@ -26,6 +27,7 @@ export class Pool {
   #queue: Promise<void> = Promise.resolve();
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
+  readonly progress = new Progress();
   #failed = false;
   #base: Omit<WorkerStart, "type" | "assignments"> | undefined;
   /** While tailing, the pool lives until stop(), even with no partition to read yet. */
@@ -103,6 +105,7 @@ export class Pool {
       case "batch": {
         if (message.lines.length > 0) await writeRaw(message.lines);
         this.#checkpoints.advance(message.positions, message.counts);
+        this.progress.written(message.lines.length, message.counts, message.positions, message.ends);
         this.#send(worker, { type: "ack" });
         if (this.#checkpoints.due()) {
           for (const { stream, state, recordCount } of this.#checkpoints.take()) await emit(stateMessage(stream, state, recordCount));

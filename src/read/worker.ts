@@ -157,6 +157,7 @@ class PendingBatch {
   records = 0;
   readonly moved = new Map<Position, number>();
   readonly counts = new Map<string, number>();
+  readonly ends = new Map<Position, number>();
 
   add(position: Position, line: string): void {
     this.lines += line;
@@ -170,11 +171,13 @@ class PendingBatch {
 
   send(): void {
     if (this.moved.size === 0 && this.lines.length === 0) return;
-    sendBatch(this.lines, [...this.moved].map(([p, next]) => [p.topic, p.partition, next]), [...this.counts]);
+    const ends = [...this.ends].map(([p, end]): [string, number, number] => [p.topic, p.partition, end]);
+    sendBatch(this.lines, [...this.moved].map(([p, next]) => [p.topic, p.partition, next]), [...this.counts], ends);
     this.lines = "";
     this.records = 0;
     this.moved.clear();
     this.counts.clear();
+    this.ends.clear();
   }
 }
 
@@ -190,6 +193,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
       continue;
     }
     position.retry.succeeded();
+    batch.ends.set(position, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
     const suffix = `,"emitted_at":${emittedAt}}}\n`;
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
@@ -215,13 +219,13 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
   batch.send();
 }
 
-function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][]): void {
+function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][], ends: [string, number, number][]): void {
   batchesSent++;
   if (start.failAfterBatches !== undefined && batchesSent > start.failAfterBatches) {
     throw new Error(`injected worker fault after ${start.failAfterBatches} batches`);
   }
   const lines = encoder.encode(text);
-  const batch: Batch = { type: "batch", lines, positions: moved, counts };
+  const batch: Batch = { type: "batch", lines, positions: moved, counts, ends };
   inFlight++;
   post(batch, [lines.buffer as ArrayBuffer]);
 }
