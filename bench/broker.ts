@@ -7,9 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { kafkaTool } from "../harness/kafka.ts";
+import { accepts, freePort, kafkaTool } from "../harness/kafka.ts";
 
 export const dir = process.env.BENCH_KAFKA_DIR ?? "/tmp/bench-kafka";
 const libs = join(resolve(import.meta.dir, ".."), ".cache", "kafka", "libs");
@@ -102,31 +101,6 @@ function isOurs(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function accepts(address: string): Promise<boolean> {
-  const [h, p] = address.split(":") as [string, string];
-  return new Promise((res) => {
-    const sock = connect({ host: h, port: Number(p) });
-    sock.setTimeout(1_000, () => sock.destroy());
-    sock.on("connect", () => {
-      sock.destroy();
-      res(true);
-    });
-    sock.on("error", () => res(false));
-    sock.on("close", () => res(false));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on("error", rej);
-    srv.listen(0, host, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
 }
 
 const log4j = `status = warn

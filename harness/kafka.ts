@@ -375,7 +375,8 @@ export function metadataBrokerCount(address: string): Promise<number> {
   });
 }
 
-function accepts(address: string): Promise<boolean> {
+/** True when something accepts TCP connections at host:port (within a second). */
+export function accepts(address: string): Promise<boolean> {
   const [host, port] = address.split(":") as [string, string];
   return new Promise((res) => {
     const sock = connect({ host, port: Number(port) });
