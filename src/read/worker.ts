@@ -20,6 +20,10 @@ type Position = Assignment & {
   notBefore: number;
   /** Fetched alone, one record batch at a time: a response holding it could not be read. */
   oneBatch: boolean;
+  /** The end of the log as last seen, for telling "nothing to read" from "not being served". */
+  end: number;
+  /** Since when the partition has had data to read but fetches brought none of it; null while it moves. */
+  stalledSince: number | null;
 };
 
 const encoder = new TextEncoder();
@@ -60,7 +64,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   }
 };
 
-const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false });
+const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null });
 
 async function run(): Promise<void> {
   const tailing = positions.some((p) => p.to === null);
@@ -183,6 +187,7 @@ class PendingBatch {
 
 /** Turns a fetch's results into protocol lines and batches for the main thread. */
 async function deliver(group: Position[], results: FetchedPartition[]): Promise<void> {
+  const progressBefore = new Map(group.map((p) => [p, p.next]));
   const emittedAt = Date.now();
   const batch = new PendingBatch();
   for (const result of results) {
@@ -194,6 +199,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     }
     position.retry.succeeded();
     batch.ends.set(position, result.highWatermark);
+    position.end = Math.max(position.end, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
     const suffix = `,"emitted_at":${emittedAt}}}\n`;
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
@@ -217,6 +223,37 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     if (position.next !== before) batch.moved.set(position, position.next);
   }
   batch.send();
+  await watchForStalls(group, progressBefore);
+}
+
+/** How long a partition may have data waiting without a fetch bringing any before the client reconnects. */
+const stallLimitMs = 15_000;
+
+/**
+ * A partition with data waiting that successive fetches leave out is not being served: the
+ * broker's incremental fetch session (KIP-227) can lose track of it. Counting that against the
+ * retry budget and reconnecting (a new client starts a new session) turns a silent hang into a
+ * retry, and past the budget into a transient error.
+ */
+async function watchForStalls(group: Position[], before: Map<Position, number>): Promise<void> {
+  const now = Date.now();
+  const stalled: Position[] = [];
+  for (const p of group) {
+    const waiting = (p.to ?? p.end) > p.next;
+    if (!waiting || p.next !== before.get(p)) {
+      p.stalledSince = null;
+      continue;
+    }
+    p.stalledSince ??= now;
+    if (now - p.stalledSince >= stallLimitMs) stalled.push(p);
+  }
+  if (stalled.length === 0) return;
+  const where = stalled.map((p) => `${p.topic} partition ${p.partition} at offset ${p.next} of ${p.to ?? p.end}`).join(", ");
+  post({ type: "log", level: "WARN", message: `no data for ${stallLimitMs / 1000} s from ${where}; reconnecting` });
+  for (const p of stalled) p.stalledSince = null;
+  await client.close();
+  client = new KafkaClient(start.settings);
+  await retryLater(stalled, `no data served for ${stallLimitMs / 1000} s`);
 }
 
 function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][], ends: [string, number, number][]): void {
