@@ -168,7 +168,10 @@ export class KafkaClient {
       // Partition errors (offset out of range, leader moved, topic deleted) arrive as a
       // ResponseError that still carries the whole response — the last try's, when the library
       // retried — and the caller decides per partition.
-      const last = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
+      // A ResponseError is itself an aggregate (of its partitions' errors): only the library's
+      // retry wrapper around it is to be unwrapped.
+      const last =
+        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
       const carried = (last as { response?: typeof response }).response;
       if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
       if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
@@ -260,7 +263,7 @@ export type FailedStep = "DNS" | "TCP" | "TLS" | "SASL" | "authorisation";
  * library say: checked from the last step back, since a later step's error can quote earlier ones.
  */
 export function failedStep(text: string): FailedStep | undefined {
-  if (/AUTHORIZATION_FAILED|not authorized/i.test(text)) return "authorisation";
+  if (/AUTHORIZATION_FAILED|not authorized|authori[sz]ation failed/i.test(text)) return "authorisation";
   if (/\bSASL\b|authenticat/i.test(text)) return "SASL";
   if (/certificate|CERT_|self[- ]signed|\bTLS\b|\bSSL\b|handshake|wrong version number/i.test(text)) return "TLS";
   if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo/i.test(text)) return "DNS";

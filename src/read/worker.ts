@@ -24,6 +24,8 @@ type Position = Assignment & {
   end: number;
   /** Since when the partition has had data to read but fetches brought none of it; null while it moves. */
   stalledSince: number | null;
+  /** Failures in a row; every few, the client reconnects (see retryLater). */
+  failures: number;
 };
 
 const encoder = new TextEncoder();
@@ -64,7 +66,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   }
 };
 
-const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null });
+const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0 });
 
 async function run(): Promise<void> {
   const tailing = positions.some((p) => p.to === null);
@@ -198,6 +200,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
       continue;
     }
     position.retry.succeeded();
+    position.failures = 0;
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
@@ -226,6 +229,13 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
   await watchForStalls(group, progressBefore);
 }
 
+const reconnectEvery = 5;
+
+async function reconnect(): Promise<void> {
+  await client.close();
+  client = new KafkaClient(start.settings);
+}
+
 /** How long a partition may have data waiting without a fetch bringing any before the client reconnects. */
 const stallLimitMs = 15_000;
 
@@ -251,8 +261,7 @@ async function watchForStalls(group: Position[], before: Map<Position, number>):
   const where = stalled.map((p) => `${p.topic} partition ${p.partition} at offset ${p.next} of ${p.to ?? p.end}`).join(", ");
   post({ type: "log", level: "WARN", message: `no data for ${stallLimitMs / 1000} s from ${where}; reconnecting` });
   for (const p of stalled) p.stalledSince = null;
-  await client.close();
-  client = new KafkaClient(start.settings);
+  await reconnect();
   await retryLater(stalled, `no data served for ${stallLimitMs / 1000} s`);
 }
 
@@ -299,6 +308,9 @@ async function handlePartitionError(position: Position, error: string, logStart:
  * next, and looks up their leaders again (a restarted broker or an election moves them).
  */
 async function retryLater(group: Position[], reason: string): Promise<void> {
+  // An error that persists through several tries may be state held for this client (a fetch
+  // session, a connection): start afresh with a new client every few failures.
+  if (group.some((p) => ++p.failures % reconnectEvery === 0)) await reconnect();
   for (const p of group) {
     const delay = p.retry.failed();
     if (delay === null) {
