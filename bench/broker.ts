@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { accepts, freePort, kafkaTool } from "../harness/kafka.ts";
+import { accepts, freePort, kafkaTool, LOG4J_CONFIG } from "../harness/kafka.ts";
 
 export const dir = process.env.BENCH_KAFKA_DIR ?? "/tmp/bench-kafka";
 const libs = join(resolve(import.meta.dir, ".."), ".cache", "kafka", "libs");
@@ -28,7 +28,7 @@ export async function up(): Promise<BenchBroker> {
   const saved = existsSync(state) ? (JSON.parse(readFileSync(state, "utf8")) as BenchBroker) : null;
   const port = saved ? Number(saved.bootstrap.split(":")[1]) : await freePort();
   const controllerPort = saved ? Number(saved.controller.split(":")[1]) : await freePort();
-  writeFileSync(join(dir, "log4j2.properties"), log4j);
+  writeFileSync(join(dir, "log4j2.properties"), LOG4J_CONFIG);
   writeFileSync(
     props,
     [
@@ -103,15 +103,6 @@ function isOurs(pid: number): boolean {
   }
 }
 
-const log4j = `status = warn
-appender.stderr.type = Console
-appender.stderr.name = stderr
-appender.stderr.target = SYSTEM_ERR
-appender.stderr.layout.type = PatternLayout
-appender.stderr.layout.pattern = [%d] %p %m (%c)%n
-rootLogger.level = warn
-rootLogger.appenderRef.stderr.ref = stderr
-`;
 
 if (import.meta.main) {
   const command = process.argv[2];
