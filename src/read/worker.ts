@@ -196,7 +196,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
     if (!position || ended.has(position.topic)) continue;
     if (result.error !== null) {
-      await handlePartitionError(position, result.error, result.logStartOffset, result.highWatermark);
+      await handlePartitionError(position, result.error);
       continue;
     }
     position.retry.succeeded();
@@ -276,17 +276,21 @@ function sendBatch(text: string, moved: [string, number, number][], counts: [str
   post(batch, [lines.buffer as ArrayBuffer]);
 }
 
-async function handlePartitionError(position: Position, error: string, logStart: number, end: number): Promise<void> {
+async function handlePartitionError(position: Position, error: string): Promise<void> {
   const where = `${position.topic} partition ${position.partition}`;
   if (error === "OFFSET_OUT_OF_RANGE") {
+    // Asked at once, a broker has answered OFFSET_OUT_OF_RANGE for a new partition's offset 0
+    // (saying the range is -1..-1): believe it only when the partition's offsets confirm it.
+    const earliest = (await client.offsets(position.topic, [position.partition], "earliest")).get(position.partition)!;
+    const latest = (await client.offsets(position.topic, [position.partition], "latest")).get(position.partition)!;
+    if (position.next >= earliest && position.next <= latest) return retryLater([position], `${error} for offset ${position.next} of ${earliest}..${latest}`);
     if (start.onOutOfRange === "earliest") {
-      const [earliest] = [...(await client.offsets(position.topic, [position.partition], "earliest")).values()];
       post({ type: "log", level: "WARN", message: `${where}: offset ${position.next} is no longer kept; reset to earliest ${earliest}, skipping ${Math.max(0, earliest - position.next)} offsets` });
       position.next = earliest;
       return;
     }
     throw new ConfigError(
-      `${where}: offset ${position.next} is out of range (available ${logStart}..${end}); retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
+      `${where}: offset ${position.next} is out of range (available ${earliest}..${latest}); retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
     );
   }
   if (transientPartitionErrors.has(error)) return retryLater([position], error);
