@@ -56,6 +56,8 @@ const toBuffer = (value: string | Buffer | null | undefined) =>
 export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
   // Idempotent, so that a retried send can never write a message twice.
   const producer = new Producer({ clientId: "tests", bootstrapBrokers: brokers(bootstrap), autocreateTopics: false, idempotent: true });
+  const partitions = [...new Set(messages.map((m) => m.partition))];
+  const before = await endOffsets(bootstrap, topic, partitions);
   try {
     await producer.send({
       acks: -1,
@@ -70,6 +72,30 @@ export async function produce(bootstrap: string, topic: string, messages: TestMe
     });
   } finally {
     await producer.close();
+  }
+  // Acknowledged is not always visible to every request at once right after a topic is created
+  // on a loaded machine: wait until the log's end (high watermark) shows the messages, so that a
+  // test's read starts from a settled log.
+  const wanted = new Map(partitions.map((p) => [p, before.get(p)! + messages.filter((m) => m.partition === p).length]));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const ends = await endOffsets(bootstrap, topic, partitions);
+    if (partitions.every((p) => ends.get(p)! >= wanted.get(p)!)) return;
+    await Bun.sleep(100);
+  }
+  throw new Error(`produced to ${topic}, but its end offsets never showed it`);
+}
+
+/** High watermarks of `partitions` of `topic` (read_uncommitted: open transactions count). */
+async function endOffsets(bootstrap: string, topic: string, partitions: number[]): Promise<Map<number, number>> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
+  try {
+    const [listed] = await admin.listOffsets({
+      topics: [{ name: topic, partitions: partitions.map((partition) => ({ partitionIndex: partition, timestamp: -1n })) }],
+      isolationLevel: 0,
+    });
+    return new Map(listed!.partitions.map((p) => [p.partitionIndex, Number(p.offset)]));
+  } finally {
+    await admin.close();
   }
 }
 
