@@ -9,11 +9,9 @@
  * source/binary parity of `read` is covered by read.test.ts and ordering.test.ts.
  */
 import { beforeAll, expect, test } from "bun:test";
-import { endOffsets, producePerf } from "./support/backlog.ts";
-import { bootstrap } from "./support/broker.ts";
-import { catalog, jsonFile, parseProtocol, uniqueTopic, type Message } from "./support/connector.ts";
+import { backlogTopic } from "./support/backlog.ts";
+import { catalog, jsonFile, parseProtocol, type Message } from "./support/connector.ts";
 import { stateOffsets, walkOutput } from "./support/invariants.ts";
-import { createTopic } from "./support/kafka.ts";
 import { startLive } from "./support/process.ts";
 
 const partitions = 8;
@@ -28,11 +26,7 @@ let broker: string;
 let topic: string;
 let ends: Map<number, number>;
 beforeAll(async () => {
-  broker = await bootstrap();
-  topic = uniqueTopic("crash");
-  await createTopic(broker, topic, partitions);
-  await producePerf(broker, topic, count, size);
-  ends = await endOffsets(broker, topic, partitions);
+  ({ broker, topic, ends } = await backlogTopic("crash", partitions, count, size));
 }, 60_000);
 
 type RunLog = {

@@ -4,16 +4,14 @@
  * partition the offsets run strictly upward, and every STATE follows the records it names.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { endOffsets, producePerf } from "./support/backlog.ts";
-import { bootstrap } from "./support/broker.ts";
-import { catalog, expectSuccess, jsonFile, run, runners, uniqueTopic } from "./support/connector.ts";
+import { backlogTopic } from "./support/backlog.ts";
+import { catalog, expectSuccess, jsonFile, run, runners } from "./support/connector.ts";
 import { stateOffsets, walkOutput } from "./support/invariants.ts";
-import { createTopic } from "./support/kafka.ts";
 
 const partitions = 16;
-// 2 KB values, ~6 MB a partition: a fetch takes at most 2 MiB of a partition (partitionMaxBytes in
-// src/commands/read.ts), so each partition needs several fetches and each worker sends several
-// batches, which the main thread interleaves.
+// 2 KB values, ~6 MB a partition: a fetch takes at most 256 KiB of a partition (partitionMaxBytes in
+// src/commands/read.ts), so each partition needs many fetches and each worker sends many batches,
+// which the main thread interleaves.
 const count = 48_000;
 const size = 2048;
 
@@ -21,11 +19,7 @@ let broker: string;
 let topic: string;
 let ends: Map<number, number>;
 beforeAll(async () => {
-  broker = await bootstrap();
-  topic = uniqueTopic("ordering");
-  await createTopic(broker, topic, partitions);
-  await producePerf(broker, topic, count, size);
-  ends = await endOffsets(broker, topic, partitions);
+  ({ broker, topic, ends } = await backlogTopic("ordering", partitions, count, size));
 }, 60_000);
 
 describe.each(runners)("ordering (%s)", (runner) => {

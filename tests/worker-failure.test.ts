@@ -4,15 +4,13 @@
  * The fault is injected with SOURCE_KAFKA_FAULT_AFTER_BATCHES (src/read/worker.ts, sendBatch).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { endOffsets, producePerf } from "./support/backlog.ts";
-import { bootstrap } from "./support/broker.ts";
-import { catalog, jsonFile, run, runners, traces, uniqueTopic } from "./support/connector.ts";
+import { backlogTopic } from "./support/backlog.ts";
+import { catalog, jsonFile, run, runners, traces } from "./support/connector.ts";
 import { stateOffsets, walkOutput } from "./support/invariants.ts";
-import { createTopic } from "./support/kafka.ts";
 
 const partitions = 4;
-// 1 KB values, ~5 MB a partition; with two partitions a worker, a fetch takes at most 4 MiB, so
-// each worker has at least three batches to send and the fault (after its first) cuts it short.
+// 1 KB values, ~5 MB a partition; with two partitions a worker, a fetch takes at most 1 MiB, so
+// each worker has many batches to send and the fault (after its first) cuts it short.
 const count = 20_000;
 const size = 1024;
 const faultAfter = 1;
@@ -21,11 +19,7 @@ let broker: string;
 let topic: string;
 let ends: Map<number, number>;
 beforeAll(async () => {
-  broker = await bootstrap();
-  topic = uniqueTopic("worker-failure");
-  await createTopic(broker, topic, partitions);
-  await producePerf(broker, topic, count, size);
-  ends = await endOffsets(broker, topic, partitions);
+  ({ broker, topic, ends } = await backlogTopic("worker-failure", partitions, count, size));
 }, 60_000);
 
 describe.each(runners)("worker failure (%s)", (runner) => {

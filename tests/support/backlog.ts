@@ -5,6 +5,9 @@
  */
 import { Consumer } from "@platformatic/kafka";
 import { kafkaTool } from "../../harness/kafka.ts";
+import { createTopic } from "../../harness/topics.ts";
+import { bootstrap } from "./broker.ts";
+import { uniqueTopic } from "./connector.ts";
 
 /**
  * Produces `count` records of `size` random bytes (uppercase letters, so they decode as text)
@@ -32,4 +35,15 @@ export async function endOffsets(bootstrap: string, topic: string, partitions: n
   } finally {
     await consumer.close();
   }
+}
+
+export type Backlog = { broker: string; topic: string; ends: Map<number, number> };
+
+/** A fresh topic of `partitions` filled with `count` records of `size` bytes by Kafka's own producer. */
+export async function backlogTopic(prefix: string, partitions: number, count: number, size: number): Promise<Backlog> {
+  const broker = await bootstrap();
+  const topic = uniqueTopic(prefix);
+  await createTopic(broker, topic, partitions);
+  await producePerf(broker, topic, count, size);
+  return { broker, topic, ends: await endOffsets(broker, topic, partitions) };
 }
