@@ -165,9 +165,26 @@ describe("a three-broker cluster (source)", () => {
     const warn = messages.find((m) => m.type === "LOG" && m.log.message.includes(`topic ${doomed} was deleted`))!;
     expect(warn.log.level).toBe("WARN");
     expectComplete(messages, kept, new Map([[0, 100], [1, 100]]));
-    // The deleted stream's final STATE keeps where its partitions stopped.
+    // The deleted stream's final STATE keeps where its partitions stopped, and it ends INCOMPLETE.
     expect(stateOffsets(lastState(messages, doomed)!)).toEqual(new Map([[0, 50], [1, 50]]));
+    const finalStatus = (stream: string) => messages.filter((m) => m.type === "TRACE" && m.trace.type === "STREAM_STATUS" && m.trace.stream_status.stream_descriptor.name === stream).at(-1)?.trace.stream_status.status;
+    expect(finalStatus(doomed)).toBe("INCOMPLETE");
+    expect(finalStatus(kept)).toBe("COMPLETE");
   }, 90_000);
+
+  test("a read started while every broker is down waits within the retry budget, then reads everything", async () => {
+    const topic = uniqueTopic("late-cluster");
+    await createTopic(bootstrap, topic, 3, replicated);
+    const ends = await fill(topic, 3, 100, 10);
+    await Promise.all(NODE_IDS.map((id) => stopNode(id, "SIGKILL")));
+    const config = jsonFile("config.json", { bootstrap_servers: bootstrap, retry_budget_ms: 60_000, connect_timeout_ms: 1000 });
+    const live = startLive(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    await until("a WARN that planning will be tried again", () => live.lines.some((line) => line.includes("planning the read failed")));
+    await Promise.all(NODE_IDS.map((id) => startNode(id)));
+    const { code, stderr } = await live.finished;
+    expect(code, stderr).toBe(0);
+    expectComplete(messagesOf(live), topic, ends);
+  }, 120_000);
 
   test("with every broker down longer than the retry budget: transient_error, and the last STATE resumes without loss", async () => {
     const topic = uniqueTopic("outage");

@@ -16,6 +16,7 @@ import { Checkpoints } from "../read/checkpoints.ts";
 import type { Assignment } from "../read/messages.ts";
 import { partitionStarts, planRead } from "../read/plan.ts";
 import { Pool } from "../read/pool.ts";
+import { withinRetryBudget } from "../read/retry.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
@@ -33,7 +34,11 @@ export async function read(options: ReadOptions): Promise<void> {
   const client = new KafkaClient(config);
   let pool: Pool | undefined;
   try {
-    const plan = await planRead(client, config, catalog, state, range, tail);
+    const plan = await withinRetryBudget(
+      config.retry_budget_ms,
+      () => planRead(client, config, catalog, state, range, tail),
+      (error, delayMs) => protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`),
+    );
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
     protocolLog("INFO", `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`);
@@ -88,9 +93,12 @@ export async function read(options: ReadOptions): Promise<void> {
     for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
       await emit(stateMessage(stream, streamState, recordCount));
     }
-    // A batch read stopped by a signal did not reach the end; a tail always ends that way.
-    const status = interrupted && !tail ? "INCOMPLETE" : "COMPLETE";
-    for (const stream of catalog.streams) await emit(streamStatusMessage(stream.name, status));
+    // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
+    // deleted while tailing; a tail itself always ends by a signal.
+    for (const stream of catalog.streams) {
+      const incomplete = (interrupted && !tail) || pool.endedStreams.has(stream.name);
+      await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
+    }
     await flush();
   } finally {
     pool?.terminate();

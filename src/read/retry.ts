@@ -1,3 +1,5 @@
+import { TransientError } from "../errors.ts";
+
 /**
  * How long a partition may keep failing for reasons that pass by themselves — a broker
  * restarting, leadership moving, the cluster briefly unreachable — before the read gives up, and
@@ -44,5 +46,31 @@ export class RetryBudget {
   /** How long the current run of failures has lasted (0 while served). */
   failingForMs(): number {
     return this.#since === null ? 0 : this.#now() - this.#since;
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails for a reason that will not pass, or keeps failing for
+ * reasons that may pass for longer than `budgetMs`: planning a read that starts while the
+ * cluster restarts waits for it, as the workers do, instead of failing at once.
+ */
+export async function withinRetryBudget<T>(
+  budgetMs: number,
+  attempt: () => Promise<T>,
+  onRetry: (error: TransientError, delayMs: number) => void,
+): Promise<T> {
+  const budget = new RetryBudget(budgetMs);
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof TransientError)) throw error;
+      const delay = budget.failed();
+      if (delay === null) {
+        throw new TransientError(`${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`);
+      }
+      onRetry(error, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
