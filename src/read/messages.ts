@@ -59,5 +59,7 @@ export type Batch = {
 export type FromWorker =
   | Batch
   | { type: "log"; level: "INFO" | "WARN"; message: string }
+  /** A tailed topic was deleted: its stream ends before the read does. */
+  | { type: "ended"; topic: string }
   | { type: "done" }
   | { type: "error"; failureType: FailureType; message: string };

@@ -28,6 +28,8 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
+  /** Streams whose topic was deleted while tailing: they end INCOMPLETE. */
+  readonly endedStreams = new Set<string>();
   #failed = false;
   #base: Omit<WorkerStart, "type" | "assignments"> | undefined;
   /** While tailing, the pool lives until stop(), even with no partition to read yet. */
@@ -114,6 +116,9 @@ export class Pool {
       }
       case "log":
         protocolLog(message.level, message.message);
+        return;
+      case "ended":
+        this.endedStreams.add(message.topic);
         return;
       case "done":
         this.#running--;

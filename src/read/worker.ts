@@ -358,6 +358,7 @@ function endStream(topic: string): void {
   positions = positions.filter((p) => p.topic !== topic);
   const where = stopped.map((p) => `partition ${p.partition} at offset ${p.next}`).join(", ");
   post({ type: "log", level: "WARN", message: `topic ${topic} was deleted; its stream ends here (${where}) while the others go on` });
+  post({ type: "ended", topic });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
