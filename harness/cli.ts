@@ -1,7 +1,9 @@
-// bun harness/cli.ts up|down|status|up-cluster|down-cluster — manage the local Kafka broker, or
-// the three-node cluster of the fault tests (see harness/README.md).
+// bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry — manage the local
+// Kafka broker, or the three-node cluster of the fault tests, or build the schema registry the
+// registry tests start (see harness/README.md).
 import { downCluster, upCluster } from "./cluster.ts";
 import { down, HarnessError, LOG, readCluster, running, up } from "./kafka.ts";
+import { ensureBuilt } from "./registry.ts";
 
 async function main(command: string | undefined): Promise<number> {
   switch (command) {
@@ -30,8 +32,12 @@ async function main(command: string | undefined): Promise<number> {
     case "down-cluster":
       console.log((await downCluster()) ? "Kafka cluster stopped" : "Kafka cluster is not running");
       return 0;
+    case "build-registry":
+      ensureBuilt();
+      console.log("Apicurio Registry is built (harness/apicurio)");
+      return 0;
     default:
-      console.error("usage: bun harness/cli.ts up|down|status|up-cluster|down-cluster");
+      console.error("usage: bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry");
       return 2;
   }
 }

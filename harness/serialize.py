@@ -6,7 +6,7 @@ stdin:  {"registry": {"url", "username"?, "password"?},
          "messages": [{"topic", "key": PART|null, "value": PART|null}]}
          PART = {"format": "avro"|"json_schema", "schema": TEXT, "data": ANY}
               | {"format": "protobuf", "descriptor": BASE64 FileDescriptorProto, "message": NAME,
-                 "data": OBJECT, "use_latest": BOOL (the subject's registered schema, not our own)}
+                 "data": OBJECT}
 stdout: [{"key": BASE64|null, "value": BASE64|null}]
 """
 import base64
@@ -55,8 +55,7 @@ def encode(client, pool, topic, part, kind):
         except TypeError:
             pass  # already added by an earlier message
         cls = message_factory.GetMessageClass(pool.FindMessageTypeByName(part["message"]))
-        conf = {"auto.register.schemas": False, "use.latest.version": True} if part.get("use_latest") else {}
-        serializer = ProtobufSerializer(cls, client, conf)
+        serializer = ProtobufSerializer(cls, client, {})
         data = serializer(json_format.ParseDict(part["data"], cls()), context)
     else:
         raise ValueError(f"unknown format {fmt}")

@@ -18,7 +18,7 @@ const requirement = "confluent-kafka[avro,protobuf,json]==2.16.1";
 
 export type Part =
   | { format: "avro" | "json_schema"; schema: string; data: unknown }
-  | { format: "protobuf"; proto: string; message: string; data: unknown; useLatest?: boolean };
+  | { format: "protobuf"; proto: string; message: string; data: unknown };
 
 export type ToSerialize = { topic: string; key: Part | null; value: Part | null };
 
@@ -41,8 +41,8 @@ export async function serialize(registry: RegistryAccess, messages: ToSerialize[
 /** Python's protobuf has no .proto parser (that is protoc's job): hand it a FileDescriptorProto. */
 function toRequest(part: Part | null) {
   if (part === null || part.format !== "protobuf") return part;
-  const { proto, useLatest, ...rest } = part;
-  return { ...rest, descriptor: protoToDescriptor(proto).toString("base64"), use_latest: useLatest ?? false };
+  const { proto, ...rest } = part;
+  return { ...rest, descriptor: protoToDescriptor(proto).toString("base64") };
 }
 
 function ensureVenv(): void {

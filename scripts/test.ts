@@ -1,6 +1,6 @@
 /**
  * The whole test suite, as `npm test` runs it: compile the executable (the protocol tests run it
- * beside the source), start the broker when none is up (and stop it after), run `bun test`, and
+ * beside the source), build the schema registry, start the broker when none is up (and stop it after), run `bun test`, and
  * end with the plain "N passed, N failed" line that CI reads.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -11,6 +11,10 @@ const bun = process.execPath;
 
 const build = spawnSync(bun, ["build.ts"], { cwd: root, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// The schema registry the registry tests start (harness/registry.ts) is built by Maven once, here
+// rather than inside a test's time limit: the first build fetches ~200 MB of jars.
+const registry = spawnSync(bun, ["harness/cli.ts", "build-registry"], { cwd: root, stdio: "inherit" });
+if (registry.status !== 0) process.exit(registry.status ?? 1);
 
 // Tests against a real broker take seconds, not bun's default 5 s limit.
 const child = spawn(bun, ["scripts/with-broker.ts", bun, "test", "--timeout", "120000", ...process.argv.slice(2)], {

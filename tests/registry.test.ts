@@ -69,6 +69,18 @@ describe.each(runners)("schema registry (%s)", (runner) => {
   }, 30_000);
 });
 
+test("each schema is fetched from the registry once, however many keys and values use it", async () => {
+  const before = registry.requests().length;
+  const result = await read("source", topics.avro, { value_format: "schema_registry", key_format: "schema_registry", workers: 1 });
+  expectSuccess(result);
+  expect(records(result)).toHaveLength(3);
+  // Five framed keys and values, of two schemas (the keys' and the values').
+  const fetched = registry.requests().slice(before).filter((request) => request.includes("/schemas/ids/"));
+  expect(fetched).toHaveLength(2);
+  expect(new Set(fetched).size).toBe(2);
+  for (const request of fetched) expect(request).toMatch(/^GET \/apis\/ccompat\/v7\/schemas\/ids\/\d+ 200$/);
+}, 30_000);
+
 describe("schema registry failures", () => {
   test("a schema id the registry does not know fails naming topic, partition, offset and id", async () => {
     const result = await read("source", topics.unknownId, { on_decode_error: "emit_raw" });
