@@ -141,7 +141,7 @@ function spawnLogged(command: string, args: string[], log: string): ChildProcess
   return child;
 }
 
-async function waitFor(url: string, child: ChildProcess, log: string, ready = (status: number) => status === 200): Promise<void> {
+async function waitFor(url: string, child: ChildProcess, log: string, ready: (status: number) => boolean = (status) => status === 200): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new HarnessError(`${child.spawnfile} exited during startup; see ${log}`);

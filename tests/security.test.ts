@@ -70,8 +70,8 @@ const ways: [string, () => Config][] = [
   ["TLS with insecure_skip_verify", () => ({ bootstrap_servers: listener("SSL").address, tls: { insecure_skip_verify: true } })],
 ];
 
-const readTopic = (runner: Runner, config: Config, name = topic) =>
-  run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog([name]))]);
+const readTopic = (runner: Runner, config: Config, name = topic, env: Record<string, string> = {}) =>
+  run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog([name]))], { env });
 
 const check = async (config: Config) => {
   const result = await run("source", ["check", "--config", jsonFile("config.json", { connect_timeout_ms: 2000, ...config })]);
@@ -95,6 +95,12 @@ describe.each(runners)("security (%s)", (runner) => {
       expect(records(result).map((r) => r.data)).toEqual(expected(topic));
     });
   }
+
+  test("TLS without a CA trusts the operating system's store: the broker's CA installed there (SSL_CERT_FILE) is enough", async () => {
+    const result = await readTopic(runner, { bootstrap_servers: listener("SSL").address, tls: {} }, topic, { SSL_CERT_FILE: cluster.tls.ca });
+    if (result.code !== 0) throw new Error(`connector exited ${result.code}: ${result.stderr.trim()}`);
+    expect(records(result).map((r) => r.data)).toEqual(expected(topic));
+  });
 
   test("a wrong password is a config_error naming SASL, within bounded time, the password in no output", async () => {
     const wrong = "not-the-password-5f2c9";
