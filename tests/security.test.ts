@@ -135,6 +135,14 @@ describe("security: check names the failing step", () => {
     expect(configError(await readTopic("source", config))).toStartWith("TLS step:");
   });
 
+  test("mutual TLS without a client certificate fails at the TLS step, naming what is missing, in check and in read", async () => {
+    const config = { bootstrap_servers: listener("MTLS").address, tls: { ca: pem(cluster.tls.ca) } };
+    const status = await check(config);
+    expect(status.status).toBe("FAILED");
+    expect(status.message).toStartWith("TLS step: the broker did not accept the client certificate (a listener with ssl.client.auth=required needs tls.client_certificate and tls.client_key");
+    expect(configError(await readTopic("source", { ...config, connect_timeout_ms: 2000 }))).toStartWith("TLS step: the broker did not accept the client certificate");
+  });
+
   test("without a CA or insecure_skip_verify the system CAs do not trust the broker: TLS step", async () => {
     const status = await check({ bootstrap_servers: listener("SSL").address, tls: {} });
     expect(status.status).toBe("FAILED");

@@ -51,6 +51,7 @@ const readCommitted = 1;
 export class KafkaClient {
   readonly #consumer: Consumer;
   readonly #settings: ConnectionSettings;
+  readonly #tlsAlerts = new TlsAlerts();
 
   constructor(settings: ConnectionSettings) {
     this.#settings = settings;
@@ -66,6 +67,7 @@ export class KafkaClient {
       isolationLevel: readCommitted,
       ...connectionSecurity(settings),
     });
+    this.#tlsAlerts.watch(this.#consumer);
   }
 
   /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
@@ -78,6 +80,7 @@ export class KafkaClient {
       retryDelay: 250,
       ...connectionSecurity(this.#settings),
     });
+    this.#tlsAlerts.watch(admin);
     try {
       const names = await this.#call("list topics", () => admin.listTopics({ includeInternals: includeInternal }));
       return names.filter((name) => includeInternal || !name.startsWith("__")).sort();
@@ -174,7 +177,7 @@ export class KafkaClient {
         !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
       const carried = (last as { response?: typeof response }).response;
       if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
-      if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch");
+      if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch", this.#tlsAlerts.recent());
       response = carried;
     }
     return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
@@ -188,8 +191,33 @@ export class KafkaClient {
     try {
       return await operation();
     } catch (error) {
-      throw classify(error, what);
+      throw classify(error, what, this.#tlsAlerts.recent());
     }
+  }
+}
+
+/**
+ * TLS alerts the broker sent on this client's connections. The library reports a connection the
+ * broker closed after such an alert only as "Connection closed" — as when a listener requiring
+ * client certificates (mTLS) gets none, which TLS 1.3 tells after the handshake — so the alert
+ * is kept here to name the TLS step instead of TCP.
+ */
+class TlsAlerts {
+  static readonly relevantMs = 30_000;
+  #last: { message: string; at: number } | undefined;
+
+  watch(client: Admin | Consumer): void {
+    client.on("client:broker:connect", ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
+      connection.on("error", (error) => {
+        const cause = error.cause instanceof Error ? error.cause : error;
+        if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
+      });
+    });
+  }
+
+  /** The last alert, if recent enough to explain a failure now. */
+  recent(): string | undefined {
+    return this.#last && Date.now() - this.#last.at < TlsAlerts.relevantMs ? this.#last.message : undefined;
   }
 }
 
@@ -271,6 +299,9 @@ export function failedStep(text: string): FailedStep | undefined {
   return undefined;
 }
 
+const clientCertificateRefused =
+  "the broker did not accept the client certificate (a listener with ssl.client.auth=required needs tls.client_certificate and tls.client_key, signed by a CA it trusts)";
+
 const stepProblem: Record<FailedStep, string> = {
   DNS: "cannot resolve the broker's host name",
   TCP: "Kafka is unreachable",
@@ -284,14 +315,16 @@ const stepProblem: Record<FailedStep, string> = {
  * <what the library said>". Bad credentials, an untrusted or missing certificate and missing
  * permissions are the user's to fix (config_error); DNS and TCP failures may pass (transient).
  */
-export function classify(error: unknown, what: string): Error {
+export function classify(error: unknown, what: string, tlsAlert?: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
-  const text = describe(error);
+  const said = describe(error);
+  const text = tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
   const step = error instanceof AuthenticationError
     ? "SASL"
     : failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined);
   if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
   const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
-  const message = `${step} step: ${stepProblem[step]}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
+  const problem = step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
+  const message = `${step} step: ${problem}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
   return step === "DNS" || step === "TCP" ? new TransientError(message) : new ConfigError(message);
 }
