@@ -11,16 +11,21 @@ beforeAll(async () => {
 });
 
 describe.each(runners)("faults (%s)", (runner) => {
-  test("an unreachable cluster is a transient_error after retries, exit non-zero", async () => {
+  test("an unreachable cluster is a transient_error once the retry budget is spent, exit non-zero", async () => {
     const address = `127.0.0.1:${await closedPort()}`;
     const started = Date.now();
-    const result = await run(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: address, connect_timeout_ms: 1000 }), "--catalog", jsonFile("catalog.json", catalog(["events"]))]);
+    const config = { bootstrap_servers: address, connect_timeout_ms: 1000, retry_budget_ms: 3000 };
+    const result = await run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog(["events"]))]);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.code).not.toBe(0);
+    const retries = result.messages.filter((m) => m.type === "LOG" && m.log.message.startsWith("planning the read failed"));
+    expect(retries.length).toBeGreaterThan(0);
+    expect(retries.every((m) => m.log.level === "WARN")).toBe(true);
     const [trace] = traces(result);
     expect(trace.error.failure_type).toBe("transient_error");
     expect(trace.error.message).toContain("unreachable");
     expect(trace.error.message).toContain(address);
+    expect(trace.error.message).toContain("retry_budget_ms is 3000");
   });
 
   test("a stdout reader that closes early ends the read promptly, without a stack trace", async () => {

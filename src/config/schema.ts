@@ -166,8 +166,9 @@ export const ConfigSchema = v.object({
   ),
   retry_budget_ms: v.optional(
     v.pipe(Offset, v.minValue(1000, "must be at least 1000"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Retry budget (ms)"),
-      v.description("How long a partition may go unserved during a read (a broker restarting, leadership moving, the cluster unreachable) " +
-        "while the connector retries with backoff and follows new leaders, before the read fails with a transient error.")),
+      v.description("How long the cluster may be unreachable when a read starts, or a partition go unserved during it (a broker restarting, " +
+        "leadership moving, the cluster unreachable), while the connector retries with backoff and follows new leaders, before the read " +
+        "fails with a transient error.")),
     60000,
   ),
 });
