@@ -174,6 +174,8 @@ function serverProperties(node: ClusterNode, voters: string): string {
     "transaction.state.log.replication.factor=3",
     "transaction.state.log.min.isr=2",
     "group.initial.rebalance.delay.ms=0",
+    // Records with old timestamps stay (see harness/kafka.ts).
+    "log.retention.ms=-1",
     // Leadership moves only when a test moves it (stop a node, elect preferred leaders).
     "auto.leader.rebalance.enable=false",
     // A crashed (SIGKILLed) broker is fenced, and its partitions led elsewhere, within 6 s.

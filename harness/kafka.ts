@@ -156,6 +156,10 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
       "transaction.state.log.replication.factor=1",
       "transaction.state.log.min.isr=1",
       "group.initial.rebalance.delay.ms=0",
+      // Tests write records with fixed timestamps from 2024: with the default 7-day time
+      // retention, the broker's 5-minutely check deleted them, sometimes between a test's
+      // produce and its read (the suite's rare "nothing to read" failures).
+      "log.retention.ms=-1",
       ...securityProperties(
         listeners.filter((l): l is typeof l & SecuredListener => l.security !== "PLAINTEXT"),
         users,
