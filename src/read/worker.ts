@@ -226,6 +226,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     if (position.next !== before) batch.moved.set(position, position.next);
   }
   batch.send();
+  collectGarbageNowAndThen();
   await watchForStalls(group, progressBefore);
 }
 
@@ -265,12 +266,30 @@ async function watchForStalls(group: Position[], before: Map<Position, number>):
   await retryLater(stalled, `no data served for ${stallLimitMs / 1000} s`);
 }
 
+/** Output between full garbage collections of this worker's heap (see collectGarbageNowAndThen). */
+const gcEveryBytes = 32 << 20;
+let bytesSinceGc = 0;
+const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+
+/**
+ * A full collection every 32 MiB of output. Left to itself, each worker's heap grew to 60-80 MB
+ * of mostly garbage between collections (a VM per worker, on a machine with GBs free); this
+ * keeps peak RSS ~25% lower (bench/: memory) for a few percent of CPU. Bun only: Deno's
+ * collector is not reachable without flags.
+ */
+function collectGarbageNowAndThen(): void {
+  if (bytesSinceGc < gcEveryBytes || !bunRuntime) return;
+  bunRuntime.gc(true);
+  bytesSinceGc = 0;
+}
+
 function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][], ends: [string, number, number][]): void {
   batchesSent++;
   if (start.failAfterBatches !== undefined && batchesSent > start.failAfterBatches) {
     throw new Error(`injected worker fault after ${start.failAfterBatches} batches`);
   }
   const lines = encoder.encode(text);
+  bytesSinceGc += lines.length;
   const batch: Batch = { type: "batch", lines, positions: moved, counts, ends };
   inFlight++;
   post(batch, [lines.buffer as ArrayBuffer]);
