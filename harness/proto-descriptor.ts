@@ -8,7 +8,8 @@ import descriptor from "protobufjs/ext/descriptor.js";
 export function protoToDescriptor(proto: string): Buffer {
   const set = (descriptor as any).FileDescriptorSet.toObject(protobuf.parse(proto, { keepCase: true }).root.toDescriptor("proto3"));
   const file = set.file[0];
-  file.name = "message.proto";
+  // Named by its text: a descriptor pool holds one file per name.
+  file.name = `message-${Bun.hash(proto).toString(16)}.proto`;
   tidy(file.messageType ?? [], file.package ? `.${file.package}` : "");
   return Buffer.from((descriptor as any).FileDescriptorProto.encode(file).finish() as Uint8Array);
 }

@@ -4,7 +4,8 @@ bytes that real producers write. Run by harness/serializers.ts in its venv.
 
 stdin:  {"registry": {"url", "username"?, "password"?},
          "messages": [{"topic", "key": PART|null, "value": PART|null}]}
-         PART = {"format": "avro"|"json_schema", "schema": TEXT, "data": ANY}
+         PART = {"format": "avro"|"json_schema", "schema": TEXT, "data": ANY,
+                 "references"?: [{"name", "subject", "version"}] (Avro: named types defined elsewhere)}
               | {"format": "protobuf", "descriptor": BASE64 FileDescriptorProto, "message": NAME,
                  "data": OBJECT}
 stdout: [{"key": BASE64|null, "value": BASE64|null}]
@@ -13,7 +14,7 @@ import base64
 import json
 import sys
 
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.schema_registry.json_schema import JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufSerializer
@@ -45,7 +46,9 @@ def encode(client, pool, topic, part, kind):
     context = SerializationContext(topic, kind)
     fmt = part["format"]
     if fmt == "avro":
-        data = AvroSerializer(client, part["schema"])(part["data"], context)
+        references = [SchemaReference(r["name"], r["subject"], r["version"]) for r in part.get("references", [])]
+        schema = Schema(part["schema"], "AVRO", references) if references else part["schema"]
+        data = AvroSerializer(client, schema)(part["data"], context)
     elif fmt == "json_schema":
         data = JSONSerializer(part["schema"], client)(part["data"], context)
     elif fmt == "protobuf":

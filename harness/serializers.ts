@@ -17,7 +17,7 @@ const python = join(venv, "bin", "python");
 const requirement = "confluent-kafka[avro,protobuf,json]==2.16.1";
 
 export type Part =
-  | { format: "avro" | "json_schema"; schema: string; data: unknown }
+  | { format: "avro" | "json_schema"; schema: string; data: unknown; references?: { name: string; subject: string; version: number }[] }
   | { format: "protobuf"; proto: string; message: string; data: unknown };
 
 export type ToSerialize = { topic: string; key: Part | null; value: Part | null };

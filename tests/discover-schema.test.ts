@@ -84,6 +84,13 @@ describe("discover with a schema registry", () => {
     }));
   });
 
+  test("an Avro value schema using a record another subject defines (a schema reference) includes that record's fields", () => {
+    expect(schemas.get(topics.avroRefs)).toEqual(documentSchema({
+      id: { type: "string" },
+      amount: { type: "object", additionalProperties: false, required: ["cents", "currency"], properties: { cents: { type: "integer" }, currency: { type: "string" } } },
+    }));
+  });
+
   test("a JSON Schema value schema is used as it is", () => {
     expect(schemas.get(topics.json)).toEqual(documentSchema({
       id: { type: "string" }, amount: { type: "number" }, method: { type: "string", enum: ["card", "cash"] },
@@ -93,7 +100,7 @@ describe("discover with a schema registry", () => {
   test("the documents read validate against the schema discovered", async () => {
     const ajv = new Ajv({ strict: false });
     addFormats(ajv);
-    for (const topic of [topics.avro, topics.protobuf, topics.json]) {
+    for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs]) {
       const result = await run("source", ["read", "--config", jsonFile("config.json", withRegistry()), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
       expectSuccess(result);
       const validate = ajv.compile(schemas.get(topic));

@@ -58,6 +58,17 @@ describe.each(runners)("schema registry (%s)", (runner) => {
     ]);
   }, 30_000);
 
+  test("schemas that refer to others decode with what they refer to: an Avro record from another subject, an imported .proto", async () => {
+    const avro = await read(runner, topics.avroRefs);
+    expectSuccess(avro);
+    const proto = await read(runner, topics.protoRefs);
+    expectSuccess(proto);
+    expect([...records(avro), ...records(proto)].map((r) => r.data)).toEqual([
+      { id: "r-1", amount: { cents: 1999, currency: "EUR" }, _meta: meta(topics.avroRefs, 0, { key: null, key_encoding: null, value_encoding: "avro" }) },
+      { id: "r-2", amount: { cents: "-250", currency: "USD" }, _meta: meta(topics.protoRefs, 0, { key: null, key_encoding: null, value_encoding: "protobuf" }) },
+    ]);
+  }, 30_000);
+
   test("JSON Schema keys and values decode to their JSON", async () => {
     const result = await read(runner, topics.json);
     expectSuccess(result);

@@ -13,6 +13,7 @@ import { catalogMessage } from "../protocol/messages.ts";
 import { emit } from "../protocol/output.ts";
 import { RegistryClient } from "../registry/client.ts";
 import { compileSchema, type JsonSchema } from "../registry/compile.ts";
+import { resolveReferences } from "../registry/references.ts";
 import { SchemaCache } from "../registry/schemas.ts";
 import { documentJsonSchema } from "../schema/document.ts";
 import { inferJsonSchema } from "../schema/infer.ts";
@@ -54,8 +55,13 @@ async function valueSchemas(client: KafkaClient, config: Config, topics: string[
   const subjects = registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
   for (const topic of topics) {
     const registered = await subjects?.latest(`${topic}-value`);
-    if (registered) found.set(topic, compileSchema(registered, `${registered.id} (subject ${topic}-value)`).jsonSchema());
-    else toSample.push(topic);
+    if (!registered) {
+      toSample.push(topic);
+      continue;
+    }
+    const id = `${registered.id} (subject ${topic}-value)`;
+    const references = await resolveReferences(subjects!, registered, `schema id ${id}`);
+    found.set(topic, compileSchema(registered, id, references).jsonSchema());
   }
   if (toSample.length === 0) return found;
   const infos = await client.describeTopics(toSample);

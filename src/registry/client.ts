@@ -5,6 +5,7 @@
  *   const registry = new RegistryClient({ url: "http://registry:8081" }, 10_000);
  *   await registry.schemaById(7)              // { schemaType: "AVRO", schema: "{…}", references: [] }
  *   await registry.latest("orders-value")     // the subject's latest version, or null
+ *   await registry.version("money.proto", 1)  // what a schema reference names, or null
  */
 import type { Config } from "../config/schema.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
@@ -40,6 +41,13 @@ export class RegistryClient {
   async schemaById(id: number): Promise<RegisteredSchema | null> {
     const body = await this.#get(`/schemas/ids/${id}`, `schema id ${id}`);
     return body === null ? null : toRegistered(body, `schema id ${id}`);
+  }
+
+  /** Version `version` of `subject` (what a schema reference names), or null when there is none. */
+  async version(subject: string, version: number): Promise<RegisteredSchema | null> {
+    const what = `subject ${subject} version ${version}`;
+    const body = await this.#get(`/subjects/${encodeURIComponent(subject)}/versions/${version}`, what);
+    return body === null ? null : toRegistered(body, what);
   }
 
   /** The latest version registered under `subject`, or null when there is no such subject. */

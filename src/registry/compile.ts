@@ -14,6 +14,7 @@ import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../schema/avro.ts";
 import { protobufToJsonSchema } from "../schema/protobuf.ts";
 import type { RegisteredSchema } from "./client.ts";
+import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
 
 export type JsonSchema = Record<string, unknown>;
@@ -25,13 +26,12 @@ export type CompiledSchema = {
   jsonSchema(): JsonSchema;
 };
 
-export function compileSchema(registered: RegisteredSchema, id: number | string): CompiledSchema {
-  if (registered.references.length > 0) {
-    throw new ConfigError(`schema ${id} refers to other schemas (references: ${registered.references.map((r) => r.subject).join(", ")}), which are not supported yet`);
-  }
+/** `references`: what the schema refers to, resolved (references.ts), those referred to first. */
+export function compileSchema(registered: RegisteredSchema, id: number | string, references: ResolvedReference[] = []): CompiledSchema {
   try {
-    if (registered.schemaType === "AVRO") return compileAvro(registered.schema);
-    if (registered.schemaType === "PROTOBUF") return compileProtobuf(registered.schema);
+    if (registered.schemaType === "AVRO") return compileAvro(registered.schema, references);
+    if (registered.schemaType === "PROTOBUF") return compileProtobuf(registered.schema, references);
+    // A JSON Schema's references matter only to validation, which decoding does not do.
     return compileJson(registered.schema);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
@@ -39,8 +39,11 @@ export function compileSchema(registered: RegisteredSchema, id: number | string)
   }
 }
 
-function compileAvro(text: string): CompiledSchema {
-  const type = avro.Type.forSchema(JSON.parse(text));
+function compileAvro(text: string, references: ResolvedReference[]): CompiledSchema {
+  // Named types the referenced schemas define are known by full name to those parsed after them.
+  const registry = {};
+  for (const reference of references) avro.Type.forSchema(JSON.parse(reference.registered.schema), { registry });
+  const type = avro.Type.forSchema(JSON.parse(text), { registry });
   return {
     decode: (payload) => ({ data: plain(attempt(() => type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)))), encoding: "avro" }),
     jsonSchema: () => avroToJsonSchema(type),
@@ -50,19 +53,26 @@ function compileAvro(text: string): CompiledSchema {
 /** Protobuf → JSON as Confluent's and Debezium's converters write it: field names as declared, 64-bit integers as strings, enums by name, bytes as base64, unset fields with their defaults. */
 const toObjectOptions: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: true, arrays: true, objects: true };
 
-function compileProtobuf(text: string): CompiledSchema {
-  const { root, packageName } = protobufRoot(text);
+function compileProtobuf(text: string, references: ResolvedReference[]): CompiledSchema {
+  // Message indexes count the top-level messages of this file only, not of the files it imports
+  // (which may share its package): take their names from the file alone, their types from the
+  // root holding every file.
+  const own = protobufFile(text);
+  const root = new protobuf.Root();
+  const imports = { references: new Set(references.map((r) => r.name)), wellKnownAdded: new Set<string>() };
+  for (const reference of references) addProtobufFile(root, protobufFile(reference.registered.schema), imports);
+  addProtobufFile(root, own, imports);
   root.resolveAll();
-  const scope = packageName ? root.lookup(packageName) : root;
+  const topLevel = own.messageNames.map((name) => root.lookupType(own.packageName ? `${own.packageName}.${name}` : name));
   const messagesOf = (ns: protobuf.ReflectionObject | null): protobuf.Type[] =>
     ns instanceof protobuf.Namespace ? ns.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type) : [];
-  const first = messagesOf(scope)[0];
+  const first = topLevel[0];
   if (!first) throw new ConfigError("the Protobuf schema declares no message");
   return {
     decode: (payload) => {
       const { indexes, rest } = attempt(() => messageIndexes(payload));
       let type: protobuf.Type | undefined;
-      let candidates = messagesOf(scope);
+      let candidates = topLevel;
       for (const index of indexes) {
         type = candidates[index];
         if (!type) throw new DecodeError(`names Protobuf message index ${indexes.join(".")}, which the schema does not have`);
@@ -75,23 +85,46 @@ function compileProtobuf(text: string): CompiledSchema {
   };
 }
 
+type ProtobufFile = {
+  /** The file's own definitions, as protobufjs JSON. */
+  nested: Record<string, protobuf.AnyNestedObject>;
+  packageName: string | undefined;
+  /** Its top-level messages, in declaration order. */
+  messageNames: string[];
+  imports: string[];
+};
+
 /**
  * A registry serves a Protobuf schema as .proto text, or as a base64 FileDescriptorProto (what
  * some registries keep when a serialiser registered that form).
  */
-function protobufRoot(text: string): { root: protobuf.Root; packageName: string | undefined } {
+function protobufFile(text: string): ProtobufFile {
   if (/^[A-Za-z0-9+/=]+$/.test(text.trim())) {
     const file = (descriptor as any).FileDescriptorProto.decode(Buffer.from(text.trim(), "base64"));
     const root = (protobuf.Root as any).fromDescriptor({ file: [file] }, { keepCase: true }) as protobuf.Root;
-    return { root, packageName: file.package || undefined };
+    return {
+      nested: root.toJSON().nested ?? {},
+      packageName: file.package || undefined,
+      messageNames: (file.messageType ?? []).map((m: { name: string }) => m.name),
+      imports: file.dependency ?? [],
+    };
   }
   const parsed = protobuf.parse(text, { keepCase: true });
-  for (const name of [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]) {
+  const scope = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
+  const messageNames = scope instanceof protobuf.Namespace ? scope.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => n.name) : [];
+  return { nested: parsed.root.toJSON().nested ?? {}, packageName: parsed.package, messageNames, imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])] };
+}
+
+/** Adds a file's definitions to `root`, and Google's well-known types it imports; any other import must be a reference. */
+function addProtobufFile(root: protobuf.Root, file: ProtobufFile, imports: { references: Set<string>; wellKnownAdded: Set<string> }): void {
+  for (const name of file.imports) {
+    if (imports.references.has(name) || imports.wellKnownAdded.has(name)) continue;
     const known = (protobuf.common as unknown as { get(file: string): protobuf.INamespace | null }).get(name);
-    if (!known) throw new ConfigError(`the Protobuf schema imports ${name}, and only Google's well-known types can be imported without references`);
-    parsed.root.addJSON(known.nested!);
+    if (!known) throw new ConfigError(`the Protobuf schema imports ${name}, which is neither among its references nor one of Google's well-known types`);
+    root.addJSON(known.nested!);
+    imports.wellKnownAdded.add(name);
   }
-  return { root: parsed.root, packageName: parsed.package };
+  root.addJSON(file.nested);
 }
 
 function compileJson(text: string): CompiledSchema {

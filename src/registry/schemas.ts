@@ -10,6 +10,7 @@ import type { Decoded, Format } from "../decode/bytes.ts";
 import { ConfigError } from "../errors.ts";
 import type { RegistryClient } from "./client.ts";
 import { type CompiledSchema, compileSchema } from "./compile.ts";
+import { resolveReferences } from "./references.ts";
 import { unframe } from "./wire.ts";
 
 /** A framed message names a schema id the registry does not know. */
@@ -43,7 +44,8 @@ export class SchemaCache {
             `${what} of ${topic} partition ${partition} offset ${record.offset}: the schema registry has no schema with id ${framed.schemaId}; is schema_registry.url the registry its producer used?`,
           );
         }
-        this.#compiled.set(framed.schemaId, compileSchema(registered, framed.schemaId));
+        const references = await resolveReferences(this.#client, registered, `schema id ${framed.schemaId}`);
+        this.#compiled.set(framed.schemaId, compileSchema(registered, framed.schemaId, references));
       }
     }
   }

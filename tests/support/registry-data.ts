@@ -63,22 +63,48 @@ export const jsonValue = JSON.stringify({
 // With `$schema`: Apicurio takes a schema without it for JSON Schema only when it has `properties`.
 export const jsonKey = JSON.stringify({ $schema: "http://json-schema.org/draft-07/schema#", type: "string" });
 
-export type Topics = { avro: string; protobuf: string; json: string; unknownId: string };
+/** Schemas that refer to others: an Avro record using a record another subject defines, a .proto importing another file. */
+export const avroMoney = JSON.stringify({ type: "record", name: "Money", namespace: "shop", fields: [{ name: "cents", type: "long" }, { name: "currency", type: "string" }] });
+export const avroRefund = JSON.stringify({ type: "record", name: "Refund", namespace: "shop", fields: [{ name: "id", type: "string" }, { name: "amount", type: "shop.Money" }] });
+export const protoMoney = `syntax = "proto3";
+package shop;
+message Money { int64 cents = 1; string currency = 2; }
+`;
+// In the same package as the file it imports: message indexes count this file's messages only.
+export const protoRefund = `syntax = "proto3";
+package shop;
+import "shop/money.proto";
+message Refund { string id = 1; Money amount = 2; }
+`;
+
+export type Topics = { avro: string; protobuf: string; json: string; unknownId: string; avroRefs: string; protoRefs: string };
 
 /** Starts a registry with basic auth and fills one topic per format; `stop` ends the registry. */
 export async function registryTopics(broker: string, timestamp: number): Promise<{ registry: Registry; topics: Topics }> {
   const registry = await startRegistry(credentials);
-  const topics: Topics = { avro: uniqueTopic("sr-avro"), protobuf: uniqueTopic("sr-proto"), json: uniqueTopic("sr-json"), unknownId: uniqueTopic("sr-unknown") };
+  const topics: Topics = {
+    avro: uniqueTopic("sr-avro"), protobuf: uniqueTopic("sr-proto"), json: uniqueTopic("sr-json"), unknownId: uniqueTopic("sr-unknown"),
+    avroRefs: uniqueTopic("sr-avro-refs"), protoRefs: uniqueTopic("sr-proto-refs"),
+  };
   for (const topic of Object.values(topics)) await createTopic(broker, topic, 1);
+  const register = async (subject: string, body: object): Promise<number> => {
+    const response = await fetch(`${registry.url}/subjects/${encodeURIComponent(subject)}/versions`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`, "content-type": "application/vnd.schemaregistry.v1+json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`registering ${subject}: HTTP ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { id: number }).id;
+  };
   // As a Java producer would have it: the value's schema registered as .proto text (its id is
   // `protoTextId`). Python's serialiser then registers its own form, a FileDescriptorProto.
-  const registered = await fetch(`${registry.url}/subjects/${topics.protobuf}-value/versions`, {
-    method: "POST",
-    headers: { authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`, "content-type": "application/vnd.schemaregistry.v1+json" },
-    body: JSON.stringify({ schemaType: "PROTOBUF", schema: proto }),
+  const protoTextId = await register(`${topics.protobuf}-value`, { schemaType: "PROTOBUF", schema: proto });
+  // Referenced schemas under subjects of their own, and the .proto importing one, as text.
+  await register("shop.Money", { schema: avroMoney });
+  await register("shop/money.proto", { schemaType: "PROTOBUF", schema: protoMoney });
+  const refundProtoId = await register(`${topics.protoRefs}-value`, {
+    schemaType: "PROTOBUF", schema: protoRefund, references: [{ name: "shop/money.proto", subject: "shop/money.proto", version: 1 }],
   });
-  if (!registered.ok) throw new Error(`registering the Protobuf schema: HTTP ${registered.status}`);
-  const protoTextId = ((await registered.json()) as { id: number }).id;
 
   const avro = (schema: string, data: unknown): Part => ({ format: "avro", schema, data });
   const pb = (message: string, data: unknown): Part => ({ format: "protobuf", proto, message, data });
@@ -94,6 +120,12 @@ export async function registryTopics(broker: string, timestamp: number): Promise
     { topic: topics.protobuf, key: pb("shop.Key", { id: "k-2" }), value: pb("shop.Order", { order_id: "p-2" }) },
     { topic: topics.json, key: json(jsonKey, "pay-1"), value: json(jsonValue, { id: "pay-1", amount: 19.99, method: "card" }) },
     { topic: topics.json, key: json(jsonKey, "pay-2"), value: json(jsonValue, { id: "pay-2", amount: 5 }) },
+    { topic: topics.avroRefs, key: null, value: { format: "avro", schema: avroRefund, data: { id: "r-1", amount: { cents: 1999, currency: "EUR" } },
+      references: [{ name: "shop.Money", subject: "shop.Money", version: 1 }] } as Part },
+    // Bytes for Refund (message index 0) from the same definitions in one file, as Python's
+    // protobuf cannot build classes from text; re-pointed below to the id of the importing schema.
+    { topic: topics.protoRefs, key: null, value: { format: "protobuf", proto: protoRefund.replace('import "shop/money.proto";\n', "") + "message Money { int64 cents = 1; string currency = 2; }\n",
+      message: "shop.Refund", data: { id: "r-2", amount: { cents: "-250", currency: "USD" } } } as Part },
   ];
   const bytes = await serialize({ url: registry.url, ...credentials }, messages);
   // The first Protobuf value as that Java producer writes it: the same bytes after the magic
@@ -101,7 +133,8 @@ export async function registryTopics(broker: string, timestamp: number): Promise
   // as text: Apicurio serves it as registered, and Python can only parse the descriptor form.)
   const firstProto = messages.findIndex((m) => m.topic === topics.protobuf);
   bytes[firstProto]!.value!.writeUInt32BE(protoTextId, 1);
-  for (const topic of [topics.avro, topics.protobuf, topics.json]) {
+  bytes[messages.findIndex((m) => m.topic === topics.protoRefs)]!.value!.writeUInt32BE(refundProtoId, 1);
+  for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.protoRefs]) {
     await produce(broker, topic, bytes.flatMap((b, i) => (messages[i]!.topic === topic ? [{ partition: 0, key: b.key, value: b.value, timestamp }] : [])));
   }
   // Framed like the others, but with a schema id no registry has.
