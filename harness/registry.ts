@@ -131,13 +131,23 @@ function ensureNginx(): void {
   if (install.status !== 0) throw new HarnessError(`apt-get install nginx failed: ${install.stderr.trim()}`);
 }
 
+/** Registries and proxies still running; killed when this process exits, whatever a test did. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 function spawnLogged(command: string, args: string[], log: string): ChildProcess {
   mkdirSync(state, { recursive: true });
   const out = Bun.file(log).writer();
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
   child.stdout!.on("data", (chunk) => out.write(chunk));
   child.stderr!.on("data", (chunk) => out.write(chunk));
-  child.on("exit", () => void out.end());
+  child.on("exit", () => {
+    running.delete(child);
+    void out.end();
+  });
   return child;
 }
 

@@ -82,6 +82,16 @@ export type Topics = { avro: string; protobuf: string; json: string; unknownId: 
 /** Starts a registry with basic auth and fills one topic per format; `stop` ends the registry. */
 export async function registryTopics(broker: string, timestamp: number): Promise<{ registry: Registry; topics: Topics }> {
   const registry = await startRegistry(credentials);
+  try {
+    return { registry, topics: await fillTopics(broker, registry, timestamp) };
+  } catch (error) {
+    // The caller gets no registry to stop when setting up fails.
+    await registry.stop();
+    throw error;
+  }
+}
+
+async function fillTopics(broker: string, registry: Registry, timestamp: number): Promise<Topics> {
   const topics: Topics = {
     avro: uniqueTopic("sr-avro"), protobuf: uniqueTopic("sr-proto"), json: uniqueTopic("sr-json"), unknownId: uniqueTopic("sr-unknown"),
     avroRefs: uniqueTopic("sr-avro-refs"), protoRefs: uniqueTopic("sr-proto-refs"),
@@ -139,5 +149,5 @@ export async function registryTopics(broker: string, timestamp: number): Promise
   }
   // Framed like the others, but with a schema id no registry has.
   await produce(broker, topics.unknownId, [{ partition: 0, value: Buffer.from([0, 0, 0, 0x27, 0x0f, 2, 0x61]), timestamp }]);
-  return { registry, topics };
+  return topics;
 }
