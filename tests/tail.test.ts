@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "./support/broker.ts";
 import { catalog, expectSuccess, jsonFile, parseProtocol, records, run, runners, uniqueTopic, type Message } from "./support/connector.ts";
-import { addPartitions, createTopic, produce } from "./support/kafka.ts";
+import { addPartitions, createTopic, deleteTopic, produce } from "./support/kafka.ts";
 import { startLive, type Live } from "./support/process.ts";
 
 let broker: string;
@@ -71,6 +71,38 @@ describe.each(runners)("tail (%s)", (runner) => {
     expectSuccess(resumed);
     expect(records(resumed).map((r) => `${r.data._meta.partition}/${r.data._meta.offset}/${r.data.value}`).sort()).toEqual(["0/1/after-0", "2/1/after"]);
   });
+
+  test("a topic deleted and created again while tailing is followed: the new topic from its start, in STATE too", async () => {
+    const topic = uniqueTopic("tail-recreated");
+    await createTopic(broker, topic, 2);
+    await produce(broker, topic, [0, 1, 2].map((i) => ({ partition: 0, value: `old-${i}` })));
+    const config = jsonFile("config.json", { bootstrap_servers: broker, metadata_refresh_ms: 500, checkpoint_interval_ms: 200 });
+    const live = startLive(runner, ["read", "--tail", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    await until(live, "the old topic's records", (l) => recordKeys(l).includes("0/2/old-2"));
+
+    await deleteTopic(broker, topic);
+    // The name is free again once the broker has finished deleting.
+    for (let attempt = 0; ; attempt++) {
+      const created = await createTopic(broker, topic, 2).then(() => true, (error) => (attempt < 100 ? false : Promise.reject(error)));
+      if (created) break;
+      await Bun.sleep(100);
+    }
+    await produce(broker, topic, [{ partition: 1, value: "new-a" }, { partition: 1, value: "new-b" }]);
+    await until(live, "the new topic's records", (l) => recordKeys(l).includes("1/1/new-b"), 20_000);
+    await until(live, "a STATE of the new topic", (l) => {
+      const last = messagesOf(l).filter((m) => m.type === "STATE").at(-1);
+      return JSON.stringify(last?.state.stream.stream_state) === JSON.stringify({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } });
+    });
+
+    live.kill("SIGTERM");
+    expect((await live.finished).code).toBe(0);
+    const messages = messagesOf(live);
+    expect(messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR")).toEqual([]);
+    expect(messages.some((m) => m.type === "LOG" && m.log.level === "WARN" && m.log.message.includes(`topic ${topic} was deleted and created again`))).toBe(true);
+    expect(recordKeys(live)).toEqual(["0/0/old-0", "0/1/old-1", "0/2/old-2", "1/0/new-a", "1/1/new-b"]);
+    expect(messages.filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } });
+    expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
+  }, 60_000);
 
   test("SIGINT ends a tail with nothing to read cleanly, with a final STATE", async () => {
     const topic = uniqueTopic("tail-empty");

@@ -96,7 +96,7 @@ export async function read(options: ReadOptions): Promise<void> {
     // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
     // deleted while tailing; a tail itself always ends by a signal.
     for (const stream of catalog.streams) {
-      const incomplete = (interrupted && !tail) || pool.endedStreams.has(stream.name);
+      const incomplete = (interrupted && !tail) || pool.ended(stream.name);
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
     }
     await flush();
@@ -115,7 +115,9 @@ async function tailUntilSignal(
   assignments: Assignment[],
   range: ReturnType<typeof parseRangeFlag>,
 ): Promise<void> {
-  const known = new Set(assignments.map((a) => `${a.topic}\u0000${a.partition}`));
+  // By topic id: a topic deleted and created again under its name is a new topic.
+  const known = new Set(assignments.map((a) => `${a.topicId}\u0000${a.partition}`));
+  const current = new Map(assignments.map((a) => [a.topic, a.topicId]));
   const checkpointTimer = setInterval(() => void pool.checkpoint(), config.checkpoint_interval_ms);
   const refreshTimer = setInterval(() => {
     refresh().catch((error) => protocolLog("WARN", `metadata refresh failed: ${(error as Error).message}`));
@@ -124,13 +126,20 @@ async function tailUntilSignal(
     const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
     for (const topic of topics.values()) {
       const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
-      const fresh = owned.filter((p) => !known.has(`${topic.name}\u0000${p}`));
+      const fresh = owned.filter((p) => !known.has(`${topic.id}\u0000${p}`));
       if (fresh.length === 0) continue;
       // A partition born after the read began is read from its start, whatever the start position.
       const added = await partitionStarts(client, { ...config, start_position: "earliest" }, topic, fresh, new Map(), true, []);
-      for (const a of added) known.add(`${a.topic}\u0000${a.partition}`);
-      protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);
-      pool.add(added);
+      for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
+      const previous = current.get(topic.name);
+      current.set(topic.name, topic.id);
+      if (previous !== undefined && previous !== topic.id) {
+        protocolLog("WARN", `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`);
+        pool.restart(topic.name, topic.id, added, owned);
+      } else {
+        protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);
+        pool.add(added);
+      }
     }
   }
   try {

@@ -5,9 +5,12 @@
  * was handed in its state but does not read (another range's, or a partition gone from the topic).
  */
 import type { StreamState } from "../protocol/messages.ts";
+import type { PartitionPosition } from "./messages.ts";
 
 type StreamProgress = {
   partitions: Map<number, number>;
+  /** The id of the topic being read; positions of an earlier topic of the name are stale. */
+  topicId?: string;
   recordsSinceState: number;
   changed: boolean;
 };
@@ -28,9 +31,11 @@ export class Checkpoints {
   }
 
   /** Records that `lines` of `stream` were written and partitions advanced to the given offsets. */
-  advance(positions: [string, number, number][], counts: [string, number][]): void {
-    for (const [stream, partition, next] of positions) {
+  advance(positions: PartitionPosition[], counts: [string, number][]): void {
+    for (const [stream, partition, next, topicId] of positions) {
       const progress = this.#progress(stream);
+      progress.topicId ??= topicId;
+      if (progress.topicId !== topicId) continue;
       progress.partitions.set(partition, next);
       progress.changed = true;
     }
@@ -47,6 +52,19 @@ export class Checkpoints {
       progress.partitions.set(partition, offset);
       progress.changed = true;
     }
+  }
+
+  /**
+   * The stream's topic was deleted and created again: from now on its partitions are the new
+   * topic's, read from `starts`. Partitions of the old topic that the new one does not have go;
+   * positions of the old topic that still arrive are ignored.
+   */
+  restart(stream: string, topicId: string, starts: Map<number, number>, owned: number[]): void {
+    const progress = this.#progress(stream);
+    progress.topicId = topicId;
+    for (const partition of owned) progress.partitions.delete(partition);
+    for (const [partition, offset] of starts) progress.partitions.set(partition, offset);
+    progress.changed = true;
   }
 
   due(now = Date.now()): boolean {

@@ -44,12 +44,15 @@ export type WorkerStart = {
 
 export type ToWorker = WorkerStart | { type: "ack" } | { type: "add"; assignments: Assignment[] } | { type: "stop" };
 
+/** Where a partition stands: [topic, partition, next offset to read, topic id]. The id tells a topic from a later one of the same name. */
+export type PartitionPosition = [topic: string, partition: number, next: number, topicId: string];
+
 /** Lines ready for stdout, and where each partition they cover stands after them. */
 export type Batch = {
   type: "batch";
   lines: Uint8Array;
-  /** [topic, partition, next offset to read] */
-  positions: [string, number, number][];
+  /** [topic, partition, next offset to read, topic id] */
+  positions: PartitionPosition[];
   /** [topic, records in `lines`] */
   counts: [string, number][];
   /** [topic, partition, end of the log as the fetch saw it], for the lag in progress logs */
@@ -59,7 +62,7 @@ export type Batch = {
 export type FromWorker =
   | Batch
   | { type: "log"; level: "INFO" | "WARN"; message: string }
-  /** A tailed topic was deleted: its stream ends before the read does. */
-  | { type: "ended"; topic: string }
+  /** A tailed topic was deleted: its partitions are no longer read. */
+  | { type: "ended"; topic: string; topicId: string }
   | { type: "done" }
   | { type: "error"; failureType: FailureType; message: string };

@@ -28,8 +28,10 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
-  /** Streams whose topic was deleted while tailing: they end INCOMPLETE. */
-  readonly endedStreams = new Set<string>();
+  /** Ids of topics deleted while tailing. */
+  readonly #endedTopics = new Set<string>();
+  /** Each stream's topic id: the planned one, or the one created again under the name while tailing. */
+  readonly #topicIds = new Map<string, string>();
   #failed = false;
   #base: Omit<WorkerStart, "type" | "assignments"> | undefined;
   /** While tailing, the pool lives until stop(), even with no partition to read yet. */
@@ -45,6 +47,7 @@ export class Pool {
   /** Starts one worker per non-empty group of assignments. */
   start(groups: Assignment[][], base: Omit<WorkerStart, "type" | "assignments">, tailing: boolean): void {
     this.#base = base;
+    for (const a of groups.flat()) this.#topicIds.set(a.topic, a.topicId);
     this.#tailing = tailing;
     for (const assignments of groups) this.#spawn(assignments);
     this.#settleIfIdle();
@@ -67,6 +70,23 @@ export class Pool {
 
   #settleIfIdle(): void {
     if (this.#running === 0 && (!this.#tailing || this.#stopping)) this.#settle.resolve();
+  }
+
+  /** True when the stream's topic was deleted during the read and not created again. */
+  ended(stream: string): boolean {
+    const id = this.#topicIds.get(stream);
+    return id !== undefined && this.#endedTopics.has(id);
+  }
+
+  /**
+   * The stream's topic was deleted and created again while tailing: its checkpoints start over
+   * with the new topic's partitions (`assignments`, of all it owns), which are handed out.
+   */
+  restart(stream: string, topicId: string, assignments: Assignment[], owned: number[]): void {
+    if (this.#stopping) return;
+    this.#topicIds.set(stream, topicId);
+    this.#checkpoints.restart(stream, topicId, new Map(assignments.map((a) => [a.partition, a.from])), owned);
+    this.add(assignments);
   }
 
   /** Hands partitions found while tailing to a worker (a new one when there is none yet). */
@@ -118,7 +138,7 @@ export class Pool {
         protocolLog(message.level, message.message);
         return;
       case "ended":
-        this.endedStreams.add(message.topic);
+        this.#endedTopics.add(message.topicId);
         return;
       case "done":
         this.#running--;

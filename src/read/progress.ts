@@ -3,6 +3,8 @@
  * the lag of each topic (offsets between where its partitions stand and the end of their logs,
  * as the latest fetch saw it).
  */
+import type { PartitionPosition } from "./messages.ts";
+
 export class Progress {
   #records = 0;
   #bytes = 0;
@@ -11,7 +13,7 @@ export class Progress {
   readonly #lag = new Map<string, Map<number, [number, number]>>();
 
   /** Counts a written batch: its size, its records, and where its partitions stand. */
-  written(bytes: number, counts: [string, number][], positions: [string, number, number][], ends: [string, number, number][]): void {
+  written(bytes: number, counts: [string, number][], positions: PartitionPosition[], ends: [string, number, number][]): void {
     this.#bytes += bytes;
     for (const [, count] of counts) this.#records += count;
     for (const [topic, partition, next] of positions) this.#entry(topic, partition)[0] = next;

@@ -8,7 +8,7 @@ import { ConfigError, TransientError, failureType, oneLine } from "../errors.ts"
 import { KafkaClient, UnreadableResponseError, transientPartitionErrors, type FetchedPartition } from "../kafka/client.ts";
 import { RegistryClient } from "../registry/client.ts";
 import { SchemaCache } from "../registry/schemas.ts";
-import type { Assignment, Batch, FetchTuning, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
+import type { Assignment, Batch, FetchTuning, FromWorker, PartitionPosition, ToWorker, WorkerStart } from "./messages.ts";
 import { RetryBudget } from "./retry.ts";
 
 declare const self: Worker;
@@ -178,7 +178,7 @@ class PendingBatch {
   send(): void {
     if (this.moved.size === 0 && this.lines.length === 0) return;
     const ends = [...this.ends].map(([p, end]): [string, number, number] => [p.topic, p.partition, end]);
-    sendBatch(this.lines, [...this.moved].map(([p, next]) => [p.topic, p.partition, next]), [...this.counts], ends);
+    sendBatch(this.lines, [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId]), [...this.counts], ends);
     this.lines = "";
     this.records = 0;
     this.moved.clear();
@@ -194,7 +194,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
   const batch = new PendingBatch();
   for (const result of results) {
     const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
-    if (!position || ended.has(position.topic)) continue;
+    if (!position || ended.has(position.topicId)) continue;
     if (result.error !== null) {
       await handlePartitionError(position, result.error);
       continue;
@@ -283,7 +283,7 @@ function collectGarbageNowAndThen(): void {
   bytesSinceGc = 0;
 }
 
-function sendBatch(text: string, moved: [string, number, number][], counts: [string, number][], ends: [string, number, number][]): void {
+function sendBatch(text: string, moved: PartitionPosition[], counts: [string, number][], ends: [string, number, number][]): void {
   batchesSent++;
   if (start.failAfterBatches !== undefined && batchesSent > start.failAfterBatches) {
     throw new Error(`injected worker fault after ${start.failAfterBatches} batches`);
@@ -321,7 +321,7 @@ async function handlePartitionError(position: Position, error: string): Promise<
     if (position.to !== null) {
       throw new ConfigError(`topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`);
     }
-    return endStream(position.topic);
+    return endTopic(position);
   }
   throw new ConfigError(`${where}: Kafka answered ${error}`);
 }
@@ -367,17 +367,21 @@ async function deleted(position: Position): Promise<boolean> {
   return topic === undefined || topic.id !== position.topicId;
 }
 
-/** Topics deleted while tailing: their partitions are no longer read. */
+/** Ids of topics deleted while tailing: their partitions are no longer read. */
 const ended = new Set<string>();
 
-/** Tailing, a deleted topic ends its stream; the others go on, and the final STATE keeps where it stopped. */
-function endStream(topic: string): void {
-  ended.add(topic);
-  const stopped = positions.filter((p) => p.topic === topic);
-  positions = positions.filter((p) => p.topic !== topic);
+/**
+ * Tailing, a deleted topic's partitions stop here; the other topics go on, and the final STATE
+ * keeps where they stopped. By id: a topic created again under the name is another topic, which
+ * the main thread hands out afresh.
+ */
+function endTopic(deleted: Position): void {
+  ended.add(deleted.topicId);
+  const stopped = positions.filter((p) => p.topicId === deleted.topicId);
+  positions = positions.filter((p) => p.topicId !== deleted.topicId);
   const where = stopped.map((p) => `partition ${p.partition} at offset ${p.next}`).join(", ");
-  post({ type: "log", level: "WARN", message: `topic ${topic} was deleted; its stream ends here (${where}) while the others go on` });
-  post({ type: "ended", topic });
+  post({ type: "log", level: "WARN", message: `topic ${deleted.topic} was deleted; its partitions stop here (${where}) while the others go on` });
+  post({ type: "ended", topic: deleted.topic, topicId: deleted.topicId });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
