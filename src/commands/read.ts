@@ -117,7 +117,6 @@ async function tailUntilSignal(
 ): Promise<void> {
   // By topic id: a topic deleted and created again under its name is a new topic.
   const known = new Set(assignments.map((a) => `${a.topicId}\u0000${a.partition}`));
-  const current = new Map(assignments.map((a) => [a.topic, a.topicId]));
   const checkpointTimer = setInterval(() => void pool.checkpoint(), config.checkpoint_interval_ms);
   const refreshTimer = setInterval(() => {
     refresh().catch((error) => protocolLog("WARN", `metadata refresh failed: ${(error as Error).message}`));
@@ -131,8 +130,7 @@ async function tailUntilSignal(
       // A partition born after the read began is read from its start, whatever the start position.
       const added = await partitionStarts(client, { ...config, start_position: "earliest" }, topic, fresh, new Map(), true, []);
       for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
-      const previous = current.get(topic.name);
-      current.set(topic.name, topic.id);
+      const previous = pool.topicId(topic.name);
       if (previous !== undefined && previous !== topic.id) {
         protocolLog("WARN", `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`);
         pool.restart(topic.name, topic.id, added, owned);

@@ -72,6 +72,11 @@ export class Pool {
     if (this.#running === 0 && (!this.#tailing || this.#stopping)) this.#settle.resolve();
   }
 
+  /** The id of the topic the stream reads; undefined before it has partitions to read. */
+  topicId(stream: string): string | undefined {
+    return this.#topicIds.get(stream);
+  }
+
   /** True when the stream's topic was deleted during the read and not created again. */
   ended(stream: string): boolean {
     const id = this.#topicIds.get(stream);
@@ -92,7 +97,10 @@ export class Pool {
   /** Hands partitions found while tailing to a worker (a new one when there is none yet). */
   add(assignments: Assignment[]): void {
     if (assignments.length === 0 || this.#stopping) return;
-    for (const a of assignments) this.#checkpoints.addPartition(a.topic, a.partition, a.from);
+    for (const a of assignments) {
+      if (!this.#topicIds.has(a.topic)) this.#topicIds.set(a.topic, a.topicId);
+      this.#checkpoints.addPartition(a.topic, a.partition, a.from);
+    }
     if (this.#workers.length === 0) return this.#spawn(assignments);
     const worker = this.#workers[this.#added++ % this.#workers.length];
     this.#send(worker, { type: "add", assignments });
