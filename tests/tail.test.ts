@@ -103,14 +103,4 @@ describe.each(runners)("tail (%s)", (runner) => {
     expect(messages.filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } });
     expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
   }, 60_000);
-
-  test("SIGINT ends a tail with nothing to read cleanly, with a final STATE", async () => {
-    const topic = uniqueTopic("tail-empty");
-    await createTopic(broker, topic, 1);
-    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: broker }), "--catalog", jsonFile("catalog.json", catalog([topic], { "estuary.dev/tail": true }))]);
-    await until(live, "the read to start", (l) => l.lines.some((line) => line.includes('"STARTED"')));
-    live.kill("SIGINT");
-    expect((await live.finished).code).toBe(0);
-    expect(messagesOf(live).filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 } } });
-  });
 });

@@ -17,6 +17,7 @@ import type { Assignment } from "../read/messages.ts";
 import { partitionStarts, planRead } from "../read/plan.ts";
 import { Pool } from "../read/pool.ts";
 import { withinRetryBudget } from "../read/retry.ts";
+import { StopSignal } from "../read/stop-signal.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
@@ -32,12 +33,15 @@ export async function read(options: ReadOptions): Promise<void> {
   const tail = options.tail ?? catalog.tail;
 
   const client = new KafkaClient(config);
+  // SIGTERM or SIGINT, whenever it comes: let the workers finish their fetch, then end with a final STATE.
+  const stopSignal = new StopSignal();
   let pool: Pool | undefined;
   try {
     const plan = await withinRetryBudget(
       config.retry_budget_ms,
       () => planRead(client, config, catalog, state, range, tail),
       (error, delayMs) => protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`),
+      stopSignal.abort,
     );
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
@@ -73,21 +77,12 @@ export async function read(options: ReadOptions): Promise<void> {
     }, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
-    // SIGTERM or SIGINT: let the workers finish their fetch, then end with a final STATE.
-    let interrupted = false;
-    const stop = () => {
-      interrupted = true;
-      pool?.stop();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+    stopSignal.onStop(() => pool?.stop());
     try {
       if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
       else await pool.done;
     } finally {
       clearInterval(progressTimer);
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
     }
 
     for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
@@ -96,11 +91,12 @@ export async function read(options: ReadOptions): Promise<void> {
     // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
     // deleted while tailing; a tail itself always ends by a signal.
     for (const stream of catalog.streams) {
-      const incomplete = (interrupted && !tail) || pool.ended(stream.name);
+      const incomplete = (stopSignal.requested && !tail) || pool.ended(stream.name);
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
     }
     await flush();
   } finally {
+    stopSignal.dispose();
     pool?.terminate();
     await client.close();
   }

@@ -58,6 +58,7 @@ export async function withinRetryBudget<T>(
   budgetMs: number,
   attempt: () => Promise<T>,
   onRetry: (error: TransientError, delayMs: number) => void,
+  stop?: AbortSignal,
 ): Promise<T> {
   const budget = new RetryBudget(budgetMs);
   for (;;) {
@@ -69,8 +70,22 @@ export async function withinRetryBudget<T>(
       if (delay === null) {
         throw new TransientError(`${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`);
       }
+      // Stopped while waiting: there is nothing read to checkpoint, so waiting on is pointless.
+      if (stop?.aborted) throw new TransientError(`stopped before the cluster could be reached: ${error.message}`);
       onRetry(error, delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await abortableDelay(delay, stop);
     }
   }
+}
+
+function abortableDelay(ms: number, stop?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      stop?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 }
