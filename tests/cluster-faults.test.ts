@@ -218,10 +218,11 @@ describe("a three-broker cluster (source)", () => {
     expectComplete(resumed.messages, topic, new Map([[0, 300], [1, 300], [2, 300]]), from);
   }, 120_000);
 
-  test("a corrupt compressed batch fails the read naming topic, partition and offset, after every record before it", async () => {
-    const topic = uniqueTopic("corrupt");
-    // One replica, so that the one copy corrupted below is the one served; the broker stores gzip batches.
-    await createTopic(bootstrap, topic, 2, { replicas: 1, configs: { "compression.type": "gzip" } });
+  // gzip: the batch no longer decompresses; none: only its CRC-32C tells (the bytes still parse).
+  test.each(["gzip", "none"])("a corrupt batch (compression %s) fails the read naming topic, partition and offset, after every record before it", async (compression) => {
+    const topic = uniqueTopic(`corrupt-${compression}`);
+    // One replica, so that the one copy corrupted below is the one served; the broker stores the batches as compressed here.
+    await createTopic(bootstrap, topic, 2, { replicas: 1, configs: { "compression.type": compression === "none" ? "uncompressed" : compression } });
     for (let batch = 0; batch < 3; batch++) {
       await produce(bootstrap, topic, Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: JSON.stringify({ batch, i, note: "compress me ".repeat(8) }) })));
     }
@@ -234,6 +235,7 @@ describe("a three-broker cluster (source)", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]!.trace.error.failure_type).toBe("config_error");
     expect(errors[0]!.trace.error.message).toStartWith(`${topic} partition 0: the record batch holding offset 10 cannot be read (`);
+    if (compression === "none") expect(errors[0]!.trace.error.message).toContain("(the batch at offset 10 fails its CRC-32C check)");
     const read = result.messages.filter((m) => m.type === "RECORD").map((m) => [m.record.data._meta.partition, m.record.data._meta.offset]);
     // Partition 1 in full; partition 0 up to the corrupt batch, which is never skipped.
     expect(read.filter(([p]) => p === 1).map(([, o]) => o)).toEqual(Array.from({ length: 30 }, (_, i) => i));
@@ -242,7 +244,7 @@ describe("a three-broker cluster (source)", () => {
 });
 
 /**
- * Overwrites bytes inside the compressed records of a segment's second batch (the broker serves
+ * Overwrites bytes inside the (compressed or not) records of a segment's second batch (the broker serves
  * its page cache, so the change is what a fetch gets). A batch: baseOffset (8 bytes), length (4),
  * then `length` bytes of which the first 49 are its header and the rest the compressed records.
  */

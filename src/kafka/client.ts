@@ -17,6 +17,8 @@ import {
 } from "@platformatic/kafka";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
+import { BrokerTooOldError, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { connectionSecurity } from "./security.ts";
 
@@ -68,6 +70,7 @@ export class KafkaClient {
       ...connectionSecurity(settings),
     });
     this.#tlsAlerts.watch(this.#consumer);
+    useRawFetch(this.#consumer);
   }
 
   /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
@@ -157,16 +160,16 @@ export class KafkaClient {
       });
       topics.set(p.topicId, entry);
     }
-    let response;
+    let response: RawFetchResponse;
     try {
-      response = await this.#consumer.fetch({
+      response = (await this.#consumer.fetch({
         node: request.node,
         topics: [...topics.values()] as never,
         maxWaitTime: request.maxWaitMs,
         minBytes: 1,
         maxBytes: request.maxBytes,
         isolationLevel: readCommitted,
-      });
+      })) as unknown as RawFetchResponse;
     } catch (error) {
       // Partition errors (offset out of range, leader moved, topic deleted) arrive as a
       // ResponseError that still carries the whole response — the last try's, when the library
@@ -175,12 +178,19 @@ export class KafkaClient {
       // retry wrapper around it is to be unwrapped.
       const last =
         !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
-      const carried = (last as { response?: typeof response }).response;
+      const carried = (last as { response?: RawFetchResponse }).response;
+      const tooOld = causes(error).find((e) => e instanceof BrokerTooOldError);
+      if (tooOld) throw new ConfigError((tooOld as Error).message);
       if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
       if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch", this.#tlsAlerts.recent());
       response = carried;
     }
-    return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
+    try {
+      return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
+    } catch (error) {
+      if (error instanceof CorruptBatchError) throw new UnreadableResponseError(error.message);
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
@@ -268,18 +278,23 @@ function isUnknownTopic(error: unknown): boolean {
   return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(describe(error));
 }
 
-/** Everything the library's (possibly nested) errors say, flattened to one line. */
-function describe(error: unknown): string {
-  const parts: string[] = [];
+/** The error and every error nested in it: a retry's tries, causes. */
+function causes(error: unknown): unknown[] {
+  const all: unknown[] = [];
   const visit = (e: unknown, depth: number) => {
     if (depth > 8 || !e) return;
-    if (e instanceof Error) {
-      parts.push(e.message);
-      for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
-      visit((e as { cause?: unknown }).cause, depth + 1);
-    } else parts.push(String(e));
+    all.push(e);
+    if (!(e instanceof Error)) return;
+    for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
+    visit((e as { cause?: unknown }).cause, depth + 1);
   };
   visit(error, 0);
+  return all;
+}
+
+/** Everything the library's (possibly nested) errors say, flattened to one line. */
+function describe(error: unknown): string {
+  const parts = causes(error).map((e) => (e instanceof Error ? e.message : String(e)));
   return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
 }
 

@@ -1,0 +1,135 @@
+/**
+ * The Fetch response (versions 12 to 17) read with its record batches left as bytes.
+ *
+ * The client library parses every record of a response into objects as it arrives; the read path
+ * parses them itself (record-batches.ts), more cheaply. So the library's Fetch API is swapped, on
+ * our consumer only, for one that sends the library's own request and reads the response the way
+ * the library does (same fields, same partition errors) except for the records, which stay bytes.
+ * Sessions, retries, metadata and connections all remain the library's.
+ *
+ * Versions 12-17 cover Kafka 2.7 and later; v12 names topics, later versions give their ids.
+ */
+import {
+  ResponseError,
+  createAPI,
+  fetchV12,
+  fetchV13,
+  fetchV14,
+  fetchV15,
+  fetchV16,
+  fetchV17,
+  kGetApi,
+  readKnownTaggedFields,
+  type Consumer,
+  type Reader,
+} from "@platformatic/kafka";
+
+/** The oldest Fetch version read here (Kafka 2.7). */
+export const oldestFetchVersion = 12;
+
+/** A partition of the response: what the library's parse gives, with `recordBytes` for its `records`. */
+export type RawFetchPartition = {
+  partitionIndex: number;
+  errorCode: number;
+  highWatermark: bigint;
+  lastStableOffset: bigint;
+  logStartOffset: bigint;
+  abortedTransactions: { producerId: bigint; firstOffset: bigint }[] | null;
+  preferredReadReplica: number;
+  /** The partition's record batches as the broker sent them; null when it sent none. */
+  recordBytes: Buffer | null;
+  /** Always null: `recordBytes` holds the records. Kept so the library's own filtering skips them. */
+  records: null;
+};
+
+export type RawFetchResponse = {
+  throttleTimeMs: number;
+  errorCode: number;
+  sessionId: number;
+  responses: { topicId: string; partitions: RawFetchPartition[] }[];
+  nodeEndpoints: { nodeId: number; host: string; port: number; rack: string | null }[];
+};
+
+/** The broker offers no Fetch version this connector reads. */
+export class BrokerTooOldError extends Error {
+  override name = "BrokerTooOldError";
+}
+
+const requests: Record<number, { createRequest: (...args: never[]) => unknown }> = {
+  12: fetchV12,
+  13: fetchV13,
+  14: fetchV14,
+  15: fetchV15,
+  16: fetchV16,
+  17: fetchV17,
+};
+
+const apis = new Map(
+  Object.entries(requests).map(([version, module]) => [Number(version), createAPI(1, Number(version), module.createRequest as never, parseFetchResponse)]),
+);
+
+/**
+ * Makes `consumer` fetch with the raw-records API. `onTooOld` is told when the broker's newest
+ * Fetch version is older than v12 (the fetch then fails with BrokerTooOldError).
+ */
+export function useRawFetch(consumer: Consumer): void {
+  const target = consumer as unknown as Record<symbol, (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void>;
+  const getApi = target[kGetApi]!.bind(consumer);
+  target[kGetApi] = (name, callback) => {
+    if (name !== "Fetch") return getApi(name, callback);
+    getApi(name, (error, api) => {
+      if (error || !api) return callback(error);
+      const raw = apis.get(api.version);
+      if (!raw) return callback(new BrokerTooOldError(`the broker offers Fetch up to v${api.version}; source-kafka needs v${oldestFetchVersion} or later (Kafka 2.7+)`));
+      callback(null, raw);
+    });
+  };
+}
+
+function parseFetchResponse(_correlationId: number, apiKey: number, apiVersion: number, reader: Reader): RawFetchResponse {
+  const errors: [string, [number, null]][] = [];
+  const throttleTimeMs = reader.readInt32();
+  const errorCode = reader.readInt16();
+  if (errorCode !== 0) errors.push(["", [errorCode, null]]);
+  const response: RawFetchResponse = {
+    throttleTimeMs,
+    errorCode,
+    sessionId: reader.readInt32(),
+    nodeEndpoints: [],
+    responses: reader.readArray((r, i) => ({
+      // v12 names the topic; the library maps names back to ids after this parse.
+      topicId: apiVersion >= 13 ? r.readUUID() : r.readString(),
+      partitions: r.readArray((r, j) => {
+        const partition: RawFetchPartition = {
+          partitionIndex: r.readInt32(),
+          errorCode: r.readInt16(),
+          highWatermark: r.readInt64(),
+          lastStableOffset: r.readInt64(),
+          logStartOffset: r.readInt64(),
+          abortedTransactions: r.readNullableArray((r) => ({ producerId: r.readInt64(), firstOffset: r.readInt64() })),
+          preferredReadReplica: r.readInt32(),
+          recordBytes: null,
+          records: null,
+        };
+        if (partition.errorCode !== 0) errors.push([`/responses/${i}/partitions/${j}`, [partition.errorCode, null]]);
+        // COMPACT_RECORDS: the length plus one; 0 is null.
+        const size = r.readUnsignedVarInt() - 1;
+        if (size > 0) {
+          // A view when the bytes arrived in one socket chunk, else one copy.
+          partition.recordBytes = r.buffer.slice(r.position, r.position + size);
+          r.skip(size);
+        }
+        // diverging_epoch, current_leader, snapshot_id: not used by a reader that names offsets itself.
+        readKnownTaggedFields(r, {});
+        return partition;
+      }, true, false),
+    })),
+  };
+  readKnownTaggedFields(reader, {
+    0: (r: Reader) => {
+      response.nodeEndpoints = r.readArray((r) => ({ nodeId: r.readInt32(), host: r.readString(), port: r.readInt32(), rack: r.readNullableString() }));
+    },
+  });
+  if (errors.length > 0) throw new ResponseError(apiKey, apiVersion, Object.fromEntries(errors), response);
+  return response;
+}
