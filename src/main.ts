@@ -4,10 +4,6 @@
  * non-zero exit — never a stack trace for the user's mistakes.
  */
 import { defineCommand, renderUsage, runCommand } from "citty";
-import { check } from "./commands/check.ts";
-import { discover } from "./commands/discover.ts";
-import { read } from "./commands/read.ts";
-import { spec } from "./commands/spec.ts";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { console } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
@@ -16,19 +12,21 @@ import { commit, version } from "./version.ts";
 
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
 
+// Each command's module is loaded when it runs: `read` never needs discover's schema decoders
+// (Avro, Protobuf), which would cost the process memory for nothing.
 const main = defineCommand({
   meta: { name: "source-kafka", version, description: "Capture Kafka topics as Airbyte protocol records and checkpoints" },
   subCommands: {
-    spec: defineCommand({ meta: { description: "Print the connector's specification" }, run: () => spec() }),
+    spec: defineCommand({ meta: { description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
     check: defineCommand({
       meta: { description: "Check that the config can reach the cluster" },
       args: configArg,
-      run: ({ args }) => check(args.config),
+      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config),
     }),
     discover: defineCommand({
       meta: { description: "List the topics as streams" },
       args: configArg,
-      run: ({ args }) => discover(args.config),
+      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config),
     }),
     read: defineCommand({
       meta: { description: "Read the catalog's topics from the given state" },
@@ -39,8 +37,8 @@ const main = defineCommand({
         range: { type: "string", description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it" },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
       },
-      run: ({ args }) =>
-        read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail }),
+      run: async ({ args }) =>
+        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail }),
     }),
   },
 });

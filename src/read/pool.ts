@@ -10,6 +10,7 @@ import { stateMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
+import { PeriodicCollector } from "./collector.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
 
@@ -28,6 +29,7 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
+  readonly #collector = new PeriodicCollector();
   /** Ids of topics deleted while tailing. */
   readonly #endedTopics = new Set<string>();
   /** Each stream's topic id: the planned one, or the one created again under the name while tailing. */
@@ -134,6 +136,8 @@ export class Pool {
     switch (message.type) {
       case "batch": {
         if (message.lines.length > 0) await writeRaw(message.lines);
+        this.#collector.written(message.lines.length);
+        this.#collector.collectIfDue();
         this.#checkpoints.advance(message.positions, message.counts);
         this.progress.written(message.lines.length, message.counts, message.positions, message.ends);
         this.#send(worker, { type: "ack" });

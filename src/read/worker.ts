@@ -6,9 +6,9 @@
 import { documentJson } from "../decode/document.ts";
 import { ConfigError, TransientError, failureType, oneLine } from "../errors.ts";
 import { KafkaClient, UnreadableResponseError, transientPartitionErrors, type FetchedPartition } from "../kafka/client.ts";
-import { RegistryClient } from "../registry/client.ts";
-import { SchemaCache } from "../registry/schemas.ts";
+import type { SchemaCache } from "../registry/schemas.ts";
 import type { Assignment, Batch, FetchTuning, FromWorker, PartitionPosition, ToWorker, WorkerStart } from "./messages.ts";
+import { PeriodicCollector } from "./collector.ts";
 import { RetryBudget } from "./retry.ts";
 
 declare const self: Worker;
@@ -52,7 +52,6 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     start = message;
     positions = message.assignments.map(toPosition);
     client = new KafkaClient(message.settings);
-    if (message.registry) schemas = new SchemaCache(new RegistryClient(message.registry, message.settings.connect_timeout_ms));
     run().catch((error) => post({ type: "error", failureType: failureType(error), message: oneLine(error) }));
   } else if (message.type === "ack") {
     inFlight--;
@@ -66,9 +65,19 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   }
 };
 
+/**
+ * The schema registry's decoders, loaded only when one is configured: they bring Avro and
+ * Protobuf libraries whose code would otherwise cost every worker a few MB for nothing.
+ */
+async function registrySchemas(registry: NonNullable<WorkerStart["registry"]>, timeoutMs: number): Promise<SchemaCache> {
+  const [{ RegistryClient }, { SchemaCache }] = await Promise.all([import("../registry/client.ts"), import("../registry/schemas.ts")]);
+  return new SchemaCache(new RegistryClient(registry, timeoutMs));
+}
+
 const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0 });
 
 async function run(): Promise<void> {
+  if (start.registry) schemas = await registrySchemas(start.registry, start.settings.connect_timeout_ms);
   const tailing = positions.some((p) => p.to === null);
   while (!stopping) {
     const active = positions.filter((p) => p.to === null || p.next < p.to);
@@ -226,7 +235,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     if (position.next !== before) batch.moved.set(position, position.next);
   }
   batch.send();
-  collectGarbageNowAndThen();
+  collector.collectIfDue();
   await watchForStalls(group, progressBefore);
 }
 
@@ -266,22 +275,7 @@ async function watchForStalls(group: Position[], before: Map<Position, number>):
   await retryLater(stalled, `no data served for ${stallLimitMs / 1000} s`);
 }
 
-/** Output between full garbage collections of this worker's heap (see collectGarbageNowAndThen). */
-const gcEveryBytes = 32 << 20;
-let bytesSinceGc = 0;
-const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-
-/**
- * A full collection every 32 MiB of output. Left to itself, each worker's heap grew to 60-80 MB
- * of mostly garbage between collections (a VM per worker, on a machine with GBs free); this
- * keeps peak RSS ~25% lower (bench/: memory) for a few percent of CPU. Bun only: Deno's
- * collector is not reachable without flags.
- */
-function collectGarbageNowAndThen(): void {
-  if (bytesSinceGc < gcEveryBytes || !bunRuntime) return;
-  bunRuntime.gc(true);
-  bytesSinceGc = 0;
-}
+const collector = new PeriodicCollector();
 
 function sendBatch(text: string, moved: PartitionPosition[], counts: [string, number][], ends: [string, number, number][]): void {
   batchesSent++;
@@ -289,9 +283,9 @@ function sendBatch(text: string, moved: PartitionPosition[], counts: [string, nu
     throw new Error(`injected worker fault after ${start.failAfterBatches} batches`);
   }
   const lines = encoder.encode(text);
-  bytesSinceGc += lines.length;
   const batch: Batch = { type: "batch", lines, positions: moved, counts, ends };
   inFlight++;
+  collector.written(lines.length);
   post(batch, [lines.buffer as ArrayBuffer]);
 }
 
