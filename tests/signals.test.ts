@@ -19,9 +19,10 @@ beforeAll(async () => {
  * Starts a read and sends `signal` the instant a stdout line matches `pattern` (from the line
  * callback, not a poll), so that the signal lands as close to that moment as a user's could.
  */
-function signalOnLine(runner: Runner, args: string[], pattern: RegExp, signal: NodeJS.Signals): Live {
+function signalOnLine(runner: Runner, args: string[], pattern: RegExp, signal: NodeJS.Signals, bytesPerSecond?: number): Live {
   let sent = false;
   const live: Live = startLive(runner, args, {
+    bytesPerSecond,
     onLine: (line) => {
       if (sent || !pattern.test(line)) return;
       sent = true;
@@ -41,12 +42,14 @@ describe.each(runners)("signals (%s)", (runner) => {
   test("SIGTERM as soon as a batch read is planned: exit 0, a final STATE of exactly what was written, INCOMPLETE, and a resume reads the rest", async () => {
     const topic = uniqueTopic("signal-batch");
     await createTopic(broker, topic, 2);
-    const produced = Array.from({ length: 20_000 }, (_, i) => ({ partition: i % 2, value: `v${i}` }));
-    await produce(broker, topic, produced);
+    // ~4 MB in Kafka: many fetches, so that the signal lands with most of them still to come.
+    const produced = Array.from({ length: 20_000 }, (_, i) => ({ partition: i % 2, value: `v${i} ${"x".repeat(200)}` }));
+    for (let i = 0; i < produced.length; i += 2000) await produce(broker, topic, produced.slice(i, i + 2000));
     const config = jsonFile("config.json", { bootstrap_servers: broker });
     const streams = jsonFile("catalog.json", catalog([topic]));
 
-    const live = signalOnLine(runner, ["read", "--config", config, "--catalog", streams], planned, "SIGTERM");
+    // stdout read at 2 MB/s (the output is ~9 MB): the read cannot be over before the signal lands.
+    const live = signalOnLine(runner, ["read", "--config", config, "--catalog", streams], planned, "SIGTERM", 2_000_000);
     const { code, stderr } = await live.finished;
     expect(code, stderr).toBe(0);
     const messages = messagesOf(live);
@@ -55,6 +58,7 @@ describe.each(runners)("signals (%s)", (runner) => {
 
     // What was written is a prefix of each partition, and the final STATE points just past it.
     const written = messages.filter((m) => m.type === "RECORD").map((m) => m.record.data._meta);
+    expect(written.length).toBeLessThan(20_000);
     const next: Record<string, { offset: number }> = { "0": { offset: 0 }, "1": { offset: 0 } };
     for (const meta of written) {
       expect(meta.offset).toBe(next[String(meta.partition)].offset);
