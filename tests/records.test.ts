@@ -91,6 +91,16 @@ describe("record batches", () => {
     expect(() => partition([bytes])).toThrow(new CorruptBatchError("a record of the batch at offset 0 is malformed"));
   });
 
+  test("a batch declaring an impossible length or record count is corrupt, not a loop or a huge allocation", () => {
+    const shortLength = Buffer.from(batch(3, 1, -1, 0));
+    shortLength.writeInt32BE(-20, 8);
+    expect(() => partition([shortLength])).toThrow(new CorruptBatchError("the batch at offset 3 declares a length of -20 bytes"));
+    const manyRecords = Buffer.from(batch(4, 1, -1, 0));
+    manyRecords.writeInt32BE(2_000_000_000, 57);
+    manyRecords.writeUInt32BE(crc32c(manyRecords.subarray(21)), 17);
+    expect(() => partition([manyRecords])).toThrow(/^the batch at offset 4 declares 2000000000 records in \d+ bytes$/);
+  });
+
   test("CRC-32C is the Castagnoli checksum (check value of \"123456789\")", () => {
     expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
   });

@@ -65,6 +65,7 @@ export function readBatches(
     const end = at + logOverhead + length;
     if (end > bytes.length) break;
     const firstOffset = int64(bytes, at);
+    if (length < headerSize - logOverhead) throw new CorruptBatchError(`the batch at offset ${firstOffset} declares a length of ${length} bytes`);
     const magic = bytes.readInt8(at + 16);
     if (magic !== 2) throw new CorruptBatchError(`the batch at offset ${firstOffset} has message format v${magic}; only v2 (Kafka 0.11 and later) is read`);
     const crc = bytes.readUInt32BE(at + 17);
@@ -96,6 +97,8 @@ function readRecords(body: Buffer, header: BatchHeader, count: number): BatchRec
       throw new CorruptBatchError(`the batch at offset ${header.firstOffset} does not decompress (${(error as Error).message})`);
     }
   }
+  // A record takes 7 bytes at the least: no more records than that can fit.
+  if (count < 0 || count * 7 > bytes.length) throw new CorruptBatchError(`the batch at offset ${header.firstOffset} declares ${count} records in ${bytes.length} bytes`);
   const reader = new RecordReader(bytes, header);
   const records: BatchRecord[] = new Array(count);
   for (let i = 0; i < count; i++) records[i] = reader.record();
