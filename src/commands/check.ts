@@ -16,6 +16,7 @@ export async function check(configPath: string): Promise<void> {
     try {
       const deadline = config.connect_timeout_ms * 3 + 5000;
       const topics = await withDeadline(client.topicNames(false), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
+      await withDeadline(client.ensureReadable(), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
       message = `connected to ${config.bootstrap_servers}; ${topics.length} topics visible`;
     } finally {
       await client.close();

@@ -17,7 +17,7 @@ import {
 } from "@platformatic/kafka";
 import type { Config } from "../config/schema.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
-import { BrokerTooOldError, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { connectionSecurity } from "./security.ts";
@@ -144,6 +144,16 @@ export class KafkaClient {
       result.set(partition, offset < 0n && ends ? ends.get(partition)! : Number(offset));
     }
     return result;
+  }
+
+  /** Fails with a config error naming the versions when the brokers are too old to be read (before Kafka 2.7). */
+  async ensureReadable(): Promise<void> {
+    try {
+      await ensureRawFetch(this.#consumer);
+    } catch (error) {
+      if (error instanceof BrokerTooOldError) throw new ConfigError(error.message);
+      throw classify(error, "read the broker's API versions", this.#tlsAlerts.recent());
+    }
   }
 
   /** One fetch from one broker; partition-level errors come back in the result, not as throws. */

@@ -69,8 +69,8 @@ const apis = new Map(
 );
 
 /**
- * Makes `consumer` fetch with the raw-records API. `onTooOld` is told when the broker's newest
- * Fetch version is older than v12 (the fetch then fails with BrokerTooOldError).
+ * Makes `consumer` fetch with the raw-records API. A broker whose newest Fetch version is older
+ * than v12 makes the fetch fail with BrokerTooOldError.
  */
 export function useRawFetch(consumer: Consumer): void {
   const target = consumer as unknown as Record<symbol, (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void>;
@@ -84,6 +84,12 @@ export function useRawFetch(consumer: Consumer): void {
       callback(null, raw);
     });
   };
+}
+
+/** Resolves once the broker is known to offer a Fetch version read here; rejects with BrokerTooOldError if not. */
+export function ensureRawFetch(consumer: Consumer): Promise<void> {
+  const target = consumer as unknown as Record<symbol, (name: string, callback: (error: Error | null) => void) => void>;
+  return new Promise((resolve, reject) => target[kGetApi]!("Fetch", (error) => (error ? reject(error) : resolve())));
 }
 
 function parseFetchResponse(_correlationId: number, apiKey: number, apiVersion: number, reader: Reader): RawFetchResponse {

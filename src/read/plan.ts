@@ -28,6 +28,8 @@ export async function planRead(
   tail: boolean,
 ): Promise<Plan> {
   const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
+  // A broker too old to be read fails here, before any worker starts.
+  await client.ensureReadable();
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
   for (const stream of catalog.streams) {
     const topic = topics.get(stream.name);
