@@ -8,6 +8,7 @@
  * Sessions, retries, metadata and connections all remain the library's.
  *
  * Versions 12-17 cover Kafka 2.7 and later; v12 names topics, later versions give their ids.
+ * The library is pinned to one version in package.json: this leans on how it picks its APIs.
  */
 import {
   ResponseError,
