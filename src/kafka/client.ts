@@ -189,8 +189,6 @@ export class KafkaClient {
       const last =
         !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
       const carried = (last as { response?: RawFetchResponse }).response;
-      const tooOld = causes(error).find((e) => e instanceof BrokerTooOldError);
-      if (tooOld) throw new ConfigError((tooOld as Error).message);
       if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
       if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch", this.#tlsAlerts.recent());
       response = carried;
@@ -288,23 +286,18 @@ function isUnknownTopic(error: unknown): boolean {
   return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(describe(error));
 }
 
-/** The error and every error nested in it: a retry's tries, causes. */
-function causes(error: unknown): unknown[] {
-  const all: unknown[] = [];
-  const visit = (e: unknown, depth: number) => {
-    if (depth > 8 || !e) return;
-    all.push(e);
-    if (!(e instanceof Error)) return;
-    for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
-    visit((e as { cause?: unknown }).cause, depth + 1);
-  };
-  visit(error, 0);
-  return all;
-}
-
 /** Everything the library's (possibly nested) errors say, flattened to one line. */
 function describe(error: unknown): string {
-  const parts = causes(error).map((e) => (e instanceof Error ? e.message : String(e)));
+  const parts: string[] = [];
+  const visit = (e: unknown, depth: number) => {
+    if (depth > 8 || !e) return;
+    if (e instanceof Error) {
+      parts.push(e.message);
+      for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
+      visit((e as { cause?: unknown }).cause, depth + 1);
+    } else parts.push(String(e));
+  };
+  visit(error, 0);
   return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
 }
 
