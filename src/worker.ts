@@ -1,2 +1,2 @@
 /** Entry point of a read worker thread; see worker-url.ts for why it sits beside main.ts. */
-import "./read/worker.ts";
+import "./worker/worker.ts";

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { parseCatalog } from "../src/catalog/schema.ts";
+import { parseCatalog } from "../src/catalog/catalog.ts";
 import { connectionSpecification } from "../src/commands/spec.ts";
 import { parseConfig } from "../src/config/load.ts";
 import { ConfigError } from "../src/errors.ts";

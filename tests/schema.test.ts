@@ -4,10 +4,10 @@ import avro from "avsc";
 import protobuf from "protobufjs";
 import { compileSchema } from "../src/registry/compile.ts";
 import { messageIndexes, unframe } from "../src/registry/wire.ts";
-import { avroToJsonSchema } from "../src/schema/avro.ts";
-import { documentJsonSchema } from "../src/schema/document.ts";
-import { inferJsonSchema } from "../src/schema/infer.ts";
-import { protobufToJsonSchema } from "../src/schema/protobuf.ts";
+import { avroToJsonSchema } from "../src/json-schema/avro.ts";
+import { documentJsonSchema } from "../src/json-schema/document.ts";
+import { inferJsonSchema } from "../src/json-schema/infer.ts";
+import { protobufToJsonSchema } from "../src/json-schema/protobuf.ts";
 
 describe("wire format", () => {
   test("magic byte 0 and a big-endian schema id frame the payload", () => {

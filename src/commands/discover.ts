@@ -5,7 +5,7 @@
  */
 import { loadConfig } from "../config/load.ts";
 import { ConfigError, oneLine } from "../errors.ts";
-import type { Config } from "../config/schema.ts";
+import type { Config } from "../config/config.ts";
 import { metaJsonSchema } from "../decode/document.ts";
 import { KafkaClient } from "../kafka/client.ts";
 import { protocolLog } from "../log.ts";
@@ -15,9 +15,9 @@ import { RegistryClient } from "../registry/client.ts";
 import { compileSchema, type JsonSchema } from "../registry/compile.ts";
 import { resolveReferences } from "../registry/references.ts";
 import { SchemaCache } from "../registry/schemas.ts";
-import { documentJsonSchema } from "../schema/document.ts";
-import { inferJsonSchema } from "../schema/infer.ts";
-import { sampleDocuments } from "../schema/sample.ts";
+import { documentJsonSchema } from "../json-schema/document.ts";
+import { inferJsonSchema } from "../json-schema/infer.ts";
+import { sampleDocuments } from "../discover/sample.ts";
 
 /** The sample: the last messages of each partition and how long all topics' sampling may take. */
 const samplePerPartition = 100;

@@ -3,21 +3,21 @@
  * into stdout with checkpoints, and end with a final STATE for every stream.
  */
 import { availableParallelism } from "node:os";
-import { parseCatalog } from "../catalog/schema.ts";
+import { parseCatalog } from "../catalog/catalog.ts";
 import { loadConfig } from "../config/load.ts";
-import { readJsonFile } from "../config/files.ts";
+import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
 import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag } from "../plan/range.ts";
 import { estimateMessage, stateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
-import { Checkpoints } from "../read/checkpoints.ts";
-import type { Assignment } from "../read/messages.ts";
-import { partitionStarts, planRead } from "../read/plan.ts";
-import { Pool } from "../read/pool.ts";
-import { withinRetryBudget } from "../read/retry.ts";
-import { StopSignal } from "../read/stop-signal.ts";
+import { Checkpoints } from "../merge/checkpoints.ts";
+import type { Assignment } from "../worker/messages.ts";
+import { partitionStarts, planRead } from "../plan/plan.ts";
+import { Pool } from "../merge/pool.ts";
+import { withinRetryBudget } from "../worker/retry.ts";
+import { StopSignal } from "../stop-signal.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */

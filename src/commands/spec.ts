@@ -1,6 +1,6 @@
 /** `spec`: the connection specification, generated from the schema that validates configs. */
 import { toJsonSchema } from "@valibot/to-json-schema";
-import { ConfigSchema } from "../config/schema.ts";
+import { ConfigSchema } from "../config/config.ts";
 import { specMessage } from "../protocol/messages.ts";
 import { emit } from "../protocol/output.ts";
 

@@ -1,8 +1,8 @@
 /** Loads and validates the config file, including the rules that span fields. */
 import { ConfigError } from "../errors.ts";
-import { readJsonFile } from "./files.ts";
-import { type Config, ConfigSchema } from "./schema.ts";
-import { validate } from "./validate.ts";
+import { readJsonFile } from "../input/json-file.ts";
+import { type Config, ConfigSchema } from "./config.ts";
+import { validate } from "../input/validate.ts";
 
 export function parseConfig(input: unknown): Config {
   const config = validate(ConfigSchema, input, "config");

@@ -15,17 +15,14 @@ import {
   ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
-import type { Config } from "../config/schema.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
 import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
-import { connectionSecurity } from "./security.ts";
+import { connectionSecurity, type ConnectionSettings } from "./security.ts";
+import { errorName } from "./error-codes.ts";
 
-export type ConnectionSettings = Pick<
-  Config,
-  "bootstrap_servers" | "client_id" | "tls" | "sasl" | "connect_timeout_ms"
->;
+export type { ConnectionSettings } from "./security.ts";
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
 export type TopicInfo = { name: string; id: string; partitions: PartitionInfo[] };
@@ -240,37 +237,7 @@ class TlsAlerts {
 }
 
 export { type FetchedPartition, type FetchedRecord } from "./records.ts";
-
-const kafkaErrorNames: Record<number, string> = {
-  1: "OFFSET_OUT_OF_RANGE",
-  3: "UNKNOWN_TOPIC_OR_PARTITION",
-  5: "LEADER_NOT_AVAILABLE",
-  6: "NOT_LEADER_OR_FOLLOWER",
-  7: "REQUEST_TIMED_OUT",
-  9: "REPLICA_NOT_AVAILABLE",
-  29: "TOPIC_AUTHORIZATION_FAILED",
-  56: "KAFKA_STORAGE_ERROR",
-  74: "FENCED_LEADER_EPOCH",
-  75: "UNKNOWN_LEADER_EPOCH",
-  78: "OFFSET_NOT_AVAILABLE",
-  100: "UNKNOWN_TOPIC_ID",
-};
-
-/** Partition errors that pass once leadership settles (a broker restarting, an election): retry after a metadata refresh. */
-export const transientPartitionErrors: ReadonlySet<string> = new Set([
-  "NOT_LEADER_OR_FOLLOWER",
-  "LEADER_NOT_AVAILABLE",
-  "FENCED_LEADER_EPOCH",
-  "UNKNOWN_LEADER_EPOCH",
-  "REQUEST_TIMED_OUT",
-  "REPLICA_NOT_AVAILABLE",
-  "KAFKA_STORAGE_ERROR",
-  "OFFSET_NOT_AVAILABLE",
-]);
-
-export function errorName(code: number): string {
-  return kafkaErrorNames[code] ?? `KAFKA_ERROR_${code}`;
-}
+export { transientPartitionErrors } from "./error-codes.ts";
 
 /**
  * True when every try failed with an error the library did not raise itself: those come from

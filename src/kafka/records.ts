@@ -3,7 +3,7 @@
  * markers) and the batches of aborted transactions are dropped, but still move the next offset
  * past them, so that a checkpoint never points back into them.
  */
-import { errorName } from "./client.ts";
+import { errorName } from "./error-codes.ts";
 import type { RawFetchPartition } from "./fetch-response.ts";
 import { isControl, logAppendTimeFlag, readBatches, type BatchHeader, type BatchRecord } from "./record-batches.ts";
 

@@ -2,9 +2,12 @@
  * The connection's security settings (TLS, SASL) in the client library's terms. Secrets pass
  * through here to the library and nowhere else.
  */
-import type { ConnectionSettings } from "./client.ts";
+import type { Config } from "../config/config.ts";
 import { resolveAwsCredentials } from "./aws/credentials.ts";
 import { mskIamToken } from "./aws/msk-iam.ts";
+
+/** What a connection needs of the config: where the brokers are and how to reach them. */
+export type ConnectionSettings = Pick<Config, "bootstrap_servers" | "client_id" | "tls" | "sasl" | "connect_timeout_ms">;
 
 export function connectionSecurity(settings: ConnectionSettings): object {
   const security: Record<string, unknown> = {};

@@ -7,7 +7,7 @@
  *   await registry.latest("orders-value")     // the subject's latest version, or null
  *   await registry.version("money.proto", 1)  // what a schema reference names, or null
  */
-import type { Config } from "../config/schema.ts";
+import type { Config } from "../config/config.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
 
 export type RegistrySettings = NonNullable<Config["schema_registry"]>;

@@ -6,7 +6,7 @@
  * one wins.
  */
 import * as v from "valibot";
-import { validate } from "../config/validate.ts";
+import { validate } from "../input/validate.ts";
 
 export type ResumeState = Map<string, Map<number, number>>;
 

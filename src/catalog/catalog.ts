@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import { ConfigError } from "../errors.ts";
-import { validate } from "../config/validate.ts";
+import { validate } from "../input/validate.ts";
 import { fullRange, parseRange, type Range } from "../plan/range.ts";
 
 const ConfiguredStream = v.object({

@@ -3,7 +3,7 @@
  * the lag of each topic (offsets between where its partitions stand and the end of their logs,
  * as the latest fetch saw it).
  */
-import type { PartitionPosition } from "./messages.ts";
+import type { PartitionPosition } from "../worker/messages.ts";
 
 export class Progress {
   #records = 0;

@@ -5,7 +5,7 @@
  * was handed in its state but does not read (another range's, or a partition gone from the topic).
  */
 import type { StreamState } from "../protocol/messages.ts";
-import type { PartitionPosition } from "./messages.ts";
+import type { PartitionPosition } from "../worker/messages.ts";
 
 type StreamProgress = {
   partitions: Map<number, number>;

@@ -3,14 +3,14 @@
  * starts (state, or the configured start position) and, in batch mode, where it ends (the end
  * of the log when the read starts).
  */
-import type { Catalog } from "../catalog/schema.ts";
-import type { Config } from "../config/schema.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { Config } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
-import { ownedPartitions } from "../plan/assign.ts";
-import type { Range } from "../plan/range.ts";
+import { ownedPartitions } from "./assign.ts";
+import type { Range } from "./range.ts";
 import type { ResumeState } from "../state/parse.ts";
-import type { Assignment } from "./messages.ts";
+import type { Assignment } from "../worker/messages.ts";
 
 export type Plan = {
   assignments: Assignment[];

@@ -10,9 +10,9 @@ import { stateMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
-import { PeriodicCollector } from "./collector.ts";
+import { PeriodicCollector } from "../worker/collector.ts";
 import { Progress } from "./progress.ts";
-import type { Assignment, FromWorker, ToWorker, WorkerStart } from "./messages.ts";
+import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
 export class WorkerFailure extends Error {
   override name = "WorkerFailure";
