@@ -20,7 +20,6 @@ import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse }
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
-import { errorName } from "./error-codes.ts";
 
 export type { ConnectionSettings } from "./security.ts";
 
