@@ -1,0 +1,118 @@
+/**
+ * A read worker's fetching: one fetch per leader for the partitions that are ready, their records
+ * turned into protocol lines and handed over in batches. A response that cannot be read is
+ * narrowed down to the one partition, then the one record batch, that it comes from.
+ */
+import { documentJson } from "../decode/document.ts";
+import { ConfigError, TransientError } from "../errors.ts";
+import { UnreadableResponseError } from "../kafka/client.ts";
+import type { FetchTuning } from "./messages.ts";
+import { handlePartitionError, retryLater, watchForStalls } from "./partition-errors.ts";
+import { PendingBatch } from "./pending-batch.ts";
+import type { FetchedPartition, Position, WorkerState } from "./state.ts";
+
+/** Fetches every ready partition once: grouped by leader, and alone those read a batch at a time. */
+export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise<void> {
+  for (const [leader, group] of Map.groupBy(ready.filter((p) => !p.oneBatch), (p) => p.leader)) {
+    await attempt(worker, group, () => fetchFrom(worker, leader, group, worker.start.tuning), isolate);
+  }
+  for (const position of ready.filter((p) => p.oneBatch)) {
+    const oneBatch = { ...worker.start.tuning, maxBytes: 1, partitionMaxBytes: 1 };
+    await attempt(worker, [position], () => fetchFrom(worker, position.leader, [position], oneBatch), (_, [p], error) => {
+      throw new ConfigError(
+        `${p?.topic} partition ${p?.partition}: the record batch holding offset ${p?.next} cannot be read (${error.message}); ` +
+          "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
+          "state past that batch, or delete the records before the offset after it",
+      );
+    });
+  }
+}
+
+type OnUnreadable = (worker: WorkerState, group: Position[], error: UnreadableResponseError) => Promise<void> | never;
+
+/**
+ * Fetches for `group` and delivers what came back. A failure that may pass (the broker is down,
+ * leadership moved) makes the group wait and look up its leaders again, within the retry budget;
+ * a response that cannot be read goes to `onUnreadable`.
+ */
+async function attempt(worker: WorkerState, group: Position[], fetch: () => Promise<FetchedPartition[]>, onUnreadable: OnUnreadable): Promise<void> {
+  let results: FetchedPartition[];
+  try {
+    results = await fetch();
+  } catch (error) {
+    if (error instanceof UnreadableResponseError) return onUnreadable(worker, group, error);
+    if (error instanceof TransientError) return retryLater(worker, group, error.message);
+    throw error;
+  }
+  await deliver(worker, group, results);
+}
+
+/**
+ * A response for several partitions could not be read: fetch each alone to learn which, and read
+ * that one a batch at a time from here, so that the failure can name the batch's offset.
+ */
+async function isolate(worker: WorkerState, group: Position[]): Promise<void> {
+  const [only] = group;
+  if (group.length === 1 && only) {
+    only.oneBatch = true;
+    return;
+  }
+  for (const position of group) {
+    await attempt(worker, [position], () => fetchFrom(worker, position.leader, [position], worker.start.tuning), isolate);
+  }
+}
+
+function fetchFrom(worker: WorkerState, leader: number, group: Position[], tuning: FetchTuning): Promise<FetchedPartition[]> {
+  return worker.client.fetch({
+    node: leader,
+    partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+    maxWaitMs: tuning.maxWaitMs,
+    maxBytes: tuning.maxBytes,
+    partitionMaxBytes: tuning.partitionMaxBytes,
+  });
+}
+
+/** Turns a fetch's results into protocol lines and batches for the main thread. */
+async function deliver(worker: WorkerState, group: Position[], results: FetchedPartition[]): Promise<void> {
+  const { decode } = worker.start;
+  const progressBefore = new Map(group.map((p) => [p, p.next]));
+  const emittedAt = Date.now();
+  const batch = new PendingBatch(worker);
+  for (const result of results) {
+    const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
+    if (!position || worker.ended.has(position.topicId)) continue;
+    if (result.error !== null) {
+      await handlePartitionError(worker, position, result.error);
+      continue;
+    }
+    position.retry.succeeded();
+    position.failures = 0;
+    batch.ends.set(position, result.highWatermark);
+    position.end = Math.max(position.end, result.highWatermark);
+    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
+    const suffix = `,"emitted_at":${emittedAt}}}\n`;
+    const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
+    const schemas = worker.schemas;
+    if (schemas) {
+      const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
+      await schemas.prepare(position.topic, position.partition, wanted, decode);
+    }
+    for (const record of result.records) {
+      // A fetch returns whole batches, which may begin before the offset asked for.
+      if (record.offset < position.next) continue;
+      if (position.to !== null && record.offset >= position.to) break;
+      batch.add(position, prefix + documentJson(origin, record, decode, schemas?.decode) + suffix);
+      if (batch.full()) {
+        batch.moved.set(position, record.offset + 1);
+        batch.send();
+      }
+    }
+    const before = position.next;
+    if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
+    if (position.to !== null) position.next = Math.min(position.next, position.to);
+    if (position.next !== before) batch.moved.set(position, position.next);
+  }
+  batch.send();
+  worker.collector.collectIfDue();
+  await watchForStalls(worker, group, progressBefore);
+}

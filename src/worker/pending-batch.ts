@@ -1,0 +1,60 @@
+/**
+ * What the next batch for the main thread holds: lines, where each partition stands after them,
+ * and how many records of each stream. A batch is cut at `checkpoint_records` records or
+ * `maxBatchChars` characters, so that STATEs can come that often and batches stay small.
+ */
+import type { Batch } from "./messages.ts";
+import type { Position, WorkerState } from "./state.ts";
+
+const encoder = new TextEncoder();
+
+export class PendingBatch {
+  lines = "";
+  records = 0;
+  readonly moved = new Map<Position, number>();
+  readonly counts = new Map<string, number>();
+  readonly ends = new Map<Position, number>();
+  readonly #worker: WorkerState;
+
+  constructor(worker: WorkerState) {
+    this.#worker = worker;
+  }
+
+  add(position: Position, line: string): void {
+    this.lines += line;
+    this.records++;
+    this.counts.set(position.topic, (this.counts.get(position.topic) ?? 0) + 1);
+  }
+
+  full(): boolean {
+    const { tuning } = this.#worker.start;
+    return this.records >= tuning.maxBatchRecords || this.lines.length >= tuning.maxBatchChars;
+  }
+
+  /** Posts the batch (its bytes transferred, not copied) and starts an empty one. */
+  send(): void {
+    if (this.moved.size === 0 && this.lines.length === 0) return;
+    const worker = this.#worker;
+    worker.batchesSent++;
+    const { failAfterBatches } = worker.start;
+    if (failAfterBatches !== undefined && worker.batchesSent > failAfterBatches) {
+      throw new Error(`injected worker fault after ${failAfterBatches} batches`);
+    }
+    const lines = encoder.encode(this.lines);
+    const batch: Batch = {
+      type: "batch",
+      lines,
+      positions: [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId]),
+      counts: [...this.counts],
+      ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
+    };
+    worker.inFlight++;
+    worker.collector.written(lines.length);
+    worker.post(batch, [lines.buffer as ArrayBuffer]);
+    this.lines = "";
+    this.records = 0;
+    this.moved.clear();
+    this.counts.clear();
+    this.ends.clear();
+  }
+}

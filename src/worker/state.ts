@@ -1,0 +1,67 @@
+/**
+ * Everything a read worker knows, in one object that its parts (fetching, the pending batch,
+ * the partition error policy) are handed. The Kafka client is seen through `WorkerClient`, so the
+ * error policy can be tested with a fake one.
+ */
+import type { FetchedPartition, FetchRequest, KafkaClient, TopicInfo } from "../kafka/client.ts";
+import type { SchemaCache } from "../registry/schemas.ts";
+import { PeriodicCollector } from "./collector.ts";
+import type { Assignment, FromWorker, WorkerStart } from "./messages.ts";
+import { RetryBudget } from "./retry.ts";
+
+/** What a worker asks of the cluster. */
+export type WorkerClient = Pick<KafkaClient, "fetch" | "offsets" | "describeTopics" | "close">;
+export type { FetchedPartition, FetchRequest, TopicInfo };
+
+/** One owned partition and how its reading goes. */
+export type Position = Assignment & {
+  next: number;
+  retry: RetryBudget;
+  /** No fetch before this time (ms since the epoch): backing off after a failure. */
+  notBefore: number;
+  /** Fetched alone, one record batch at a time: a response holding it could not be read. */
+  oneBatch: boolean;
+  /** The end of the log as last seen, for telling "nothing to read" from "not being served". */
+  end: number;
+  /** Since when the partition has had data to read but fetches brought none of it; null while it moves. */
+  stalledSince: number | null;
+  /** Failures in a row; every few, the client reconnects (see retryLater). */
+  failures: number;
+};
+
+export type WorkerState = {
+  readonly start: WorkerStart;
+  client: WorkerClient;
+  /** A fresh client: a new connection and fetch session, for errors that a reconnect may clear. */
+  readonly connect: () => WorkerClient;
+  readonly post: (message: FromWorker, transfer?: ArrayBuffer[]) => void;
+  schemas: SchemaCache | undefined;
+  positions: Position[];
+  /** Batches posted and not yet acknowledged by the main thread. */
+  inFlight: number;
+  batchesSent: number;
+  stopping: boolean;
+  /** Ids of topics deleted while tailing: their partitions are no longer read. */
+  readonly ended: Set<string>;
+  readonly collector: PeriodicCollector;
+};
+
+export function newWorkerState(start: WorkerStart, connect: () => WorkerClient, post: WorkerState["post"]): WorkerState {
+  return {
+    start,
+    client: connect(),
+    connect,
+    post,
+    schemas: undefined,
+    positions: start.assignments.map((a) => toPosition(a, start.retryBudgetMs)),
+    inFlight: 0,
+    batchesSent: 0,
+    stopping: false,
+    ended: new Set(),
+    collector: new PeriodicCollector(),
+  };
+}
+
+export function toPosition(a: Assignment, retryBudgetMs: number): Position {
+  return { ...a, next: a.from, retry: new RetryBudget(retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0 };
+}
