@@ -1,6 +1,6 @@
 # The connector's image: the compiled executable as the entrypoint, on a base that holds the C
 # library and CA certificates and nothing else (no shell, no Node, no Bun). The executable needs
-# no more: tests/container.test.ts runs it in a root filesystem of just the binary and the
+# no more: tests/dist/container.test.ts runs it in a root filesystem of just the binary and the
 # libraries it links, doing `spec` and a `read` against a real broker.
 #
 #   npm run build:all

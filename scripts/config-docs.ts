@@ -1,6 +1,6 @@
 /**
  * Prints the README's configuration reference, generated from the spec (itself generated from
- * the valibot schema). tests/readme.test.ts fails when the README's copy is out of date.
+ * the valibot schema). tests/unit/readme.test.ts fails when the README's copy is out of date.
  */
 import { connectionSpecification } from "../src/commands/spec.ts";
 

@@ -10,7 +10,7 @@ import { KafkaClient } from "../kafka/client.ts";
 import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag } from "../plan/range.ts";
-import { estimateMessage, stateMessage, streamStatusMessage } from "../protocol/messages.ts";
+import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
 import type { Assignment } from "../worker/messages.ts";
@@ -86,9 +86,7 @@ export async function read(options: ReadOptions): Promise<void> {
       clearInterval(progressTimer);
     }
 
-    for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
-      await emit(stateMessage(stream, streamState, recordCount));
-    }
+    await pool.finalCheckpoint();
     // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
     // deleted while tailing; a tail itself always ends by a signal.
     for (const stream of catalog.streams) {

@@ -108,10 +108,6 @@ export class Pool {
     this.#send(worker, { type: "add", assignments });
   }
 
-  get size(): number {
-    return this.#workers.length;
-  }
-
   /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */
   stop(): void {
     this.#stopping = true;
@@ -119,12 +115,23 @@ export class Pool {
     this.#settleIfIdle();
   }
 
-  /** Writes a STATE for what has moved, if one is due (or always, with `force`). */
-  async checkpoint(force = false): Promise<void> {
-    await (this.#queue = this.#queue.then(async () => {
-      if (!force && !this.#checkpoints.due()) return;
-      for (const { stream, state, recordCount } of this.#checkpoints.take()) await emit(stateMessage(stream, state, recordCount));
-    }));
+  /** Writes a STATE for each stream that moved, if one is due (the tail's timer calls this). */
+  async checkpoint(): Promise<void> {
+    await (this.#queue = this.#queue.then(() => this.#writeStates(false)));
+  }
+
+  /** The final STATE of every stream, once the workers are done: the resume point of the next run. */
+  async finalCheckpoint(): Promise<void> {
+    await (this.#queue = this.#queue.then(() => this.#writeStates(true)));
+  }
+
+  /**
+   * The one place STATE is written. It runs on the message queue, after the batches before it
+   * were written, so it never names an offset whose record is not yet on stdout.
+   */
+  async #writeStates(final: boolean): Promise<void> {
+    if (!final && !this.#checkpoints.due()) return;
+    for (const { stream, state, recordCount } of this.#checkpoints.take(final)) await emit(stateMessage(stream, state, recordCount));
   }
 
   terminate(): void {
@@ -141,9 +148,7 @@ export class Pool {
         this.#checkpoints.advance(message.positions, message.counts);
         this.progress.written(message.lines.length, message.counts, message.positions, message.ends);
         this.#send(worker, { type: "ack" });
-        if (this.#checkpoints.due()) {
-          for (const { stream, state, recordCount } of this.#checkpoints.take()) await emit(stateMessage(stream, state, recordCount));
-        }
+        await this.#writeStates(false);
         return;
       }
       case "log":

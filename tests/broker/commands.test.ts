@@ -1,0 +1,83 @@
+/** `spec`, `check` and `discover` against the real broker, from source and from the binary. */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { bootstrap } from "../support/broker.ts";
+import { closedPort } from "../support/net.ts";
+import { expectSuccess, jsonFile, run, runners, uniqueTopic } from "../support/connector.ts";
+import { createTopic } from "../support/kafka.ts";
+
+let broker: string;
+beforeAll(async () => {
+  broker = await bootstrap();
+});
+
+describe.each(runners)("commands (%s)", (runner) => {
+  test("spec prints a SPEC generated from the config schema, secrets marked", async () => {
+    const result = await run(runner, ["spec"]);
+    expectSuccess(result);
+    expect(result.messages).toHaveLength(1);
+    const spec = result.messages[0].spec;
+    const schema = spec.connectionSpecification;
+    expect(schema.type).toBe("object");
+    expect(schema.required).toEqual(["bootstrap_servers"]);
+    expect(schema.properties.bootstrap_servers.type).toBe("string");
+    expect(schema.properties.start_position.enum).toEqual(["earliest", "latest", "timestamp"]);
+    expect(schema.properties.sasl.properties.password).toMatchObject({ type: "string", airbyte_secret: true, secret: true });
+    expect(schema.properties.sasl.properties.username.airbyte_secret).toBeUndefined();
+  });
+
+  test("check succeeds against the harness broker", async () => {
+    const result = await run(runner, ["check", "--config", jsonFile("config.json", { bootstrap_servers: broker })]);
+    expectSuccess(result);
+    expect(result.messages.map((m) => m.type)).toEqual(["CONNECTION_STATUS"]);
+    expect(result.messages[0].connectionStatus.status).toBe("SUCCEEDED");
+  });
+
+  test("check fails within a bounded time, naming the address, when nothing listens there", async () => {
+    const address = `127.0.0.1:${await closedPort()}`;
+    const started = Date.now();
+    const result = await run(runner, ["check", "--config", jsonFile("config.json", { bootstrap_servers: address, connect_timeout_ms: 1000 })]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.code).toBe(0);
+    const status = result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
+    expect(status.status).toBe("FAILED");
+    expect(status.message).toContain(address);
+    expect(status.message).toContain("unreachable");
+  });
+
+  test("check reports a config that fails validation, naming the field", async () => {
+    const result = await run(runner, ["check", "--config", jsonFile("config.json", { bootstrap_servers: "no-port-here" })]);
+    const status = result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
+    expect(status.status).toBe("FAILED");
+    expect(status.message).toBe("config: bootstrap_servers must be a comma-separated list of host:port");
+  });
+
+  test("discover lists every non-internal topic with the _meta schema, keys and cursor", async () => {
+    const topics = [uniqueTopic("discover-a"), uniqueTopic("discover-b")];
+    for (const topic of topics) await createTopic(broker, topic, 2);
+    const result = await run(runner, ["discover", "--config", jsonFile("config.json", { bootstrap_servers: broker })]);
+    expectSuccess(result);
+    expect(result.messages).toHaveLength(1);
+    const streams = result.messages[0].catalog.streams as any[];
+    expect(streams.every((s) => !s.name.startsWith("__"))).toBe(true);
+    for (const topic of topics) {
+      const stream = streams.find((s) => s.name === topic);
+      expect(stream).toMatchObject({
+        name: topic,
+        supported_sync_modes: ["full_refresh", "incremental"],
+        source_defined_cursor: true,
+        default_cursor_field: ["_meta", "offset"],
+        source_defined_primary_key: [["_meta", "topic"], ["_meta", "partition"], ["_meta", "offset"]],
+      });
+      const meta = stream.json_schema.properties._meta;
+      expect(Object.keys(meta.properties).sort()).toEqual(
+        ["decode_error", "headers", "key", "key_encoding", "offset", "op", "partition", "timestamp", "timestamp_type", "topic", "value_encoding"],
+      );
+      expect(meta.properties.op.enum).toEqual(["c", "d"]);
+    }
+  }, 30_000); // discover samples every topic the other tests left on the broker
+
+  test("--version names the package version", async () => {
+    const child = Bun.spawnSync([...(await import("../support/connector.ts")).command(runner), "--version"]);
+    expect(child.stdout.toString()).toMatch(/^source-kafka 0\.1\.0 \(\w+\)\n$/);
+  });
+});

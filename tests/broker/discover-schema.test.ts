@@ -1,0 +1,124 @@
+/**
+ * `discover` describes the value's fields: from the registered schema of subject `<topic>-value`
+ * (Avro, Protobuf, JSON Schema), else inferred from a sample of recent messages — and the
+ * documents `read` emits validate against the schema `discover` gave.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import type { Registry } from "../../harness/registry.ts";
+import { metaJsonSchema } from "../../src/decode/document.ts";
+import { bootstrap } from "../support/broker.ts";
+import { catalog, expectSuccess, jsonFile, records, run, uniqueTopic } from "../support/connector.ts";
+import { createTopic, produce } from "../support/kafka.ts";
+import { credentials, registryTopics, type Topics } from "../support/registry-data.ts";
+
+let broker: string;
+let registry: Registry;
+let topics: Topics;
+let plain: string;
+
+beforeAll(async () => {
+  broker = await bootstrap();
+  ({ registry, topics } = await registryTopics(broker, Date.parse("2024-05-01T08:00:00.000Z")));
+  // Topics are sampled in name order within a time budget: a name that sorts first is sampled
+  // however many topics the other tests left on the broker.
+  plain = uniqueTopic("0discover-json");
+  await createTopic(broker, plain, 2);
+  await produce(broker, plain, [
+    { partition: 0, key: "a", value: '{"id":1,"name":"ann","tags":["x"],"address":{"city":"Oslo"}}' },
+    { partition: 1, key: "b", value: '{"id":2.5,"tags":[],"address":{"city":"Rome","zip":"00100"},"vip":true}' },
+    { partition: 1, key: "c", value: null },
+    { partition: 0, key: "d", value: '"just a string"' },
+  ]);
+}, 180_000);
+
+afterAll(() => registry?.stop());
+
+const withRegistry = () => ({ bootstrap_servers: broker, schema_registry: { url: registry.url, ...credentials } });
+
+async function discovered(config: object): Promise<Map<string, any>> {
+  const result = await run("source", ["discover", "--config", jsonFile("config.json", config)]);
+  expectSuccess(result);
+  return new Map(result.messages[0].catalog.streams.map((s: any) => [s.name, s.json_schema]));
+}
+
+const documentSchema = (properties: object, extra: object = {}) => ({
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  additionalProperties: true,
+  required: ["_meta"],
+  properties: { ...properties, _meta: metaJsonSchema },
+  ...extra,
+});
+
+describe("discover with a schema registry", () => {
+  let schemas: Map<string, any>;
+  beforeAll(async () => {
+    schemas = await discovered(withRegistry());
+  }, 60_000);
+
+  test("an Avro value schema becomes the stream's fields", () => {
+    expect(schemas.get(topics.avro)).toEqual(documentSchema({
+      id: { type: "string", description: "Order id" },
+      amount: { type: "integer" },
+      currency: { type: "string", enum: ["EUR", "USD"] },
+      tags: { type: "array", items: { type: "string" } },
+      attrs: { type: "object", additionalProperties: { type: "integer" } },
+      note: { type: ["string", "null"] },
+      line: { type: "object", additionalProperties: false, required: ["sku", "qty"], properties: { sku: { type: "string" }, qty: { type: "integer" } } },
+      price: { type: "number" },
+    }));
+  });
+
+  test("a Protobuf value schema (its first message) becomes the stream's fields", () => {
+    const line = { type: "object", additionalProperties: false, properties: { sku: { type: "string" }, qty: { type: "integer" } } };
+    expect(schemas.get(topics.protobuf)).toEqual(documentSchema({
+      order_id: { type: "string" },
+      total_cents: { type: "string", pattern: "^-?[0-9]+$" },
+      lines: { type: "array", items: line },
+      status: { type: "string", enum: ["NEW", "PAID"] },
+      counts: { type: "object", additionalProperties: { type: "integer" } },
+      blob: { type: "string", contentEncoding: "base64" },
+      first: { ...line, type: ["object", "null"] },
+    }));
+  });
+
+  test("an Avro value schema using a record another subject defines (a schema reference) includes that record's fields", () => {
+    expect(schemas.get(topics.avroRefs)).toEqual(documentSchema({
+      id: { type: "string" },
+      amount: { type: "object", additionalProperties: false, required: ["cents", "currency"], properties: { cents: { type: "integer" }, currency: { type: "string" } } },
+    }));
+  });
+
+  test("a JSON Schema value schema is used as it is", () => {
+    expect(schemas.get(topics.json)).toEqual(documentSchema({
+      id: { type: "string" }, amount: { type: "number" }, method: { type: "string", enum: ["card", "cash"] },
+    }));
+  });
+
+  test("the documents read validate against the schema discovered", async () => {
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs]) {
+      const result = await run("source", ["read", "--config", jsonFile("config.json", withRegistry()), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+      expectSuccess(result);
+      const validate = ajv.compile(schemas.get(topic));
+      const documents = records(result).map((r) => r.data);
+      expect(documents.length).toBeGreaterThan(0);
+      for (const document of documents) expect({ topic, valid: validate(document), errors: validate.errors ?? null }).toEqual({ topic, valid: true, errors: null });
+    }
+  }, 60_000);
+});
+
+test("without a registry, discover infers a JSON topic's fields from its recent messages", async () => {
+  const schemas = await discovered({ bootstrap_servers: broker });
+  expect(schemas.get(plain)).toEqual(documentSchema({
+    id: { type: ["number", "null"] },
+    name: { type: ["string", "null"] },
+    tags: { type: ["array", "null"], items: { type: "string" } },
+    address: { type: ["object", "null"], properties: { city: { type: "string" }, zip: { type: ["string", "null"] } } },
+    vip: { type: ["boolean", "null"] },
+    value: { type: ["string", "null"] },
+  }));
+}, 60_000);

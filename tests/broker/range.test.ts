@@ -1,0 +1,82 @@
+/** The range extension: the pinned hash, tiling, and three processes splitting a real topic. */
+import { beforeAll, describe, expect, test } from "bun:test";
+import { ownedPartitions } from "../../src/plan/assign.ts";
+import { partitionHash, parseRangeFlag } from "../../src/plan/range.ts";
+import { bootstrap } from "../support/broker.ts";
+import { catalog, expectSuccess, jsonFile, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
+import { createTopic, produce } from "../support/kafka.ts";
+
+describe("partition hash", () => {
+  test("matches the documented test vectors (docs/range.md, computed independently)", () => {
+    const vectors: [string, number, string][] = [
+      ["events", 0, "d04a6194"],
+      ["events", 1, "c1cf1ce0"],
+      ["events", 2, "7e0660c6"],
+      ["events", 3, "b0d6aba5"],
+      ["orders", 0, "bdd3f941"],
+      ["orders", 31, "5824b41b"],
+      ["", 0, "c8fced69"],
+      ["ünïcödé", 7, "ac17d200"],
+      ["a", 4294967295, "810423a4"],
+    ];
+    for (const [topic, partition, hash] of vectors) {
+      expect(partitionHash(topic, partition).toString(16).padStart(8, "0")).toBe(hash);
+    }
+  });
+
+  test("ranges that tile the space own every partition exactly once", () => {
+    const tiles = ["00000000-3fffffff", "40000000-9fffffff", "a0000000-fffffffe", "ffffffff-ffffffff"].map(parseRangeFlag);
+    const partitions = Array.from({ length: 500 }, (_, p) => p);
+    const owners = partitions.map((p) => tiles.filter((range) => ownedPartitions("orders", [p], range).length === 1).length);
+    expect(owners.every((n) => n === 1)).toBe(true);
+  });
+
+  test("consecutive partitions spread evenly over equal ranges", () => {
+    const quarters = ["00000000-3fffffff", "40000000-7fffffff", "80000000-bfffffff", "c0000000-ffffffff"].map(parseRangeFlag);
+    const partitions = Array.from({ length: 256 }, (_, p) => p);
+    for (const range of quarters) {
+      const share = ownedPartitions("events", partitions, range).length;
+      expect(share).toBeGreaterThan(256 / 4 / 2);
+      expect(share).toBeLessThan((256 / 4) * 2);
+    }
+  });
+});
+
+let broker: string;
+beforeAll(async () => {
+  broker = await bootstrap();
+});
+
+describe.each(runners)("range extension (%s)", (runner) => {
+  test("three processes whose ranges tile the space read every record exactly once", async () => {
+    const topic = uniqueTopic("range-tiles");
+    const partitionCount = 32;
+    await createTopic(broker, topic, partitionCount);
+    const produced = Array.from({ length: partitionCount * 3 }, (_, i) => ({ partition: i % partitionCount, value: `m-${i}` }));
+    await produce(broker, topic, produced);
+    const config = jsonFile("config.json", { bootstrap_servers: broker });
+    const tiles = ["00000000-55555554", "55555555-aaaaaaa9", "aaaaaaaa-ffffffff"];
+    // Two of the three take the range from the flag, one from the catalog, as platforms do.
+    const results = await Promise.all(
+      tiles.map((range, i) => {
+        const [begin, end] = range.split("-");
+        const cat = i === 2 ? catalog([topic], { range: { begin, end } }) : catalog([topic]);
+        const args = ["read", "--config", config, "--catalog", jsonFile("catalog.json", cat)];
+        return run(runner, i === 2 ? args : [...args, "--range", range]);
+      }),
+    );
+    const seen = results.map((result) => {
+      expectSuccess(result);
+      return records(result).map((r) => `${r.data._meta.partition}/${r.data._meta.offset}`);
+    });
+    const union = seen.flat();
+    expect(new Set(union).size).toBe(produced.length);
+    expect(union).toHaveLength(produced.length);
+    for (const share of seen) expect(share.length).toBeLessThanOrEqual((2 * produced.length) / 3);
+    for (const [i, result] of results.entries()) {
+      // Each copy's state names exactly the partitions of its own range.
+      const owned = Object.keys(states(result).at(-1)!.stream.stream_state.partitions).map(Number);
+      expect(owned.sort((a, b) => a - b)).toEqual(ownedPartitions(topic, Array.from({ length: partitionCount }, (_, p) => p), parseRangeFlag(tiles[i])));
+    }
+  });
+});

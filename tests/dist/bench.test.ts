@@ -1,0 +1,49 @@
+/**
+ * The benchmark runs end to end on a tiny input against the test broker and writes a results table
+ * with every row. No figure is checked: on a shared machine they mean nothing at this size.
+ */
+import { expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootstrap } from "../support/broker.ts";
+
+const root = join(import.meta.dir, "..", "..");
+
+test(
+  "the benchmark runs end to end on 2k records and reports every consumer, tail latency and memory",
+  async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "bench-test-"));
+    const out = join(scratch, "results.md");
+    const child = Bun.spawn(
+      [process.execPath, "bench/run.ts", "--tiny", "--bootstrap", await bootstrap(), "--binary", join(root, "dist", "source-kafka"), "--out", out],
+      { cwd: root, stdout: "pipe", stderr: "pipe", env: { ...process.env, BENCH_KAFKA_DIR: scratch } },
+    );
+    const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+    const table = code === 0 ? readFileSync(out, "utf8") : "";
+    rmSync(scratch, { recursive: true, force: true });
+    expect(code, stderr).toBe(0);
+    const consumers = [
+      "kcat -C -J",
+      "plain @platformatic/kafka",
+      "plain kafkajs",
+      "source-kafka read, workers 1",
+      "source-kafka read, workers 2",
+      "source-kafka read, workers default",
+    ];
+    for (const topic of ["2,000 × ~500 B JSON, 8 partitions", "2,000 × 10 B JSON, 8 partitions", "2,000 × ~500 B JSON, 8 partitions, zstd"]) {
+      const section = table.split(`### ${topic}\n`)[1]!.split("\n\n")[0]!;
+      const rows = section.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| consumer"));
+      expect(rows.map((row) => row.split(" | ")[0]!.slice(2).replace(/ \(\d+\)$/, ""))).toEqual(consumers);
+      for (const row of rows) {
+        if (topic.endsWith("zstd") && row.startsWith("| plain kafkajs")) expect(row).toContain("n/a: no zstd codec in kafkajs");
+        else expect(row).toMatch(/^\| [^|]+ \| [\d,]+ \([\d,]+\.\.[\d,]+\) \| .* \| \*\*[\d.]+×\*\* .* \| \*\*[\d.]+×\*\* .* \|$/);
+      }
+    }
+    expect(table).toMatch(/\| kcat -C -J -u -o end \| 2,000 \/ 2,000 \| \d+ \| \d+ \| \d+ \| \d+ \|/);
+    expect(table).toMatch(/\| source-kafka read --tail, workers default \(\d+\) \| 2,000 \/ 2,000 \| \d+ \| \d+ \| \d+ \| \d+ \|/);
+    expect(table).toMatch(/## Memory over a 10× backlog[\s\S]*\| kcat -C -J \| [\d,]+ \| [\d,]+ \|/);
+    expect(table).toMatch(/## Memory over a 10× backlog[\s\S]*\| source-kafka read, workers default \(\d+\) \| [\d,]+ \| [\d,]+ \|/);
+  },
+  { timeout: 600_000 },
+);

@@ -1,0 +1,138 @@
+/** Pure schema work, without a broker: wire format, schema → JSON Schema, inference, documents. */
+import { describe, expect, test } from "bun:test";
+import avro from "avsc";
+import protobuf from "protobufjs";
+import { compileSchema } from "../../src/registry/compile.ts";
+import { messageIndexes, unframe } from "../../src/registry/wire.ts";
+import { avroToJsonSchema } from "../../src/json-schema/avro.ts";
+import { documentJsonSchema } from "../../src/json-schema/document.ts";
+import { inferJsonSchema } from "../../src/json-schema/infer.ts";
+import { protobufToJsonSchema } from "../../src/json-schema/protobuf.ts";
+
+describe("wire format", () => {
+  test("magic byte 0 and a big-endian schema id frame the payload", () => {
+    expect(unframe(Uint8Array.of(0, 0, 1, 0, 2, 9, 8))).toEqual({ schemaId: 65538, payload: Uint8Array.of(9, 8) });
+    expect(unframe(Uint8Array.of(0, 0, 0, 1))).toBeNull();
+    expect(unframe(new TextEncoder().encode('{"a":1}'))).toBeNull();
+  });
+
+  test("Protobuf message indexes are zigzag varints, a lone 0 standing for [0]", () => {
+    expect(messageIndexes(Uint8Array.of(0, 8, 1))).toEqual({ indexes: [0], rest: Uint8Array.of(8, 1) });
+    expect(messageIndexes(Uint8Array.of(4, 2, 6))).toEqual({ indexes: [1, 3], rest: new Uint8Array() });
+    expect(() => messageIndexes(Uint8Array.of(4, 2))).toThrow("ends inside its Protobuf message indexes");
+  });
+});
+
+describe("Avro → JSON Schema", () => {
+  test("records, primitives, arrays, maps, enums, fixed, bytes and nullable unions", () => {
+    const type = avro.Type.forSchema({
+      type: "record", name: "R", fields: [
+        { name: "b", type: "boolean" }, { name: "i", type: "int" }, { name: "l", type: "long" }, { name: "f", type: "float" },
+        { name: "s", type: "string", doc: "a string" }, { name: "raw", type: "bytes" }, { name: "h", type: { type: "fixed", name: "H", size: 2 } },
+        { name: "e", type: ["null", { type: "enum", name: "E", symbols: ["A", "B"] }] },
+        { name: "a", type: { type: "array", items: "double" } }, { name: "m", type: { type: "map", values: ["null", "int"] } },
+        { name: "u", type: ["int", "string"] }, { name: "w", type: ["null", "int", "long"] },
+      ],
+    } as any);
+    expect(avroToJsonSchema(type)).toEqual({
+      type: "object", additionalProperties: false, required: ["b", "i", "l", "f", "s", "raw", "h", "e", "a", "m", "u", "w"],
+      properties: {
+        b: { type: "boolean" }, i: { type: "integer" }, l: { type: "integer" }, f: { type: "number" },
+        s: { type: "string", description: "a string" }, raw: { type: "string", contentEncoding: "base64" }, h: { type: "string", contentEncoding: "base64" },
+        e: { type: ["string", "null"], enum: ["A", "B", null] },
+        a: { type: "array", items: { type: "number" } }, m: { type: "object", additionalProperties: { type: ["integer", "null"] } },
+        u: { anyOf: [{ type: "integer" }, { type: "string" }] },
+        w: { anyOf: [
+          { type: "null" },
+          { type: "object", additionalProperties: false, required: ["int"], properties: { int: { type: "integer" } } },
+          { type: "object", additionalProperties: false, required: ["long"], properties: { long: { type: "integer" } } },
+        ] },
+      },
+    });
+  });
+
+  test("a recursive record is left open where it recurs", () => {
+    const type = avro.Type.forSchema({ type: "record", name: "Node", fields: [{ name: "next", type: ["null", "Node"] }] } as any);
+    expect(avroToJsonSchema(type)).toEqual({
+      type: "object", additionalProperties: false, required: ["next"], properties: { next: { anyOf: [{}, { type: "null" }] } },
+    });
+  });
+
+  test("decoding: bytes as base64, a wrapped union as {branch: value}", () => {
+    const schema = { type: "record", name: "R", fields: [{ name: "raw", type: "bytes" }, { name: "w", type: ["int", "long"] }] };
+    const compiled = compileSchema({ schemaType: "AVRO", schema: JSON.stringify(schema), references: [] }, 1);
+    const payload = avro.Type.forSchema(schema as any).toBuffer({ raw: Buffer.from([1, 2]), w: { long: 5 } });
+    expect(compiled.decode(payload)).toEqual({ data: { raw: "AQI=", w: { long: 5 } }, encoding: "avro" });
+    expect(() => compiled.decode(payload.subarray(0, 2))).toThrow("cannot be decoded with its schema");
+  });
+});
+
+describe("Protobuf → JSON Schema", () => {
+  const proto = `syntax = "proto3";
+    message Outer {
+      int32 n = 1; sint64 big = 2; repeated string names = 3; map<string, Inner> inner_by_name = 4;
+      Inner inner = 5; Kind kind = 6; bytes raw = 7; optional bool flag = 8; double ratio = 9;
+      message Inner { uint32 id = 1; }
+      enum Kind { K0 = 0; K1 = 1; }
+    }`;
+
+  test("scalars, repeated, maps, nested messages, enums and optional fields", () => {
+    const root = protobuf.parse(proto, { keepCase: true }).root;
+    const inner = { type: "object", additionalProperties: false, properties: { id: { type: "integer" } } };
+    expect(protobufToJsonSchema(root.lookupType("Outer"))).toEqual({
+      type: "object", additionalProperties: false, properties: {
+        n: { type: "integer" }, big: { type: "string", pattern: "^-?[0-9]+$" }, names: { type: "array", items: { type: "string" } },
+        inner_by_name: { type: "object", additionalProperties: inner }, inner: { ...inner, type: ["object", "null"] },
+        kind: { type: "string", enum: ["K0", "K1"] }, raw: { type: "string", contentEncoding: "base64" },
+        flag: { type: ["boolean", "null"] }, ratio: { type: "number" },
+      },
+    });
+  });
+
+  test("decoding the message that the indexes name, from .proto text", () => {
+    const compiled = compileSchema({ schemaType: "PROTOBUF", schema: proto, references: [] }, 2);
+    const root = protobuf.parse(proto, { keepCase: true }).root;
+    const inner = root.lookupType("Outer.Inner");
+    const payload = Buffer.concat([Buffer.from([4, 0, 0]), inner.encode({ id: 7 }).finish()]); // indexes [0, 0]: Outer.Inner
+    expect(compiled.decode(payload)).toEqual({ data: { id: 7 }, encoding: "protobuf" });
+    expect(() => compiled.decode(Uint8Array.of(2, 8))).toThrow("names Protobuf message index 4");
+  });
+});
+
+describe("inference from samples", () => {
+  test("merges properties, widens integer to number, and makes missing or null properties nullable", () => {
+    expect(inferJsonSchema([
+      { id: 1, name: "a", tags: ["x"], nested: { ok: true } },
+      { id: 2.5, tags: [], nested: { ok: false, at: null } },
+      { id: 3, name: null, tags: ["y", 1] },
+    ])).toEqual({
+      type: "object",
+      properties: {
+        id: { type: "number" },
+        name: { type: ["string", "null"] },
+        tags: { type: "array", items: { type: ["string", "integer"] } },
+        nested: { type: ["object", "null"], properties: { ok: { type: "boolean" }, at: { type: "null" } } },
+      },
+    });
+  });
+
+  test("no samples leave the value open", () => {
+    expect(inferJsonSchema([])).toEqual({});
+  });
+});
+
+describe("document schema", () => {
+  const meta = { type: "object" };
+  test("an object value's properties sit beside _meta; other values under value", () => {
+    expect(documentJsonSchema({ type: "object", properties: { a: { type: "string" } }, required: ["a"] }, meta).properties).toEqual({ a: { type: "string" }, _meta: meta });
+    expect(documentJsonSchema({ type: "string" }, meta).properties).toEqual({ value: { type: "string" }, _meta: meta });
+    expect(documentJsonSchema(undefined, meta)).toEqual({
+      $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true, required: ["_meta"], properties: { _meta: meta },
+    });
+  });
+
+  test("a JSON Schema's definitions move to the document's root, where its references point", () => {
+    const value = { type: "object", properties: { p: { $ref: "#/definitions/P" } }, definitions: { P: { type: "integer" } } };
+    expect(documentJsonSchema(value, meta)).toMatchObject({ properties: { p: { $ref: "#/definitions/P" } }, definitions: { P: { type: "integer" } } });
+  });
+});
