@@ -4,6 +4,7 @@
  * a bounded sample of each topic's recent messages.
  */
 import { loadConfig } from "../config/load.ts";
+import { decodeOptions } from "../decode/options.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import type { Config } from "../config/config.ts";
 import { metaJsonSchema } from "../decode/document.ts";
@@ -65,7 +66,7 @@ async function valueSchemas(client: KafkaClient, config: Config, topics: string[
   }
   if (toSample.length === 0) return found;
   const infos = await client.describeTopics(toSample);
-  const decode = { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error };
+  const decode = decodeOptions(config);
   const schemas = registry ? new SchemaCache(registry) : undefined;
   const limits = { perPartition: samplePerPartition, deadline: Date.now() + sampleBudgetMs };
   for (const topic of toSample) {

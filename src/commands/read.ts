@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { parseCatalog } from "../catalog/catalog.ts";
 import { loadConfig } from "../config/load.ts";
+import { decodeOptions } from "../decode/options.ts";
 import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
 import { protocolLog } from "../log.ts";
@@ -58,7 +59,7 @@ export async function read(options: ReadOptions): Promise<void> {
     pool = new Pool(checkpoints);
     pool.start(spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)), {
       settings: config,
-      decode: { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error },
+      decode: decodeOptions(config),
       registry: config.schema_registry,
       // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
       // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
