@@ -13,12 +13,12 @@ export function readJsonFile(path: string, what: string): unknown {
     text = bytes.toString("utf8");
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${what}: cannot read file ${path} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`);
+    throw new ConfigError(`${what}: cannot read file ${path} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`, { cause: error });
   }
   try {
     return JSON.parse(text);
-  } catch {
+  } catch (error) {
     // The parser's message may quote the file's text, and a config holds secrets: say only where.
-    throw new ConfigError(`${what}: file ${path} is not valid JSON`);
+    throw new ConfigError(`${what}: file ${path} is not valid JSON`, { cause: error });
   }
 }

@@ -176,8 +176,8 @@ export class Pool {
     this.terminate();
     if (error instanceof WorkerFailure) {
       const typed =
-        error.failureType === "config_error" ? new ConfigError(error.message)
-        : error.failureType === "transient_error" ? new TransientError(error.message)
+        error.failureType === "config_error" ? new ConfigError(error.message, { cause: error })
+        : error.failureType === "transient_error" ? new TransientError(error.message, { cause: error })
         : error;
       this.#settle.reject(typed);
       return;

@@ -88,8 +88,8 @@ export class RegistryClient {
       if (!response.ok) throw new ConfigError(`schema registry at ${this.#base} answered HTTP ${response.status} for ${what}: ${await errorMessage(response)}`);
       try {
         return await response.json();
-      } catch {
-        throw new ConfigError(`schema registry at ${this.#base} answered ${what} with something that is not JSON; is schema_registry.url a schema registry?`);
+      } catch (error) {
+        throw new ConfigError(`schema registry at ${this.#base} answered ${what} with something that is not JSON; is schema_registry.url a schema registry?`, { cause: error });
       }
     }
     throw new TransientError(`schema registry at ${this.#base} is unavailable after ${attempts} attempts while reading ${what}: ${last}`);

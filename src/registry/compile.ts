@@ -35,7 +35,7 @@ export function compileSchema(registered: RegisteredSchema, id: number | string,
     return compileJson(registered.schema);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`schema ${id} (${registered.schemaType}) from the registry cannot be used: ${oneLine(error)}`);
+    throw new ConfigError(`schema ${id} (${registered.schemaType}) from the registry cannot be used: ${oneLine(error)}`, { cause: error });
   }
 }
 
