@@ -1,6 +1,6 @@
 /**
- * Prints the README's configuration reference, generated from the spec (itself generated from
- * the valibot schema). tests/unit/readme.test.ts fails when the README's copy is out of date.
+ * Prints the configuration reference of docs/configuration.md, generated from the spec (itself generated from
+ * the valibot schema). tests/unit/config-docs.test.ts fails when that copy is out of date.
  */
 import { connectionSpecification } from "../src/commands/spec.ts";
 
