@@ -52,8 +52,9 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`source-kafka ${version} (${commit})\n`);
     return 0;
   }
-  const command = (main.subCommands as Record<string, unknown>)[argv[0]];
-  if (!command) throw new ConfigError(`unknown command ${JSON.stringify(argv[0].slice(0, 40))}; use spec, check, discover or read`);
+  const name = argv[0] ?? "";
+  const command = (main.subCommands as Record<string, unknown>)[name];
+  if (!command) throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${await renderUsage(command as typeof main, main)}\n`);
     return 0;

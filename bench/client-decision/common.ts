@@ -3,7 +3,7 @@ const argv: string[] = (globalThis as any).Deno ? (globalThis as any).Deno.args 
 
 export function arg(name: string, fallback: string): string {
   const i = argv.indexOf(`--${name}`)
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback
+  return i >= 0 && i + 1 < argv.length ? (argv[i + 1] ?? fallback) : fallback
 }
 
 export function runtime(): string {

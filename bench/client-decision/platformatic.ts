@@ -27,14 +27,15 @@ try {
   const next = new Map<number, bigint>()
   const byLeader = new Map<number, number[]>()
   for (let p = 0; p < t.partitionsCount; p++) {
-    if (earliest[p] >= latest[p]) continue
-    next.set(p, earliest[p])
-    const leader = t.partitions[p].leader
+    const [low, high, info] = [earliest[p], latest[p], t.partitions[p]]
+    if (low === undefined || high === undefined || !info || low >= high) continue
+    next.set(p, low)
+    const leader = info.leader
     byLeader.set(leader, [...(byLeader.get(leader) ?? []), p])
   }
 
   const readLeader = async (leader: number, partitions: number[]) => {
-    let open = partitions.filter(p => next.get(p)! < latest[p])
+    let open = partitions.filter(p => next.get(p)! < latest[p]!)
     while (open.length > 0 && count < limit) {
       const res = await consumer.fetch({
         node: leader,
@@ -60,11 +61,11 @@ try {
           }
         }
       }
-      open = open.filter(p => next.get(p)! < latest[p])
+      open = open.filter(p => next.get(p)! < latest[p]!)
     }
   }
   await Promise.all([...byLeader].map(([leader, ps]) => readLeader(leader, ps)))
-  const expected = latest.reduce((n, hwm, p) => n + Number(hwm - earliest[p]), 0)
+  const expected = latest.reduce((n, hwm, p) => n + Number(hwm - earliest[p]!), 0)
   if (count !== Math.min(expected, limit)) throw new Error(`read ${count} records, expected ${Math.min(expected, limit)}`)
 } finally {
   await consumer.close()

@@ -74,7 +74,7 @@ export async function startPostgres(): Promise<Postgres> {
   const dir = mkdtempSync(join(tmpdir(), "source-kafka-postgres-"));
   if (isRoot) {
     const [uid, gid] = ["-u", "-g"].map((flag) => Number(run("id", [flag, "postgres"]).trim()));
-    chownSync(dir, uid, gid);
+    chownSync(dir, uid ?? 0, gid ?? 0);
   }
   const data = join(dir, "data");
   const log = join(dir, "postgres.log");

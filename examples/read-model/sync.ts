@@ -20,7 +20,7 @@ export class ConnectorError extends Error {
 const root = join(import.meta.dir, "..", "..");
 
 /** The connector from source, with this Bun; `SOURCE_KAFKA` may name the compiled executable. */
-const connector = process.env.SOURCE_KAFKA ? [process.env.SOURCE_KAFKA] : [process.execPath, join(root, "src", "main.ts")];
+const [program, ...programArgs] = process.env.SOURCE_KAFKA ? [process.env.SOURCE_KAFKA] : [process.execPath, join(root, "src", "main.ts")];
 
 export async function sync(sql: SQL, options: { bootstrap: string; topic: string }): Promise<{ applied: number; checkpoints: number }> {
   await createSchema(sql);
@@ -37,7 +37,7 @@ export async function sync(sql: SQL, options: { bootstrap: string; topic: string
       args.push("--state", join(work, "state.json"));
     }
 
-    const child = spawn(connector[0], [...connector.slice(1), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(program ?? process.execPath, [...programArgs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));

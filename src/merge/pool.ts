@@ -103,8 +103,8 @@ export class Pool {
       if (!this.#topicIds.has(a.topic)) this.#topicIds.set(a.topic, a.topicId);
       this.#checkpoints.addPartition(a.topic, a.partition, a.from);
     }
-    if (this.#workers.length === 0) return this.#spawn(assignments);
     const worker = this.#workers[this.#added++ % this.#workers.length];
+    if (!worker) return this.#spawn(assignments);
     this.#send(worker, { type: "add", assignments });
   }
 

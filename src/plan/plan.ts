@@ -5,7 +5,7 @@
  */
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, TransientError } from "../errors.ts";
 import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
 import { ownedPartitions } from "./assign.ts";
 import type { Range } from "./range.ts";
@@ -68,6 +68,8 @@ export async function partitionStarts(
         : await client.offsets(topic.name, fresh, Date.parse(config.start_timestamp!));
   return owned.map((partition) => {
     const info = topic.partitions[partition];
+    // Metadata that lists a partition number without its partition is a cluster mid-change: ask again.
+    if (!info) throw new TransientError(`the cluster's metadata for ${topic.name} lacks partition ${partition}`);
     const low = earliest.get(partition)!;
     const high = latest.get(partition)!;
     let from = saved.get(partition) ?? configured.get(partition)!;

@@ -111,10 +111,11 @@ test("resumes from state without loss after kill -9 at random moments", async ()
   // by a killed run, at an offset at or beyond where that run's successor resumed.
   const duplicateProblems: string[] = [];
   for (const [key, byRuns] of emitted) {
-    const [p, o] = key.split("/").map(Number);
+    const [p = -1, o = -1] = key.split("/").map(Number);
     for (const i of byRuns.slice(0, -1)) {
-      const resumedAt = runs[i + 1].from.get(p)!;
-      if (!runs[i].killed || o < resumedAt) duplicateProblems.push(`${key} from run ${i} (killed: ${runs[i].killed}), again after resuming at ${resumedAt}`);
+      const run = runs[i]!;
+      const resumedAt = runs[i + 1]!.from.get(p)!;
+      if (!run.killed || o < resumedAt) duplicateProblems.push(`${key} from run ${i} (killed: ${run.killed}), again after resuming at ${resumedAt}`);
     }
   }
   expect(duplicateProblems.slice(0, 20)).toEqual([]);

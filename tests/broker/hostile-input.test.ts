@@ -29,8 +29,9 @@ function badConfigs(): [string, Record<string, unknown>][] {
       tls: {},
       schema_registry: { url: "http://127.0.0.1:9" },
     };
-    if (path.length === 1) return { ...base, [path[0]]: value };
-    return { ...base, [path[0]]: { ...parents[path[0]], [path[1]]: value } };
+    const [top = "", inner] = path;
+    if (inner === undefined) return { ...base, [top]: value };
+    return { ...base, [top]: { ...parents[top], [inner]: value } };
   };
   const visit = (properties: Record<string, Property>, required: string[], path: string[]) => {
     for (const [name, p] of Object.entries(properties)) {
@@ -49,7 +50,7 @@ function badConfigs(): [string, Record<string, unknown>][] {
       if (required.includes(name)) {
         const config = within(here, undefined);
         if (path.length === 0) delete config[name];
-        else delete (config[path[0]] as Record<string, unknown>)[name];
+        else delete (config[path[0] ?? ""] as Record<string, unknown>)[name];
         cases.push([field, config]);
       }
       if (p.properties) visit(p.properties, p.required ?? [], here);

@@ -76,7 +76,7 @@ describe.each(runners)("range extension (%s)", (runner) => {
     for (const [i, result] of results.entries()) {
       // Each copy's state names exactly the partitions of its own range.
       const owned = Object.keys(states(result).at(-1)!.stream.stream_state.partitions).map(Number);
-      expect(owned.sort((a, b) => a - b)).toEqual(ownedPartitions(topic, Array.from({ length: partitionCount }, (_, p) => p), parseRangeFlag(tiles[i])));
+      expect(owned.sort((a, b) => a - b)).toEqual(ownedPartitions(topic, Array.from({ length: partitionCount }, (_, p) => p), parseRangeFlag(tiles[i]!)));
     }
   });
 });

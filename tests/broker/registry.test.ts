@@ -131,7 +131,7 @@ describe("schema registry failures", () => {
 
   test("value_format schema_registry without a registry is a config error naming the field", async () => {
     const result = await run("source", ["check", "--config", jsonFile("config.json", { bootstrap_servers: broker, value_format: "schema_registry" })]);
-    expect(result.messages[0].connectionStatus.status).toBe("FAILED");
-    expect(result.messages[0].connectionStatus.message).toContain("schema_registry is required when value_format is schema_registry");
+    expect(result.messages[0]?.connectionStatus.status).toBe("FAILED");
+    expect(result.messages[0]?.connectionStatus.message).toContain("schema_registry is required when value_format is schema_registry");
   }, 30_000);
 });

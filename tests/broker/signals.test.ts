@@ -61,7 +61,7 @@ describe.each(runners)("signals (%s)", (runner) => {
     expect(written.length).toBeLessThan(20_000);
     const next: Record<string, { offset: number }> = { "0": { offset: 0 }, "1": { offset: 0 } };
     for (const meta of written) {
-      expect(meta.offset).toBe(next[String(meta.partition)].offset);
+      expect(meta.offset).toBe(next[String(meta.partition)]?.offset);
       next[String(meta.partition)] = { offset: meta.offset + 1 };
     }
     const final = messages.filter((m) => m.type === "STATE").at(-1)!.state;
@@ -94,8 +94,9 @@ describe.each(runners)("signals (%s)", (runner) => {
     expect(code).not.toBe(0);
     const errors = messagesOf(live).filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
     expect(errors).toHaveLength(1);
-    expect(errors[0].trace.error.failure_type).toBe("transient_error");
-    expect(errors[0].trace.error.message).toStartWith("stopped before the cluster could be reached");
-    expect(errors[0].trace.error.message).toContain(address);
+    const [error] = errors;
+    expect(error?.trace.error.failure_type).toBe("transient_error");
+    expect(error?.trace.error.message).toStartWith("stopped before the cluster could be reached");
+    expect(error?.trace.error.message).toContain(address);
   });
 });

@@ -23,7 +23,7 @@ let rootfs: string;
 function linkedLibraries(): string[] {
   const ldd = spawnSync("ldd", [binary], { encoding: "utf8" });
   if (ldd.status !== 0) throw new Error(`ldd ${binary}: ${ldd.stderr}`);
-  return [...ldd.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
+  return [...ldd.stdout.matchAll(/(\/\S+) \(0x/g)].flatMap((m) => (m[1] === undefined ? [] : [m[1]]));
 }
 
 function put(path: string, content: string | { from: string }) {

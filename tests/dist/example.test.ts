@@ -64,7 +64,7 @@ test("balances equal the events, and each later sync applies exactly the new eve
   expect(await balances(sql)).toEqual(fold([...first, ...second]));
 
   const offsets: Record<string, { offset: number }> = { "0": { offset: 0 }, "1": { offset: 0 }, "2": { offset: 0 } };
-  for (const m of eventMessages([...first, ...second], 3)) offsets[m.partition].offset++;
+  for (const m of eventMessages([...first, ...second], 3)) offsets[m.partition]!.offset++;
   const [{ state }] = await sql`select state from connector_state where stream = ${topic}`;
   expect(state.stream.stream_state).toEqual({ partitions: offsets });
 }, 120_000);

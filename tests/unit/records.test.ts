@@ -74,7 +74,7 @@ describe("record batches", () => {
   test("an uncompressed batch with a flipped byte fails its CRC, naming the batch's offset", () => {
     const good = batch(0, 2, -1, 0);
     const bad = Buffer.from(batch(2, 3, -1, 0));
-    bad[bad.length - 2] ^= 0x01;
+    bad[bad.length - 2]! ^= 0x01;
     expect(() => partition([good, bad])).toThrow(new CorruptBatchError("the batch at offset 2 fails its CRC-32C check"));
   });
 
