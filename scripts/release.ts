@@ -38,7 +38,7 @@ const commits = log
   .split("\n")
   .filter((line) => line.length > 0)
   .map((line) => {
-    const [hash, ...subject] = line.split("\t");
+    const [hash = "", ...subject] = line.split("\t");
     return { hash, subject: subject.join("\t") };
   });
 writeFileSync(join(dir, "RELEASE_NOTES.md"), releaseNotes(version, previousTag, commits));

@@ -53,7 +53,12 @@ export async function discover(configPath: string, options: { quiet?: boolean } 
   }
 }
 
-async function valueSchemas(client: KafkaClient, config: Config, topics: string[], status: Status): Promise<Map<string, JsonSchema>> {
+async function valueSchemas(
+  client: KafkaClient,
+  config: Config,
+  topics: string[],
+  status: Status,
+): Promise<Map<string, JsonSchema>> {
   const found = new Map<string, JsonSchema>();
   const registry = config.schema_registry ? new RegistryClient(config.schema_registry, config.connect_timeout_ms) : undefined;
   const toSample: string[] = [];

@@ -26,7 +26,14 @@ import { parseState, type ResumeState } from "../state/parse.ts";
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
 const progressIntervalMs = 10_000;
 
-export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean; quiet?: boolean };
+export type ReadOptions = {
+  config: string;
+  catalog: string;
+  state?: string;
+  range?: string;
+  tail?: boolean;
+  quiet?: boolean;
+};
 
 export async function read(options: ReadOptions): Promise<void> {
   const config = loadConfig(options.config);

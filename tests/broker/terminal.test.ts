@@ -4,15 +4,15 @@
  * Without a terminal, and with --quiet, stderr says nothing at all.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { clearLine } from "../src/terminal/live-line.ts";
-import { bootstrap } from "./support/broker.ts";
-import { catalog, jsonFile, run, runners, uniqueTopic } from "./support/connector.ts";
-import { createTopic, produce } from "./support/kafka.ts";
-import { closedPort } from "./support/net.ts";
-import { runOnTerminal, type TerminalRun } from "./support/terminal.ts";
+import { clearLine } from "../../src/terminal/live-line.ts";
+import { bootstrap } from "../support/broker.ts";
+import { catalog, jsonFile, run, runners, uniqueTopic } from "../support/connector.ts";
+import { createTopic, produce } from "../support/kafka.ts";
+import { closedPort } from "../support/net.ts";
+import { runOnTerminal, type TerminalRun } from "../support/terminal.ts";
 
 const spin = "[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]";
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const sgr = /\x1b\[[\d;]*m/;
 
 let broker: string;
@@ -55,7 +55,7 @@ describe.each(runners)("terminal (%s)", (runner) => {
     expect(result.terminal).not.toMatch(sgr);
 
     const { frames: drawn, last } = frames(result.terminal);
-    const connecting = new RegExp(`^${spin} connecting to ${escape(broker)} and planning the read \\d+\\.\\ds$`);
+    const connecting = new RegExp(`^${spin} connecting to ${escapeRegExp(broker)} and planning the read \\d+\\.\\ds$`);
     const reading = new RegExp(
       `^${spin} reading 1 stream · \\d+ records · \\d+\\.\\d MB( · [\\d,]+ rec/s · \\d+\\.\\d MB/s)? · lag (-|${topic} [\\d,]+) · \\d+%( · ~[\\dhm.]+s? left)? \\d+\\.\\ds$`,
     );
@@ -76,9 +76,7 @@ describe.each(runners)("terminal (%s)", (runner) => {
       env: { NO_COLOR: "" },
     });
     expect(result.code).toBe(0);
-    expect(frames(result.terminal).last).toStartWith(
-      "\x1b[32m✔\x1b[39m read 30 records",
-    );
+    expect(frames(result.terminal).last).toStartWith("\x1b[32m✔\x1b[39m read 30 records");
     expect(result.stdout).not.toContain("\x1b");
   });
 
@@ -143,15 +141,17 @@ describe.each(runners)("terminal (%s)", (runner) => {
   test("check on a terminal says what it waits on and how it went", async () => {
     const result = await runOnTerminal(runner, ["check", "--config", config], { env: { NO_COLOR: "1" } });
     expect(result.code).toBe(0);
-    const status = result.messages[0].connectionStatus;
+    const status = result.messages[0]!.connectionStatus;
     expect(status.status).toBe("SUCCEEDED");
     const { frames: drawn, last } = frames(result.terminal);
-    expect(drawn[0]).toMatch(new RegExp(`^${spin} connecting to ${escape(broker)} and listing topics \\d+\\.\\ds$`));
+    expect(drawn[0]).toMatch(
+      new RegExp(`^${spin} connecting to ${escapeRegExp(broker)} and listing topics \\d+\\.\\ds$`),
+    );
     expect(drawn.at(-1)).toMatch(
-      new RegExp(`^${spin} asking ${escape(broker)} which API versions it speaks \\d+\\.\\ds$`),
+      new RegExp(`^${spin} asking ${escapeRegExp(broker)} which API versions it speaks \\d+\\.\\ds$`),
     );
     expect(last).toBe(`✔ ${status.message}\n`);
-    expect(status.message).toMatch(new RegExp(`^connected to ${escape(broker)}; \\d+ topics visible$`));
+    expect(status.message).toMatch(new RegExp(`^connected to ${escapeRegExp(broker)}; \\d+ topics visible$`));
   });
 
   test("a failed check ends its line with the reason", async () => {
@@ -164,20 +164,24 @@ describe.each(runners)("terminal (%s)", (runner) => {
       },
     );
     expect(result.code).toBe(0);
-    const status = result.messages[0].connectionStatus;
+    const status = result.messages[0]!.connectionStatus;
     expect(status.status).toBe("FAILED");
     const { frames: drawn, last } = frames(result.terminal);
-    expect(drawn[0]).toMatch(new RegExp(`^${spin} connecting to ${escape(address)} and listing topics \\d+\\.\\ds$`));
+    expect(drawn[0]).toMatch(
+      new RegExp(`^${spin} connecting to ${escapeRegExp(address)} and listing topics \\d+\\.\\ds$`),
+    );
     expect(last).toBe(`✖ ${status.message}\n`);
   });
 
   test("discover on a terminal says which topic it samples", async () => {
     const result = await runOnTerminal(runner, ["discover", "--config", config], { env: { NO_COLOR: "1" } });
     expect(result.code).toBe(0);
-    const streams = result.messages[0].catalog.streams.length;
-    expect(result.messages[0].catalog.streams.map((s: { name: string }) => s.name)).toContain(topic);
+    const streams = result.messages[0]!.catalog.streams.length;
+    expect(result.messages[0]!.catalog.streams.map((s: { name: string }) => s.name)).toContain(topic);
     const { frames: drawn, last } = frames(result.terminal);
-    expect(drawn[0]).toMatch(new RegExp(`^${spin} connecting to ${escape(broker)} and listing topics \\d+\\.\\ds$`));
+    expect(drawn[0]).toMatch(
+      new RegExp(`^${spin} connecting to ${escapeRegExp(broker)} and listing topics \\d+\\.\\ds$`),
+    );
     expect(
       drawn.some((frame) =>
         new RegExp(`^${spin} sampling ${topic} to infer its schema \\(\\d+ of ${streams}\\) \\d+\\.\\ds$`).test(frame),

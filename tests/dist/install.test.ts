@@ -17,10 +17,10 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { layOutRelease } from "../scripts/release-files.ts";
-import { targets } from "../scripts/targets.ts";
+import { layOutRelease } from "../../scripts/release-files.ts";
+import { targets } from "../../scripts/targets.ts";
 
-const root = join(import.meta.dir, "..");
+const root = join(import.meta.dir, "..", "..");
 const installScript = join(root, "install.sh");
 const binary = join(root, "dist", "source-kafka");
 const scratch = mkdtempSync(join(tmpdir(), "source-kafka-install-"));
@@ -148,7 +148,7 @@ test("refuses a download that does not match SHA256SUMS, and installs nothing", 
   layOutRelease(release, [{ from: binary, name: hostTarget() }]);
   const file = join(release, hostTarget());
   const bytes = readFileSync(file);
-  bytes[bytes.length - 1] ^= 0xff;
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
   writeFileSync(file, bytes);
   const expected = readFileSync(join(release, "SHA256SUMS"), "utf8").split("  ")[0];
   const actual = new Bun.CryptoHasher("sha256").update(bytes).digest("hex");

@@ -3,10 +3,16 @@
  * summary say, and when it stays silent (not a terminal, --quiet) or colourless (NO_COLOR).
  */
 import { expect, test } from "bun:test";
-import { clearLine, formatDuration, LiveLine, redrawIntervalMs } from "../src/terminal/live-line.ts";
-import { formatLag, formatStatus, formatSummary, RateWindow, type ReadSnapshot } from "../src/terminal/read-status.ts";
-import { openStatus } from "../src/terminal/status.ts";
-import { createStyle } from "../src/terminal/style.ts";
+import { clearLine, formatDuration, LiveLine, redrawIntervalMs } from "../../src/terminal/live-line.ts";
+import {
+  formatLag,
+  formatStatus,
+  formatSummary,
+  RateWindow,
+  type ReadSnapshot,
+} from "../../src/terminal/read-status.ts";
+import { openStatus } from "../../src/terminal/status.ts";
+import { createStyle } from "../../src/terminal/style.ts";
 
 const plain = createStyle(false);
 
@@ -30,7 +36,7 @@ test("the live line redraws in place with a spinner and the time taken, cut to t
     `${clearLine}⠹ listing the topics of a cluster… 1.5s`,
     `${clearLine}✔ done\n`,
   ]);
-  expect(writes[2].length - clearLine.length).toBe(39);
+  expect(writes[2]!.length - clearLine.length).toBe(39);
 });
 
 test("the live line redraws on its own at most four times a second, and not after it stopped", async () => {

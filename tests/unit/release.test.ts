@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { layOutRelease, releaseNotes } from "../scripts/release-files.ts";
+import { layOutRelease, releaseNotes } from "../../scripts/release-files.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "source-kafka-release-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
