@@ -11,6 +11,8 @@ import {
   RateWindow,
   type ReadSnapshot,
 } from "../../src/terminal/read-status.ts";
+import { Progress } from "../../src/merge/progress.ts";
+import { lagByTopic, offsetsLeft } from "../../src/terminal/read-progress.ts";
 import { openStatus } from "../../src/terminal/status.ts";
 import { createStyle } from "../../src/terminal/style.ts";
 
@@ -48,7 +50,8 @@ test("the live line redraws on its own at most four times a second, and not afte
   const drawn = writes.length - 1;
   await Bun.sleep(2 * redrawIntervalMs);
   expect(redrawIntervalMs).toBe(250);
-  expect(drawn).toBeGreaterThanOrEqual(4);
+  // Timers run late on a busy machine, never early: the upper bound is the promise.
+  expect(drawn).toBeGreaterThanOrEqual(2);
   expect(drawn).toBeLessThanOrEqual(5);
   expect(writes.length).toBe(drawn + 1);
   expect(writes.at(-1)).toBe(clearLine);
@@ -174,4 +177,26 @@ test("while stdout is the same terminal, only the final line is written", () => 
   status.show(() => "reading");
   status.end("✔ read 3 records");
   expect(writes).toEqual(["✔ read 3 records\n"]);
+});
+
+test("a batch read's lag and offsets left count the partitions not fetched yet as the plan saw them", () => {
+  const progress = new Progress();
+  const planned = (partition: number, from: number, to: number | null) => ({
+    topic: "orders",
+    topicId: "id-o",
+    partition,
+    leader: 1,
+    leaderEpoch: 0,
+    from,
+    to,
+  });
+  const assignments = [planned(0, 50, 100), planned(1, 0, 30), planned(2, 5, 5)];
+  expect(lagByTopic(progress, assignments)).toEqual(new Map([["orders", 50 + 30]]));
+  expect(offsetsLeft(progress, assignments)).toBe(50 + 30);
+  // Partition 0's first batch: it stands at 60 and its log has grown to 120 meanwhile.
+  progress.written(1000, [["orders", 10]], [["orders", 0, 60, "id-o"]], [["orders", 0, 120]]);
+  expect(lagByTopic(progress, assignments)).toEqual(new Map([["orders", 60 + 30]]));
+  expect(offsetsLeft(progress, assignments)).toBe(40 + 30);
+  // Tailing: nothing planned to reach, lag only as fetched.
+  expect(lagByTopic(new Progress(), [planned(0, 0, null)])).toEqual(new Map());
 });
