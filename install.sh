@@ -117,7 +117,9 @@ case "$target" in *.exe) name=source-kafka.exe ;; esac
 [ -n "$dir" ] || dir=$(choose_dir)
 
 tmp=$(mktemp -d 2>/dev/null || mktemp -d -t source-kafka)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# A trapped INT would let the script go on after the interrupted command: exit, which cleans up.
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 echo "downloading $file from $base_url" >&2
 download "$base_url/SHA256SUMS" "$tmp/SHA256SUMS"
