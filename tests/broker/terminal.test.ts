@@ -19,6 +19,8 @@ let broker: string;
 let topic: string;
 let config: string;
 let catalogFile: string;
+/** A topic whose second message is not JSON, read with value_format json: the read fails. */
+let badTopic: string;
 
 beforeAll(async () => {
   broker = await bootstrap();
@@ -31,6 +33,12 @@ beforeAll(async () => {
   );
   config = jsonFile("config.json", { bootstrap_servers: broker });
   catalogFile = jsonFile("catalog.json", catalog([topic]));
+  badTopic = uniqueTopic("terminal-bad");
+  await createTopic(broker, badTopic, 1);
+  await produce(broker, badTopic, [
+    { partition: 0, value: '{"a":1}' },
+    { partition: 0, value: "not json" },
+  ]);
 });
 
 const recordCount = (result: TerminalRun) => result.messages.filter((m) => m.type === "RECORD").length;
@@ -78,6 +86,25 @@ describe.each(runners)("terminal (%s)", (runner) => {
     expect(result.code).toBe(0);
     expect(frames(result.terminal).last).toStartWith("\x1b[32m✔\x1b[39m read 30 records");
     expect(result.stdout).not.toContain("\x1b");
+  });
+
+  test("a read that fails ends its line saying so, and the error follows", async () => {
+    const badConfig = jsonFile("config.json", { bootstrap_servers: broker, value_format: "json" });
+    const result = await runOnTerminal(
+      runner,
+      ["read", "--config", badConfig, "--catalog", jsonFile("catalog.json", catalog([badTopic]))],
+      {
+        env: { NO_COLOR: "1" },
+      },
+    );
+    expect(result.code).toBe(1);
+    const [summary, ...after] = frames(result.terminal).last.split("\n");
+    expect(summary).toMatch(
+      new RegExp(
+        `^✖ failed after \\d+ records \\(0\\.0 MB\\) from 1 stream in \\d+\\.\\ds · \\d+ records/s · lag ${badTopic} \\d+$`,
+      ),
+    );
+    expect(after.join("\n")).toContain(`value of ${badTopic} partition 0 offset 1 is not valid JSON`);
   });
 
   test("--quiet keeps the terminal silent", async () => {
