@@ -130,19 +130,21 @@ describe.each(runners)("terminal (%s)", (runner) => {
   });
 
   test("a tailing read redraws at most four times a second until stopped, then sums up", async () => {
+    const started = Date.now();
     const result = await runOnTerminal(runner, ["read", "--config", config, "--catalog", catalogFile, "--tail"], {
       env: { NO_COLOR: "1" },
-      wrapper: "timeout --preserve-status -s INT 3",
+      stopAfterRecords: 30,
     });
+    const seconds = (Date.now() - started) / 1000;
     expect(result.code).toBe(0);
     expect(recordCount(result)).toBe(30);
     const { frames: drawn, last } = frames(result.terminal);
-    // 3 s at 4 redraws a second, plus the one drawn at once when the line changes its subject.
-    expect(drawn.length).toBeLessThanOrEqual(3 * 4 + 2);
+    // 4 redraws a second at most, plus the one drawn at once when the line changes its subject.
+    expect(drawn.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
     expect(drawn.length).toBeGreaterThanOrEqual(4);
     expect(drawn.at(-1)).toMatch(
       new RegExp(
-        `^${spin} tailing 1 stream · \\d+ records · 0\\.0 MB · [\\d,]+ rec/s · \\d+\\.\\d MB/s · lag ${topic} [\\d,]+ \\d+\\.\\ds$`,
+        `^${spin} tailing 1 stream · 30 records · 0\\.0 MB · [\\d,]+ rec/s · \\d+\\.\\d MB/s · lag ${topic} 0 \\d+\\.\\ds$`,
       ),
     );
     expect(last).toMatch(
@@ -200,7 +202,7 @@ describe.each(runners)("terminal (%s)", (runner) => {
     expect(last).toBe(`✖ ${status.message}\n`);
   });
 
-  test("discover on a terminal says which topic it samples", async () => {
+  test("discover on a terminal says which topic it samples, out of how many", async () => {
     const result = await runOnTerminal(runner, ["discover", "--config", config], { env: { NO_COLOR: "1" } });
     expect(result.code).toBe(0);
     const streams = result.messages[0]!.catalog.streams.length;
@@ -211,7 +213,7 @@ describe.each(runners)("terminal (%s)", (runner) => {
     );
     expect(
       drawn.some((frame) =>
-        new RegExp(`^${spin} sampling ${topic} to infer its schema \\(\\d+ of ${streams}\\) \\d+\\.\\ds$`).test(frame),
+        new RegExp(`^${spin} sampling \\S+ to infer its schema \\(\\d+ of ${streams}\\) \\d+\\.\\ds$`).test(frame),
       ),
     ).toBe(true);
     expect(last).toBe(`✔ discovered ${streams} streams\n`);

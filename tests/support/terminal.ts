@@ -14,8 +14,8 @@ export type TerminalOptions = {
   env?: Record<string, string>;
   /** Leave stdout on the terminal instead of redirecting it into a file. */
   stdoutOnTerminal?: boolean;
-  /** A command the connector runs under, e.g. `timeout -s INT 3` to stop a tailing read. */
-  wrapper?: string;
+  /** Stop the connector with SIGTERM a second after this many records reached stdout (a tailing read). */
+  stopAfterRecords?: number;
   timeoutMs?: number;
 };
 
@@ -28,8 +28,16 @@ export async function runOnTerminal(
 ): Promise<TerminalRun> {
   const stdoutFile = join(mkdtempSync(join(tmpdir(), "source-kafka-tty-")), "stdout");
   const connector = [...command(runner), ...args].map(quote).join(" ");
+  const out = options.stdoutOnTerminal ? "" : ` > ${quote(stdoutFile)}`;
+  const stop = options.stopAfterRecords;
   // A fixed width: a pty made by `script` without a terminal of its own has 0 columns.
-  const shell = `stty cols 160 rows 40; exec ${options.wrapper ?? ""} ${connector}${options.stdoutOnTerminal ? "" : ` > ${quote(stdoutFile)}`}`;
+  const shell =
+    stop === undefined
+      ? `stty cols 160 rows 40; exec ${connector}${out}`
+      : // The file exists before grep first looks, or grep would complain on the terminal.
+        `stty cols 160 rows 40; : > ${quote(stdoutFile)}; ${connector}${out} & pid=$!
+         until [ "$(grep -c '"type":"RECORD"' ${quote(stdoutFile)})" -ge ${stop} ] || ! kill -0 $pid; do sleep 0.1; done
+         sleep 1; kill -TERM $pid; wait $pid`;
   const child = Bun.spawn(["script", "-qfec", shell, "/dev/null"], {
     stdout: "pipe",
     stderr: "pipe",
