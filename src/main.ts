@@ -11,6 +11,7 @@ import { emit, flush } from "./protocol/output.ts";
 import { commit, version } from "./version.ts";
 
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
+const quietArg = { quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" } } as const;
 
 // Each command's module is loaded when it runs: `read` never needs discover's schema decoders
 // (Avro, Protobuf), which would cost the process memory for nothing.
@@ -20,13 +21,13 @@ const main = defineCommand({
     spec: defineCommand({ meta: { description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
     check: defineCommand({
       meta: { description: "Check that the config can reach the cluster" },
-      args: configArg,
-      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config),
+      args: { ...configArg, ...quietArg },
+      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config, { quiet: args.quiet }),
     }),
     discover: defineCommand({
       meta: { description: "List the topics as streams" },
-      args: configArg,
-      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config),
+      args: { ...configArg, ...quietArg },
+      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config, { quiet: args.quiet }),
     }),
     read: defineCommand({
       meta: { description: "Read the catalog's topics from the given state" },
@@ -36,9 +37,10 @@ const main = defineCommand({
         state: { type: "string", description: "Path to a state JSON file (STATE messages this connector wrote)" },
         range: { type: "string", description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it" },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
+        ...quietArg,
       },
       run: async ({ args }) =>
-        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail }),
+        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail, quiet: args.quiet }),
     }),
   },
 });

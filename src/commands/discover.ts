@@ -19,6 +19,7 @@ import { SchemaCache } from "../registry/schemas.ts";
 import { documentJsonSchema } from "../json-schema/document.ts";
 import { inferJsonSchema } from "../json-schema/infer.ts";
 import { sampleDocuments } from "../discover/sample.ts";
+import { openStatus, type Status } from "../terminal/status.ts";
 
 /** The sample: the last messages of each partition and how long all topics' sampling may take. */
 const samplePerPartition = 100;
@@ -36,25 +37,35 @@ export function streamFor(topic: string, value?: JsonSchema) {
   };
 }
 
-export async function discover(configPath: string): Promise<void> {
+export async function discover(configPath: string, options: { quiet?: boolean } = {}): Promise<void> {
   const config = loadConfig(configPath);
   const client = new KafkaClient(config);
+  const status = openStatus(options);
   try {
+    status.step(`connecting to ${config.bootstrap_servers} and listing topics`);
     const topics = await client.topicNames(config.include_internal_topics);
-    const schemas = await valueSchemas(client, config, topics);
+    const schemas = await valueSchemas(client, config, topics, status);
+    status.end(`${status.style.green("✔")} discovered ${topics.length} ${topics.length === 1 ? "stream" : "streams"}`);
     await emit(catalogMessage(topics.map((topic) => streamFor(topic, schemas.get(topic)))));
   } finally {
+    status.end();
     await client.close();
   }
 }
 
-async function valueSchemas(client: KafkaClient, config: Config, topics: string[]): Promise<Map<string, JsonSchema>> {
+async function valueSchemas(
+  client: KafkaClient,
+  config: Config,
+  topics: string[],
+  status: Status,
+): Promise<Map<string, JsonSchema>> {
   const found = new Map<string, JsonSchema>();
   const registry = config.schema_registry ? new RegistryClient(config.schema_registry, config.connect_timeout_ms) : undefined;
   const toSample: string[] = [];
   // Values read as JSON, text or bytes are not what their registered schema describes.
   const subjects = registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
   for (const topic of topics) {
+    if (subjects) status.step(`looking up ${topic}-value in the schema registry`);
     const registered = await subjects?.latest(`${topic}-value`);
     if (!registered) {
       toSample.push(topic);
@@ -65,13 +76,15 @@ async function valueSchemas(client: KafkaClient, config: Config, topics: string[
     found.set(topic, compileSchema(registered, id, references).jsonSchema());
   }
   if (toSample.length === 0) return found;
+  status.step(`reading metadata of ${toSample.length} ${toSample.length === 1 ? "topic" : "topics"}`);
   const infos = await client.describeTopics(toSample);
   const decode = decodeOptions(config);
   const schemas = registry ? new SchemaCache(registry) : undefined;
   const limits = { perPartition: samplePerPartition, deadline: Date.now() + sampleBudgetMs };
-  for (const topic of toSample) {
+  for (const [index, topic] of toSample.entries()) {
     const info = infos.get(topic);
     if (!info) continue;
+    status.step(`sampling ${topic} to infer its schema (${index + 1} of ${toSample.length})`);
     if (Date.now() >= limits.deadline) {
       protocolLog("WARN", `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`);
       break;

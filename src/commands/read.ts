@@ -19,12 +19,21 @@ import { partitionStarts, planRead } from "../plan/plan.ts";
 import { Pool } from "../merge/pool.ts";
 import { withinRetryBudget } from "../worker/retry.ts";
 import { StopSignal } from "../stop-signal.ts";
+import { showReadProgress } from "../terminal/read-progress.ts";
+import { openStatus } from "../terminal/status.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
 const progressIntervalMs = 10_000;
 
-export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean };
+export type ReadOptions = {
+  config: string;
+  catalog: string;
+  state?: string;
+  range?: string;
+  tail?: boolean;
+  quiet?: boolean;
+};
 
 export async function read(options: ReadOptions): Promise<void> {
   const config = loadConfig(options.config);
@@ -37,6 +46,11 @@ export async function read(options: ReadOptions): Promise<void> {
   // SIGTERM or SIGINT, whenever it comes: let the workers finish their fetch, then end with a final STATE.
   const stopSignal = new StopSignal();
   let pool: Pool | undefined;
+  // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
+  const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
+  status.step(`connecting to ${config.bootstrap_servers} and planning the read`);
+  let endProgress: ((outcome: "done" | "stopped" | "failed") => void) | undefined;
+  let finished = false;
   try {
     const plan = await withinRetryBudget(
       config.retry_budget_ms,
@@ -77,6 +91,7 @@ export async function read(options: ReadOptions): Promise<void> {
       retryBudgetMs: config.retry_budget_ms,
       failAfterBatches: faultInjection(),
     }, tail);
+    endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
     stopSignal.onStop(() => pool?.stop());
@@ -95,7 +110,10 @@ export async function read(options: ReadOptions): Promise<void> {
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
     }
     await flush();
+    finished = true;
   } finally {
+    if (endProgress) endProgress(!finished ? "failed" : stopSignal.requested ? "stopped" : "done");
+    else status.end();
     stopSignal.dispose();
     pool?.terminate();
     await client.close();
