@@ -3,13 +3,22 @@
  * object; `output.ts` turns it into one line of stdout.
  */
 import type { FailureType } from "../errors.ts";
+import packageJson from "../../package.json" with { type: "json" };
+
+/**
+ * Where `spec` sends a person configuring the connector: the configuration reference in the
+ * README of the repository package.json names (GitHub renders the README at the repository's
+ * home, with this anchor for its "Configuration reference" heading; tests/readme.test.ts keeps
+ * the heading there).
+ */
+export const documentationUrl = `${packageJson.repository.url}#configuration-reference`;
 
 export type StreamState = { partitions: Record<string, { offset: number }> };
 
 export const specMessage = (connectionSpecification: object) => ({
   type: "SPEC",
   spec: {
-    documentationUrl: "https://github.com/source-kafka/source-kafka#configuration",
+    documentationUrl,
     connectionSpecification,
     supportsIncremental: true,
     supported_destination_sync_modes: ["append", "append_dedup", "overwrite"],
