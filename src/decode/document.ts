@@ -95,28 +95,26 @@ export function toDocument(record: RecordInput, options: DecodeOptions, wire?: W
   return { value: value.data, ...keys };
 }
 
-/** The top-level fields the connector owns; a value's own fields of these names are replaced. */
-export const ownFields = ["_kafka_partition", "_kafka_offset", "_meta"] as const;
-
 /**
  * The document as JSON text, the read path's hot loop. A JSON object value is emitted as it was
- * written, with `_meta` spliced in before its closing brace, rather than re-serialised: that
- * saves most of the per-record cost and keeps numbers (large integers) exactly as produced.
- * Values whose text holds a line break, or a field the connector owns (`_meta`, the key
- * fields), take the general path, where ours replace theirs.
+ * written, with the key fields and `_meta` spliced in before its closing brace, rather than
+ * re-serialised: that saves most of the per-record cost and keeps numbers (large integers)
+ * exactly as produced. Values whose text holds a line break, or a field of the connector's own
+ * (`_meta`, the key fields), take the general path, where ours replace theirs.
  */
 export function documentJson(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): string {
   const { meta, value } = decodeRecord(origin, record, options, wire);
-  const own = `"_kafka_partition":${meta.partition},"_kafka_offset":${meta.offset},"_meta":${serialiseMeta(meta)}}`;
-  if (value === null) return `{${own}`;
-  if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},${own}`;
+  const ownFieldsAndClose = `"_kafka_partition":${meta.partition},"_kafka_offset":${meta.offset},"_meta":${serialiseMeta(meta)}}`;
+  if (value === null) return `{${ownFieldsAndClose}`;
+  if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},${ownFieldsAndClose}`;
   const text = value.text;
-  if (text === undefined || ownFields.some((field) => field in (value.data as object)) || lineBreak.test(text)) {
-    return JSON.stringify({ ...value.data, _kafka_partition: meta.partition, _kafka_offset: meta.offset, _meta: meta });
+  const data = value.data;
+  if (text === undefined || "_meta" in data || "_kafka_partition" in data || "_kafka_offset" in data || lineBreak.test(text)) {
+    return JSON.stringify({ ...data, _kafka_partition: meta.partition, _kafka_offset: meta.offset, _meta: meta });
   }
   const close = text.lastIndexOf("}");
   const body = text.slice(0, close).trimEnd();
-  return body.endsWith("{") ? `${body}${own}` : `${body},${own}`;
+  return body.endsWith("{") ? `${body}${ownFieldsAndClose}` : `${body},${ownFieldsAndClose}`;
 }
 
 const lineBreak = /[\n\r]/;
