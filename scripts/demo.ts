@@ -51,7 +51,7 @@ try {
     const messages = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
     for (const m of messages) {
       if (m.type === "RECORD") {
-        const { _meta, ...doc } = m.record.data;
+        const { _meta, _kafka_partition, _kafka_offset, ...doc } = m.record.data;
         console.log(`RECORD  p${_meta.partition}@${_meta.offset}  key=${_meta.key}  ${JSON.stringify(doc)}`);
       } else if (m.type === "STATE") {
         console.log(`STATE   ${JSON.stringify(m.state.stream.stream_state)}  records since last: ${m.state.sourceStats.recordCount}`);

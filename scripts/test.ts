@@ -1,7 +1,8 @@
 /**
  * The whole test suite, as `npm test` runs it: compile the executable (the protocol tests run it
- * beside the source), build the schema registry, start the broker when none is up (and stop it after), run `bun test`, and
- * end with the plain "N passed, N failed" line that CI reads.
+ * beside the source), build the schema registry and the Python environment of tests/dist/airbyte,
+ * start the broker when none is up (and stop it after), run `bun test`, and end with the plain
+ * "N passed, N failed" line that CI reads.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
@@ -15,6 +16,10 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // rather than inside a test's time limit: the first build fetches ~200 MB of jars.
 const registry = spawnSync(bun, ["harness/cli.ts", "build-registry"], { cwd: root, stdio: "inherit" });
 if (registry.status !== 0) process.exit(registry.status ?? 1);
+// Likewise the Python environment in which tests/dist/airbyte.test.ts runs PyAirbyte and airbyte-cdk
+// (from PyPI, ~2 min the first time), cached outside the checkout for every clone on the machine.
+const venv = spawnSync(bun, ["tests/dist/airbyte/venv.ts"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+if (venv.status !== 0) process.exit(venv.status ?? 1);
 
 // Tests against a real broker take seconds, not bun's default 5 s limit.
 const child = spawn(bun, ["scripts/with-broker.ts", bun, "test", "--timeout", "120000", ...process.argv.slice(2)], {

@@ -18,19 +18,19 @@ const quietArg = { quiet: { type: "boolean", description: "No status or progress
 const main = defineCommand({
   meta: { name: "source-kafka", version, description: "Capture Kafka topics as Airbyte protocol records and checkpoints" },
   subCommands: {
-    spec: defineCommand({ meta: { description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
+    spec: defineCommand({ meta: { name: "spec", description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
     check: defineCommand({
-      meta: { description: "Check that the config can reach the cluster" },
+      meta: { name: "check", description: "Check that the config can reach the cluster" },
       args: { ...configArg, ...quietArg },
       run: async ({ args }) => (await import("./commands/check.ts")).check(args.config, { quiet: args.quiet }),
     }),
     discover: defineCommand({
-      meta: { description: "List the topics as streams" },
+      meta: { name: "discover", description: "List the topics as streams" },
       args: { ...configArg, ...quietArg },
       run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config, { quiet: args.quiet }),
     }),
     read: defineCommand({
-      meta: { description: "Read the catalog's topics from the given state" },
+      meta: { name: "read", description: "Read the catalog's topics from the given state" },
       args: {
         ...configArg,
         catalog: { type: "string", description: "Path to the configured catalog JSON file", required: true },
@@ -47,7 +47,7 @@ const main = defineCommand({
 
 async function run(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h") {
-    process.stdout.write(`${await renderUsage(main)}\n`);
+    process.stdout.write(`${await usage(main)}\n`);
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] === "--version" || argv[0] === "-v") {
@@ -58,11 +58,20 @@ async function run(argv: string[]): Promise<number> {
   const command = (main.subCommands as Record<string, unknown>)[name];
   if (!command) throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
   if (argv.includes("--help") || argv.includes("-h")) {
-    process.stdout.write(`${await renderUsage(command as typeof main, main)}\n`);
+    process.stdout.write(`${await usage(command as typeof main, main)}\n`);
     return 0;
   }
   await runCommand(main, { rawArgs: argv });
   return 0;
+}
+
+/**
+ * citty colours its help unless NO_COLOR=1, TEST or CI is set, whatever stdout is: keep colour for
+ * a terminal only, and honour NO_COLOR with any value (no-color.org), so that piped help is text.
+ */
+async function usage(command: typeof main, parent?: typeof main): Promise<string> {
+  const text = await renderUsage(command, parent);
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\u001B\[[0-9;]*m/g, "");
 }
 
 async function fail(error: unknown): Promise<number> {

@@ -1,5 +1,5 @@
 /**
- * `discover`: one stream per topic, with `_meta` described exactly and the value's fields too:
+ * `discover`: one stream per topic, with `_meta` and the key fields described exactly and the value's fields too:
  * from the schema registered for the topic's values (subject `<topic>-value`), else inferred from
  * a bounded sample of each topic's recent messages.
  */
@@ -31,8 +31,10 @@ export function streamFor(topic: string, value?: JsonSchema) {
     json_schema: documentJsonSchema(value, metaJsonSchema),
     supported_sync_modes: ["full_refresh", "incremental"],
     source_defined_cursor: true,
-    default_cursor_field: ["_meta", "offset"],
-    source_defined_primary_key: [["_meta", "topic"], ["_meta", "partition"], ["_meta", "offset"]],
+    // Top-level fields: PyAirbyte and Airbyte's destinations take no nested keys or cursors. A
+    // stream is one topic, so partition and offset identify a message.
+    default_cursor_field: ["_kafka_offset"],
+    source_defined_primary_key: [["_kafka_partition"], ["_kafka_offset"]],
     is_resumable: true,
   };
 }

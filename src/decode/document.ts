@@ -1,6 +1,8 @@
 /**
  * A Kafka record → the document the connector emits: the value (a JSON object is the document
- * itself; anything else sits under `value`) with `_meta` describing where it came from.
+ * itself; anything else sits under `value`) with `_meta` describing where it came from, and the
+ * stream's primary key and cursor, `_kafka_partition` and `_kafka_offset`, at its top level
+ * (Airbyte's destinations and PyAirbyte take no nested keys).
  */
 import { ConfigError } from "../errors.ts";
 import { base64, type Decoded, DecodeError, decodeBytes, type Encoding, type Format } from "./bytes.ts";
@@ -87,29 +89,32 @@ function decodeRecord(origin: Origin, record: RecordFields, options: DecodeOptio
 /** Builds the document as an object (schema inference samples these). */
 export function toDocument(record: RecordInput, options: DecodeOptions, wire?: WireDecoder): Record<string, unknown> {
   const { meta, value } = decodeRecord(record, record, options, wire);
-  if (value === null) return { _meta: meta };
-  if (isPlainObject(value.data)) return { ...value.data, _meta: meta };
-  return { value: value.data, _meta: meta };
+  const keys = { _kafka_partition: meta.partition, _kafka_offset: meta.offset, _meta: meta };
+  if (value === null) return keys;
+  if (isPlainObject(value.data)) return { ...value.data, ...keys };
+  return { value: value.data, ...keys };
 }
 
 /**
  * The document as JSON text, the read path's hot loop. A JSON object value is emitted as it was
- * written, with `_meta` spliced in before its closing brace, rather than re-serialised: that
- * saves most of the per-record cost and keeps numbers (large integers) exactly as produced.
- * Values whose text holds a line break, or a `_meta` of their own, take the general path.
+ * written, with the key fields and `_meta` spliced in before its closing brace, rather than
+ * re-serialised: that saves most of the per-record cost and keeps numbers (large integers)
+ * exactly as produced. Values whose text holds a line break, or a field of the connector's own
+ * (`_meta`, the key fields), take the general path, where ours replace theirs.
  */
 export function documentJson(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): string {
   const { meta, value } = decodeRecord(origin, record, options, wire);
-  const metaJson = serialiseMeta(meta);
-  if (value === null) return `{"_meta":${metaJson}}`;
-  if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},"_meta":${metaJson}}`;
+  const ownFieldsAndClose = `"_kafka_partition":${meta.partition},"_kafka_offset":${meta.offset},"_meta":${serialiseMeta(meta)}}`;
+  if (value === null) return `{${ownFieldsAndClose}`;
+  if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},${ownFieldsAndClose}`;
   const text = value.text;
-  if (text === undefined || "_meta" in value.data || lineBreak.test(text)) {
-    return JSON.stringify({ ...value.data, _meta: meta });
+  const data = value.data;
+  if (text === undefined || "_meta" in data || "_kafka_partition" in data || "_kafka_offset" in data || lineBreak.test(text)) {
+    return JSON.stringify({ ...data, _kafka_partition: meta.partition, _kafka_offset: meta.offset, _meta: meta });
   }
   const close = text.lastIndexOf("}");
   const body = text.slice(0, close).trimEnd();
-  return body.endsWith("{") ? `${body}"_meta":${metaJson}}` : `${body},"_meta":${metaJson}}`;
+  return body.endsWith("{") ? `${body}${ownFieldsAndClose}` : `${body},${ownFieldsAndClose}`;
 }
 
 const lineBreak = /[\n\r]/;
@@ -162,10 +167,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** JSON Schema of `_meta`, exactly as toDocument writes it; `discover` puts it in every stream. */
+/**
+ * JSON Schema of `_meta`, as toDocument writes it; `discover` puts it in every stream. It never
+ * says `additionalProperties: false`: Airbyte's tools refuse closed objects in a stream schema.
+ */
 export const metaJsonSchema = {
   type: "object",
-  additionalProperties: false,
   required: ["topic", "partition", "offset", "timestamp", "timestamp_type", "key", "key_encoding", "value_encoding", "headers", "op"],
   properties: {
     topic: { type: "string" },
@@ -173,14 +180,17 @@ export const metaJsonSchema = {
     offset: { type: "integer", minimum: 0 },
     timestamp: { type: "string", format: "date-time" },
     timestamp_type: { type: "string", enum: ["create_time", "log_append_time"] },
-    key: { description: "The message key, decoded like the value; null when the message has none." },
+    // Any JSON value: listed rather than left untyped, so that tools mapping types see one.
+    key: {
+      type: ["string", "number", "boolean", "object", "array", "null"],
+      description: "The message key, decoded like the value; null when the message has none.",
+    },
     key_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
     value_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
     headers: {
       type: "array",
       items: {
         type: "object",
-        additionalProperties: false,
         required: ["key", "value"],
         properties: {
           key: { type: "string" },

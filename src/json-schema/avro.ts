@@ -3,6 +3,8 @@
  * bytes and fixed as base64, unions unwrapped where their branches are told apart by their JSON
  * type, else wrapped as {"<branch>": value}, as Avro's JSON encoding does).
  *
+ * Objects are never closed (`additionalProperties: false`): Airbyte's tools refuse such schemas.
+ *
  *   avroToJsonSchema(avro.Type.forSchema(["null", "string"]))  // { type: ["string", "null"] }
  */
 import type avro from "avsc";
@@ -35,7 +37,6 @@ function convert(type: any, enclosing: Set<unknown>): JsonSchema {
     case "error":
       return {
         type: "object",
-        additionalProperties: false,
         required: type.fields.map((f: any) => f.name),
         properties: Object.fromEntries(type.fields.map((f: any) => [f.name, described(convert(f.type, inside), f.doc)])),
       };
@@ -54,7 +55,7 @@ function convert(type: any, enclosing: Set<unknown>): JsonSchema {
         type.types.map((t: any) =>
           t.typeName === "null"
             ? { type: "null" }
-            : { type: "object", additionalProperties: false, required: [t.branchName], properties: { [t.branchName]: convert(t, inside) } },
+            : { type: "object", required: [t.branchName], properties: { [t.branchName]: convert(t, inside) } },
         ),
       );
     default:

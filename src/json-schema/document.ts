@@ -1,12 +1,19 @@
 /**
  * A value's JSON Schema → the JSON Schema of the documents `read` emits for the topic: a value
  * that is an object is the document itself (its properties sit beside `_meta`), anything else
- * sits under `value`. No value property is required: a tombstone's document has only `_meta`.
+ * sits under `value`. No value property is required: a tombstone's document has only `_meta`
+ * and the key fields, `_kafka_partition` and `_kafka_offset`, the stream's primary key and cursor.
  *
  *   documentJsonSchema({ type: "object", properties: { id: { type: "integer" } } }, meta)
- *   // { …, required: ["_meta"], properties: { id: { type: "integer" }, _meta: meta } }
+ *   // { …, required: [..keys, "_meta"], properties: { id: { type: "integer" }, ...keys, _meta: meta } }
  */
 type JsonSchema = Record<string, unknown>;
+
+/** The top-level key fields every document carries (src/decode/document.ts writes them). */
+export const keyProperties = {
+  _kafka_partition: { type: "integer", minimum: 0, description: "The message's partition (= _meta.partition)." },
+  _kafka_offset: { type: "integer", minimum: 0, description: "The message's offset (= _meta.offset)." },
+} as const;
 
 export function documentJsonSchema(value: JsonSchema | undefined, meta: JsonSchema): JsonSchema {
   const properties: Record<string, unknown> = {};
@@ -23,13 +30,13 @@ export function documentJsonSchema(value: JsonSchema | undefined, meta: JsonSche
     // A JSON Schema's references point at its root's definitions: keep them at the new root.
     for (const key of ["definitions", "$defs"]) if (value[key] !== undefined) definitions[key] = value[key];
   }
-  delete properties._meta;
+  for (const own of ["_kafka_partition", "_kafka_offset", "_meta"]) delete properties[own];
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
     type: "object",
     additionalProperties: true,
-    required: ["_meta"],
-    properties: { ...properties, _meta: meta },
+    required: ["_kafka_partition", "_kafka_offset", "_meta"],
+    properties: { ...properties, ...keyProperties, _meta: meta },
     ...definitions,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The JSON Schema of a sample of JSON values: each value's type, objects' properties merged
  * across the sample (a property missing from some objects, or null in some, is nullable), arrays'
- * items merged, and integer widened to number where both occur.
+ * items merged, and integer widened to number where both occur. An integer outside the signed
+ * 64-bit range is a number: destinations make an "integer" a BIGINT, which cannot hold it.
  *
  *   inferJsonSchema([{ id: 1, tag: "a" }, { id: 2.5 }])
  *   // { type: "object", properties: { id: { type: "number" }, tag: { type: ["string", "null"] } } }
@@ -40,9 +41,19 @@ function add(shape: Shape, value: unknown): void {
       property.present++;
       add(property, item);
     }
-  } else if (typeof value === "number") shape.types.add(Number.isInteger(value) ? "integer" : "number");
+  } else if (typeof value === "number") shape.types.add(fitsInt64(value) ? "integer" : "number");
   else if (typeof value === "boolean") shape.types.add("boolean");
   else shape.types.add("string");
+}
+
+/**
+ * The sample holds parsed JSON, whose big integers are doubles: one at or beyond ±2^63 came from
+ * an integer outside int64 — or from one of the last 512 below 2^63, which round up to it; those
+ * are called numbers too, which a destination holds (never the other way round). Integers
+ * between 2^53 and 2^63 stay integers: their digits are exact in the emitted text.
+ */
+function fitsInt64(value: number): boolean {
+  return Number.isInteger(value) && value < 2 ** 63 && value >= -(2 ** 63);
 }
 
 function toSchema(shape: Shape): JsonSchema {

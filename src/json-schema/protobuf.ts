@@ -1,7 +1,8 @@
 /**
  * A Protobuf message type → the JSON Schema of the objects the connector decodes it to (see
  * src/registry/compile.ts: field names as declared, 64-bit integers as strings, enums by name,
- * bytes as base64, unset scalars with their defaults, unset message fields null).
+ * bytes as base64, unset scalars with their defaults, unset message fields null). Objects are
+ * never closed (`additionalProperties: false`): Airbyte's tools refuse such schemas.
  *
  *   protobufToJsonSchema(root.lookupType("shop.Order"))  // { type: "object", properties: { … } }
  */
@@ -38,7 +39,6 @@ function message(type: protobuf.Type, enclosing: Set<protobuf.Type>): JsonSchema
   const inside = new Set(enclosing).add(type);
   return {
     type: "object",
-    additionalProperties: false,
     properties: Object.fromEntries(type.fieldsArray.map((field) => [field.name, fieldSchema(field, inside)])),
   };
 }

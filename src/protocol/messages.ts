@@ -3,13 +3,21 @@
  * object; `output.ts` turns it into one line of stdout.
  */
 import type { FailureType } from "../errors.ts";
+import packageJson from "../../package.json" with { type: "json" };
+
+/**
+ * Where `spec` sends a person: the configuration reference in the repository (package.json names
+ * it); tests/unit/config-docs.test.ts checks the file is there.
+ */
+export const documentationPath = "docs/configuration.md";
+export const documentationUrl = `${packageJson.repository.url}/blob/main/${documentationPath}`;
 
 export type StreamState = { partitions: Record<string, { offset: number }> };
 
 export const specMessage = (connectionSpecification: object) => ({
   type: "SPEC",
   spec: {
-    documentationUrl: "https://github.com/source-kafka/source-kafka#configuration",
+    documentationUrl,
     connectionSpecification,
     supportsIncremental: true,
     supported_destination_sync_modes: ["append", "append_dedup", "overwrite"],

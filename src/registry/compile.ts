@@ -12,6 +12,7 @@ import descriptor from "protobufjs/ext/descriptor.js";
 import { DecodeError, type Decoded } from "../decode/bytes.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../json-schema/avro.ts";
+import { openSchema } from "../json-schema/open.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
 import type { RegisteredSchema } from "./client.ts";
 import type { ResolvedReference } from "./references.ts";
@@ -132,7 +133,7 @@ function compileJson(text: string): CompiledSchema {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   return {
     decode: (payload) => ({ data: attempt(() => JSON.parse(utf8.decode(payload))), encoding: "json_schema" }),
-    jsonSchema: () => schema,
+    jsonSchema: () => openSchema(schema),
   };
 }
 

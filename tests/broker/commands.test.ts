@@ -4,6 +4,7 @@ import { bootstrap } from "../support/broker.ts";
 import { closedPort } from "../support/net.ts";
 import { expectSuccess, jsonFile, run, runners, uniqueTopic } from "../support/connector.ts";
 import { createTopic } from "../support/kafka.ts";
+import { documentationUrl } from "../../src/protocol/messages.ts";
 
 let broker: string;
 beforeAll(async () => {
@@ -23,6 +24,7 @@ describe.each(runners)("commands (%s)", (runner) => {
     expect(schema.properties.start_position.enum).toEqual(["earliest", "latest", "timestamp"]);
     expect(schema.properties.sasl.properties.password).toMatchObject({ type: "string", airbyte_secret: true, secret: true });
     expect(schema.properties.sasl.properties.username.airbyte_secret).toBeUndefined();
+    expect(spec.documentationUrl).toBe(documentationUrl);
   });
 
   test("check succeeds against the harness broker", async () => {
@@ -51,7 +53,7 @@ describe.each(runners)("commands (%s)", (runner) => {
     expect(status.message).toBe("config: bootstrap_servers must be a comma-separated list of host:port");
   });
 
-  test("discover lists every non-internal topic with the _meta schema, keys and cursor", async () => {
+  test("discover lists every non-internal topic with the _meta schema, top-level keys and cursor", async () => {
     const topics = [uniqueTopic("discover-a"), uniqueTopic("discover-b")];
     for (const topic of topics) await createTopic(broker, topic, 2);
     const result = await run(runner, ["discover", "--config", jsonFile("config.json", { bootstrap_servers: broker })]);
@@ -65,9 +67,13 @@ describe.each(runners)("commands (%s)", (runner) => {
         name: topic,
         supported_sync_modes: ["full_refresh", "incremental"],
         source_defined_cursor: true,
-        default_cursor_field: ["_meta", "offset"],
-        source_defined_primary_key: [["_meta", "topic"], ["_meta", "partition"], ["_meta", "offset"]],
+        default_cursor_field: ["_kafka_offset"],
+        source_defined_primary_key: [["_kafka_partition"], ["_kafka_offset"]],
       });
+      expect(stream.json_schema.required).toEqual(["_kafka_partition", "_kafka_offset", "_meta"]);
+      expect(stream.json_schema.properties._kafka_partition).toMatchObject({ type: "integer" });
+      expect(stream.json_schema.properties._kafka_offset).toMatchObject({ type: "integer" });
+      expect(JSON.stringify(stream.json_schema)).not.toContain('"additionalProperties":false');
       const meta = stream.json_schema.properties._meta;
       expect(Object.keys(meta.properties).sort()).toEqual(
         ["decode_error", "headers", "key", "key_encoding", "offset", "op", "partition", "timestamp", "timestamp_type", "topic", "value_encoding"],
@@ -75,6 +81,16 @@ describe.each(runners)("commands (%s)", (runner) => {
       expect(meta.properties.op.enum).toEqual(["c", "d"]);
     }
   }, 30_000); // discover samples every topic the other tests left on the broker
+
+  test("help names the command source-kafka and is plain text when stdout is not a terminal", async () => {
+    for (const [args, env] of [[["read", "--help"], {}], [["--help"], {}], [["check", "--help"], { NO_COLOR: "true" }]] as const) {
+      const child = Bun.spawnSync([...(await import("../support/connector.ts")).command(runner), ...args], { env: { ...process.env, ...env } });
+      const text = child.stdout.toString();
+      expect(child.exitCode).toBe(0);
+      expect(text).not.toContain("\u001b[");
+      expect(text).toContain(`USAGE source-kafka ${args[0] === "--help" ? "" : `${args[0]} `}`);
+    }
+  });
 
   test("--version names the package version", async () => {
     const child = Bun.spawnSync([...(await import("../support/connector.ts")).command(runner), "--version"]);

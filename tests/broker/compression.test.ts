@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { kafkaTool } from "../../harness/kafka.ts";
 import { batches, codecIds } from "../support/batches.ts";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
+import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
 import { createTopic } from "../support/kafka.ts";
 
 const codecs = ["gzip", "snappy", "lz4", "zstd"] as const;
@@ -37,7 +37,7 @@ function expectedDocuments(topic: string) {
     ...Array.from({ length: 20 }, (_, i) => ({ order: i, status: "placed", note: "compress me ".repeat(8), _meta: meta(i, `order-${i}`, "json") })),
     { value: "héllo, wörld — ünïcode", _meta: meta(20, "greeting", "utf-8") },
     { value: [1, 2, 3], _meta: meta(21, "list", "json") },
-  ];
+  ].map(keyed);
 }
 
 let broker: string;

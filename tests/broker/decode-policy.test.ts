@@ -81,6 +81,8 @@ describe.each(runners)("decode policy (%s)", (runner) => {
     expect(partition0).toEqual([
       {
         value: Buffer.from("not json, just text").toString("base64"),
+        _kafka_partition: 0,
+        _kafka_offset: 2,
         _meta: expect.objectContaining({
           offset: 2,
           key: "bad",
@@ -89,7 +91,7 @@ describe.each(runners)("decode policy (%s)", (runner) => {
           decode_error: `value of ${topic} partition 0 offset 2 is not valid JSON (format json)`,
         }),
       },
-      { n: 3, _meta: expect.objectContaining({ offset: 3, key: "d", value_encoding: "json" }) },
+      { n: 3, _kafka_partition: 0, _kafka_offset: 3, _meta: expect.objectContaining({ offset: 3, key: "d", value_encoding: "json" }) },
     ]);
     expect(partition0[1]._meta.decode_error).toBeUndefined();
     expect(states(raw).at(-1).stream.stream_state.partitions).toEqual({ "0": { offset: 4 }, "1": { offset: 2 } });

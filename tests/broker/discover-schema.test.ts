@@ -8,6 +8,7 @@ import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import type { Registry } from "../../harness/registry.ts";
 import { metaJsonSchema } from "../../src/decode/document.ts";
+import { keyProperties } from "../../src/json-schema/document.ts";
 import { bootstrap } from "../support/broker.ts";
 import { catalog, expectSuccess, jsonFile, records, run, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
@@ -47,8 +48,8 @@ const documentSchema = (properties: object, extra: object = {}) => ({
   $schema: "http://json-schema.org/draft-07/schema#",
   type: "object",
   additionalProperties: true,
-  required: ["_meta"],
-  properties: { ...properties, _meta: metaJsonSchema },
+  required: ["_kafka_partition", "_kafka_offset", "_meta"],
+  properties: { ...properties, ...keyProperties, _meta: metaJsonSchema },
   ...extra,
 });
 
@@ -66,13 +67,13 @@ describe("discover with a schema registry", () => {
       tags: { type: "array", items: { type: "string" } },
       attrs: { type: "object", additionalProperties: { type: "integer" } },
       note: { type: ["string", "null"] },
-      line: { type: "object", additionalProperties: false, required: ["sku", "qty"], properties: { sku: { type: "string" }, qty: { type: "integer" } } },
+      line: { type: "object", required: ["sku", "qty"], properties: { sku: { type: "string" }, qty: { type: "integer" } } },
       price: { type: "number" },
     }));
   });
 
   test("a Protobuf value schema (its first message) becomes the stream's fields", () => {
-    const line = { type: "object", additionalProperties: false, properties: { sku: { type: "string" }, qty: { type: "integer" } } };
+    const line = { type: "object", properties: { sku: { type: "string" }, qty: { type: "integer" } } };
     expect(schemas.get(topics.protobuf)).toEqual(documentSchema({
       order_id: { type: "string" },
       total_cents: { type: "string", pattern: "^-?[0-9]+$" },
@@ -87,7 +88,7 @@ describe("discover with a schema registry", () => {
   test("an Avro value schema using a record another subject defines (a schema reference) includes that record's fields", () => {
     expect(schemas.get(topics.avroRefs)).toEqual(documentSchema({
       id: { type: "string" },
-      amount: { type: "object", additionalProperties: false, required: ["cents", "currency"], properties: { cents: { type: "integer" }, currency: { type: "string" } } },
+      amount: { type: "object", required: ["cents", "currency"], properties: { cents: { type: "integer" }, currency: { type: "string" } } },
     }));
   });
 

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, states, uniqueTopic, type Run } from "../support/connector.ts";
+import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, states, uniqueTopic, type Run } from "../support/connector.ts";
 import { createTopic, produce, type TestMessage } from "../support/kafka.ts";
 
 const t0 = Date.parse("2024-03-01T10:00:00.000Z");
@@ -46,7 +46,7 @@ function expectedFirst(topic: string) {
         headers: [{ key: "bin", value: Buffer.from([0xc3, 0x28]).toString("base64"), encoding: "base64" }, { key: "txt", value: "ok" }],
       }),
     },
-  ];
+  ].map(keyed);
 }
 
 /** Documents grouped by partition, each partition's in emitted order. */
@@ -118,7 +118,7 @@ describe.each(runners)("read (%s)", (runner) => {
     expect(secondDocuments).toEqual([
       { event: "withdrawn", amount: 20, _meta: meta(topic, 1, 2, t0 + 5000, { key: "later", key_encoding: "utf-8", value_encoding: "json" }) },
       { value: "tail", _meta: meta(topic, 2, 1, t0 + 6000, { key: null, key_encoding: null, value_encoding: "utf-8" }) },
-    ]);
+    ].map(keyed));
     expect(finalState(second)!.stream.stream_state).toEqual({ partitions: { "0": { offset: 3 }, "1": { offset: 3 }, "2": { offset: 2 } } });
     expectRecordCountsMatch(second);
 

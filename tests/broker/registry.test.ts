@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Registry } from "../../harness/registry.ts";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, traces } from "../support/connector.ts";
+import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, traces } from "../support/connector.ts";
 import { credentials, registryTopics, type Topics } from "../support/registry-data.ts";
 
 const t0 = Date.parse("2024-05-01T08:00:00.000Z");
@@ -43,7 +43,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
       { id: "o-2", amount: -7, currency: "USD", tags: [], attrs: {}, note: "rush", line: { sku: "sku-1", qty: 1 }, price: 0.25,
         _meta: meta(topics.avro, 1, { key: { id: "o-2" }, ...avro }) },
       { _meta: meta(topics.avro, 2, { key: { id: "o-1" }, key_encoding: "avro", value_encoding: null, op: "d" }) },
-    ]);
+    ].map(keyed));
   }, 30_000);
 
   test("Protobuf keys and values decode with field names as declared, int64 as strings, defaults filled", async () => {
@@ -55,7 +55,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
         _meta: meta(topics.protobuf, 0, { key: { id: "k-1" }, ...protobuf }) },
       { order_id: "p-2", total_cents: "0", lines: [], status: "NEW", counts: {}, blob: "", first: null,
         _meta: meta(topics.protobuf, 1, { key: { id: "k-2" }, ...protobuf }) },
-    ]);
+    ].map(keyed));
   }, 30_000);
 
   test("schemas that refer to others decode with what they refer to: an Avro record from another subject, an imported .proto", async () => {
@@ -66,7 +66,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
     expect([...records(avro), ...records(proto)].map((r) => r.data)).toEqual([
       { id: "r-1", amount: { cents: 1999, currency: "EUR" }, _meta: meta(topics.avroRefs, 0, { key: null, key_encoding: null, value_encoding: "avro" }) },
       { id: "r-2", amount: { cents: "-250", currency: "USD" }, _meta: meta(topics.protoRefs, 0, { key: null, key_encoding: null, value_encoding: "protobuf" }) },
-    ]);
+    ].map(keyed));
   }, 30_000);
 
   test("JSON Schema keys and values decode to their JSON", async () => {
@@ -76,7 +76,7 @@ describe.each(runners)("schema registry (%s)", (runner) => {
     expect(records(result).map((r) => r.data)).toEqual([
       { id: "pay-1", amount: 19.99, method: "card", _meta: meta(topics.json, 0, { key: "pay-1", ...jsonSchema }) },
       { id: "pay-2", amount: 5, _meta: meta(topics.json, 1, { key: "pay-2", ...jsonSchema }) },
-    ]);
+    ].map(keyed));
   }, 30_000);
 });
 

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { running, type Cluster } from "../../harness/kafka.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { catalog, jsonFile, records, run, runners, traces, uniqueTopic, type Run, type Runner } from "../support/connector.ts";
+import { catalog, jsonFile, keyed, records, run, runners, traces, uniqueTopic, type Run, type Runner } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
 let cluster: Cluster;
@@ -37,7 +37,7 @@ const expected = (name: string) => {
     topic: name, partition: 0, offset, timestamp: new Date(t0 + offset).toISOString(), timestamp_type: "create_time",
     key: `k-${offset + 1}`, key_encoding: "utf-8", headers: [], op: "c", ...rest,
   });
-  return [{ n: 1, _meta: meta(0, { value_encoding: "json" }) }, { value: "two", _meta: meta(1, { value_encoding: "utf-8" }) }];
+  return [{ n: 1, _meta: meta(0, { value_encoding: "json" }) }, { value: "two", _meta: meta(1, { value_encoding: "utf-8" }) }].map(keyed);
 };
 
 /** An unsecured JWT ("alg":"none"), as the OAUTHBEARER listener's unsecured validator accepts. */

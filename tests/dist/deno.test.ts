@@ -63,6 +63,8 @@ test("read under Deno with two workers emits the exact records in partition orde
   const byPartition = (p: number) => documents.filter((d) => d._meta.partition === p);
   const doc = (seq: number, partition: number, offset: number) => ({
     seq,
+    _kafka_partition: partition,
+    _kafka_offset: offset,
     _meta: {
       topic, partition, offset,
       timestamp: new Date(t0 + seq * 1000).toISOString(), timestamp_type: "create_time",

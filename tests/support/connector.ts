@@ -92,6 +92,16 @@ export function catalog(topics: string[], extra: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * An expected document with the top-level key fields every document carries, taken from its
+ * `_meta` (whose partition and offset the test states).
+ */
+export const keyed = <T extends { _meta: { partition: number; offset: number } }>(document: T) => ({
+  ...document,
+  _kafka_partition: document._meta.partition,
+  _kafka_offset: document._meta.offset,
+});
+
 /** A unique topic name per test, so tests never see each other's data. */
 export const uniqueTopic = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 

@@ -22,15 +22,22 @@ const same = (r: ReturnType<typeof record>) => {
 };
 
 describe("documentJson", () => {
-  test("splices _meta into an object value as written, keeping its text", () => {
+  test("splices the key fields and _meta into an object value as written, keeping its text", () => {
     const line = documentJson(origin, record(bytes('{ "big": 12345678901234567890, "s":"x" }')), options);
-    expect(line).toStartWith('{ "big": 12345678901234567890, "s":"x","_meta":{"topic":"t\\"opic","partition":3,"offset":42,');
+    expect(line).toStartWith('{ "big": 12345678901234567890, "s":"x","_kafka_partition":3,"_kafka_offset":42,"_meta":{"topic":"t\\"opic","partition":3,"offset":42,');
+  });
+
+  test("replaces a value's own key fields and _meta with the connector's", () => {
+    const document = JSON.parse(documentJson(origin, record(bytes('{"_kafka_offset":"x","_kafka_partition":null,"_meta":1,"a":2}')), options));
+    expect(document).toMatchObject({ a: 2, _kafka_partition: 3, _kafka_offset: 42, _meta: { partition: 3, offset: 42 } });
   });
 
   test.each([
     ["an empty object", "{}"],
     ["an empty object with spaces", " {  } "],
     ["an object with its own _meta", '{"_meta":1,"a":2}'],
+    ["an object with its own _kafka_offset", '{"a":2,"_kafka_offset":-1}'],
+    ["an object with its own _kafka_partition", '{"_kafka_partition":{"x":1}}'],
     ["an object spread over lines", '{\n"a": 1\n}'],
     ["an array", "[1,2]"],
     ["a string that is not JSON", "hello } world"],

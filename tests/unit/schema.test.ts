@@ -5,7 +5,7 @@ import protobuf from "protobufjs";
 import { compileSchema } from "../../src/registry/compile.ts";
 import { messageIndexes, unframe } from "../../src/registry/wire.ts";
 import { avroToJsonSchema } from "../../src/json-schema/avro.ts";
-import { documentJsonSchema } from "../../src/json-schema/document.ts";
+import { documentJsonSchema, keyProperties } from "../../src/json-schema/document.ts";
 import { inferJsonSchema } from "../../src/json-schema/infer.ts";
 import { protobufToJsonSchema } from "../../src/json-schema/protobuf.ts";
 
@@ -35,7 +35,7 @@ describe("Avro → JSON Schema", () => {
       ],
     } as any);
     expect(avroToJsonSchema(type)).toEqual({
-      type: "object", additionalProperties: false, required: ["b", "i", "l", "f", "s", "raw", "h", "e", "a", "m", "u", "w"],
+      type: "object", required: ["b", "i", "l", "f", "s", "raw", "h", "e", "a", "m", "u", "w"],
       properties: {
         b: { type: "boolean" }, i: { type: "integer" }, l: { type: "integer" }, f: { type: "number" },
         s: { type: "string", description: "a string" }, raw: { type: "string", contentEncoding: "base64" }, h: { type: "string", contentEncoding: "base64" },
@@ -44,8 +44,8 @@ describe("Avro → JSON Schema", () => {
         u: { anyOf: [{ type: "integer" }, { type: "string" }] },
         w: { anyOf: [
           { type: "null" },
-          { type: "object", additionalProperties: false, required: ["int"], properties: { int: { type: "integer" } } },
-          { type: "object", additionalProperties: false, required: ["long"], properties: { long: { type: "integer" } } },
+          { type: "object", required: ["int"], properties: { int: { type: "integer" } } },
+          { type: "object", required: ["long"], properties: { long: { type: "integer" } } },
         ] },
       },
     });
@@ -54,7 +54,7 @@ describe("Avro → JSON Schema", () => {
   test("a recursive record is left open where it recurs", () => {
     const type = avro.Type.forSchema({ type: "record", name: "Node", fields: [{ name: "next", type: ["null", "Node"] }] } as any);
     expect(avroToJsonSchema(type)).toEqual({
-      type: "object", additionalProperties: false, required: ["next"], properties: { next: { anyOf: [{}, { type: "null" }] } },
+      type: "object", required: ["next"], properties: { next: { anyOf: [{}, { type: "null" }] } },
     });
   });
 
@@ -78,9 +78,9 @@ describe("Protobuf → JSON Schema", () => {
 
   test("scalars, repeated, maps, nested messages, enums and optional fields", () => {
     const root = protobuf.parse(proto, { keepCase: true }).root;
-    const inner = { type: "object", additionalProperties: false, properties: { id: { type: "integer" } } };
+    const inner = { type: "object", properties: { id: { type: "integer" } } };
     expect(protobufToJsonSchema(root.lookupType("Outer"))).toEqual({
-      type: "object", additionalProperties: false, properties: {
+      type: "object", properties: {
         n: { type: "integer" }, big: { type: "string", pattern: "^-?[0-9]+$" }, names: { type: "array", items: { type: "string" } },
         inner_by_name: { type: "object", additionalProperties: inner }, inner: { ...inner, type: ["object", "null"] },
         kind: { type: "string", enum: ["K0", "K1"] }, raw: { type: "string", contentEncoding: "base64" },
@@ -116,19 +116,62 @@ describe("inference from samples", () => {
     });
   });
 
+  test("an integer beyond signed 64 bits is a number; one within is an integer, however large", () => {
+    const sample = JSON.parse('[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854775808,"o":1},{"o":-18446744073709551616}]');
+    expect(inferJsonSchema(sample)).toEqual({
+      type: "object",
+      properties: {
+        id: { type: ["number", "null"] },
+        n: { type: ["integer", "null"] },
+        m: { type: ["integer", "null"] },
+        o: { type: "number" },
+      },
+    });
+  });
+
   test("no samples leave the value open", () => {
     expect(inferJsonSchema([])).toEqual({});
+  });
+});
+
+describe("open schemas", () => {
+  test("a registered JSON Schema's closed objects are opened at any depth, its data left alone", () => {
+    const registered = {
+      type: "object", additionalProperties: false,
+      properties: {
+        a: { type: "object", additionalProperties: false, unevaluatedProperties: false, properties: { b: { type: "array", items: { type: "object", additionalProperties: false } } } },
+        m: { type: "object", additionalProperties: { type: "string" } },
+        c: { const: { additionalProperties: false } },
+      },
+      definitions: { D: { anyOf: [{ type: "object", additionalProperties: false }, { type: "null" }] } },
+    };
+    const compiled = compileSchema({ schemaType: "JSON", schema: JSON.stringify(registered), references: [] }, 1).jsonSchema();
+    expect(compiled).toEqual({
+      type: "object",
+      properties: {
+        a: { type: "object", properties: { b: { type: "array", items: { type: "object" } } } },
+        m: { type: "object", additionalProperties: { type: "string" } },
+        c: { const: { additionalProperties: false } },
+      },
+      definitions: { D: { anyOf: [{ type: "object" }, { type: "null" }] } },
+    });
   });
 });
 
 describe("document schema", () => {
   const meta = { type: "object" };
   test("an object value's properties sit beside _meta; other values under value", () => {
-    expect(documentJsonSchema({ type: "object", properties: { a: { type: "string" } }, required: ["a"] }, meta).properties).toEqual({ a: { type: "string" }, _meta: meta });
-    expect(documentJsonSchema({ type: "string" }, meta).properties).toEqual({ value: { type: "string" }, _meta: meta });
+    expect(documentJsonSchema({ type: "object", properties: { a: { type: "string" } }, required: ["a"] }, meta).properties).toEqual({ a: { type: "string" }, ...keyProperties, _meta: meta });
+    expect(documentJsonSchema({ type: "string" }, meta).properties).toEqual({ value: { type: "string" }, ...keyProperties, _meta: meta });
     expect(documentJsonSchema(undefined, meta)).toEqual({
-      $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true, required: ["_meta"], properties: { _meta: meta },
+      $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true,
+      required: ["_kafka_partition", "_kafka_offset", "_meta"], properties: { ...keyProperties, _meta: meta },
     });
+  });
+
+  test("a value's own key fields give way to the connector's", () => {
+    const value = { type: "object", properties: { _kafka_offset: { type: "string" }, _kafka_partition: { type: "object" }, a: { type: "integer" } } };
+    expect(documentJsonSchema(value, meta).properties).toEqual({ a: { type: "integer" }, ...keyProperties, _meta: meta });
   });
 
   test("a JSON Schema's definitions move to the document's root, where its references point", () => {
