@@ -10,10 +10,12 @@ import avro from "avsc";
 import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor.js";
 import { DecodeError, type Decoded } from "../decode/bytes.ts";
+import { exactInteger, isRawJson } from "../decode/raw-json.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../json-schema/avro.ts";
 import { openSchema } from "../json-schema/open.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
+import { avroOptions } from "./avro-types.ts";
 import type { RegisteredSchema } from "./client.ts";
 import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
@@ -43,8 +45,8 @@ export function compileSchema(registered: RegisteredSchema, id: number | string,
 function compileAvro(text: string, references: ResolvedReference[]): CompiledSchema {
   // Named types the referenced schemas define are known by full name to those parsed after them.
   const registry = {};
-  for (const reference of references) avro.Type.forSchema(JSON.parse(reference.registered.schema), { registry });
-  const type = avro.Type.forSchema(JSON.parse(text), { registry });
+  for (const reference of references) avro.Type.forSchema(JSON.parse(reference.registered.schema), avroOptions(registry));
+  const type = avro.Type.forSchema(JSON.parse(text), avroOptions(registry));
   return {
     decode: (payload) => ({ data: plain(attempt(() => type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)))), encoding: "avro" }),
     jsonSchema: () => avroToJsonSchema(type),
@@ -146,11 +148,15 @@ function attempt<T>(decode: () => T): T {
   }
 }
 
-/** avsc's values → JSON-able ones: bytes and fixed (Buffers) as base64, records as plain objects. */
+/**
+ * avsc's values → JSON-able ones: bytes and fixed (Buffers) as base64, longs (bigints) as exact
+ * JSON numbers, records as plain objects; logical types' values (raw JSON numbers, strings) as they are.
+ */
 function plain(value: unknown): unknown {
+  if (typeof value === "bigint") return exactInteger(value);
   if (Buffer.isBuffer(value)) return value.toString("base64");
   if (Array.isArray(value)) return value.map(plain);
-  if (typeof value === "object" && value !== null) {
+  if (typeof value === "object" && value !== null && !isRawJson(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[key] = plain(item);
     return out;
