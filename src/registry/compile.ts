@@ -17,6 +17,7 @@ import { openSchema } from "../json-schema/open.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
 import { avroOptions } from "./avro-types.ts";
 import type { RegisteredSchema } from "./client.ts";
+import { protobufJson } from "./protobuf-json.ts";
 import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
 
@@ -53,7 +54,7 @@ function compileAvro(text: string, references: ResolvedReference[]): CompiledSch
   };
 }
 
-/** Protobuf → JSON as Confluent's and Debezium's converters write it: field names as declared, 64-bit integers as strings, enums by name, bytes as base64, unset fields with their defaults. */
+/** Protobuf → JSON as Confluent's and Debezium's converters write it: field names as declared, 64-bit integers as strings, enums by name, bytes as base64, unset fields with their defaults (then the well-known types mapped by protobuf-json.ts). */
 const toObjectOptions: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: true, arrays: true, objects: true };
 
 function compileProtobuf(text: string, references: ResolvedReference[]): CompiledSchema {
@@ -71,6 +72,7 @@ function compileProtobuf(text: string, references: ResolvedReference[]): Compile
     ns instanceof protobuf.Namespace ? ns.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type) : [];
   const first = topLevel[0];
   if (!first) throw new ConfigError("the Protobuf schema declares no message");
+  const converters = new Map<protobuf.Type, (object: Record<string, unknown>) => unknown>();
   return {
     decode: (payload) => {
       const { indexes, rest } = attempt(() => messageIndexes(payload));
@@ -82,7 +84,10 @@ function compileProtobuf(text: string, references: ResolvedReference[]): Compile
         candidates = messagesOf(type);
       }
       const message = attempt(() => type!.decode(rest));
-      return { data: type!.toObject(message, toObjectOptions), encoding: "protobuf" };
+      let json = converters.get(type!);
+      if (!json) converters.set(type!, (json = protobufJson(type!)));
+      const object = type!.toObject(message, toObjectOptions);
+      return { data: attempt(() => json(object)), encoding: "protobuf" };
     },
     jsonSchema: () => protobufToJsonSchema(first),
   };
