@@ -14,6 +14,7 @@ import { exactInteger, isRawJson } from "../decode/raw-json.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../json-schema/avro.ts";
 import { openSchema } from "../json-schema/open.ts";
+import { inlineRefs } from "../json-schema/refs.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
 import { avroOptions } from "./avro-types.ts";
 import type { RegisteredSchema } from "./client.ts";
@@ -35,8 +36,7 @@ export function compileSchema(registered: RegisteredSchema, id: number | string,
   try {
     if (registered.schemaType === "AVRO") return compileAvro(registered.schema, references);
     if (registered.schemaType === "PROTOBUF") return compileProtobuf(registered.schema, references);
-    // A JSON Schema's references matter only to validation, which decoding does not do.
-    return compileJson(registered.schema);
+    return compileJson(registered.schema, references);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`schema ${id} (${registered.schemaType}) from the registry cannot be used: ${oneLine(error)}`, { cause: error });
@@ -109,9 +109,12 @@ type ProtobufFile = {
 function protobufFile(text: string): ProtobufFile {
   if (/^[A-Za-z0-9+/=]+$/.test(text.trim())) {
     const file = (descriptor as any).FileDescriptorProto.decode(Buffer.from(text.trim(), "base64"));
-    const root = (protobuf.Root as any).fromDescriptor({ file: [file] }, { keepCase: true }) as protobuf.Root;
+    // fromDescriptor resolves every type at once: the well-known files the file imports (which a
+    // serialiser does not register as references) go in with it, then out of its definitions.
+    const wellKnown = ((file.dependency ?? []) as string[]).flatMap(wellKnownDescriptors);
+    const root = (protobuf.Root as any).fromDescriptor({ file: [...wellKnown, file] }, { keepCase: true }) as protobuf.Root;
     return {
-      nested: root.toJSON().nested ?? {},
+      nested: wellKnown.length > 0 ? withoutWellKnown(root.toJSON().nested ?? {}) : (root.toJSON().nested ?? {}),
       packageName: file.package || undefined,
       messageNames: (file.messageType ?? []).map((m: { name: string }) => m.name),
       imports: file.dependency ?? [],
@@ -121,6 +124,24 @@ function protobufFile(text: string): ProtobufFile {
   const scope = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
   const messageNames = scope instanceof protobuf.Namespace ? scope.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => n.name) : [];
   return { nested: parsed.root.toJSON().nested ?? {}, packageName: parsed.package, messageNames, imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])] };
+}
+
+/** The FileDescriptorProtos of one of Google's well-known .proto files, from protobufjs's copy; none for any other file. */
+function wellKnownDescriptors(name: string): unknown[] {
+  const known = (protobuf.common as unknown as { get(file: string): protobuf.INamespace | null }).get(name);
+  if (!known) return [];
+  const root = protobuf.Root.fromJSON(known);
+  root.resolveAll();
+  return (root as unknown as { toDescriptor(edition: string): { file: unknown[] } }).toDescriptor("proto3").file;
+}
+
+/** Definitions without the google.protobuf namespace (the well-known types, added again by addProtobufFile). */
+function withoutWellKnown(nested: Record<string, protobuf.AnyNestedObject>): Record<string, protobuf.AnyNestedObject> {
+  const google = nested.google as { nested?: Record<string, protobuf.AnyNestedObject> } | undefined;
+  if (!google?.nested) return nested;
+  const { protobuf: _wellKnown, ...others } = google.nested;
+  const { google: _google, ...rest } = nested;
+  return Object.keys(others).length > 0 ? { ...rest, google: { ...google, nested: others } } : rest;
 }
 
 /** Adds a file's definitions to `root`, and Google's well-known types it imports; any other import must be a reference. */
@@ -135,12 +156,14 @@ function addProtobufFile(root: protobuf.Root, file: ProtobufFile, imports: { ref
   root.addJSON(file.nested);
 }
 
-function compileJson(text: string): CompiledSchema {
+/** Decoding needs no schema (the payload is JSON); its references (other subjects' schemas) are inlined into the JSON Schema discover gives. */
+function compileJson(text: string, references: ResolvedReference[]): CompiledSchema {
   const schema = JSON.parse(text) as JsonSchema;
+  const referenced = new Map(references.map((r) => [r.name, JSON.parse(r.registered.schema) as unknown]));
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   return {
     decode: (payload) => ({ data: attempt(() => JSON.parse(utf8.decode(payload))), encoding: "json_schema" }),
-    jsonSchema: () => openSchema(schema),
+    jsonSchema: () => openSchema(inlineRefs(schema, referenced)),
   };
 }
 
