@@ -31,14 +31,19 @@ export function inlineRefs(schema: JsonSchema, referenced: Map<string, unknown>)
         Object.assign(out, target.key.endsWith("#") && target.document !== "" ? documentBody(inlined) : inlined);
       }
     }
-    for (const [key, value] of Object.entries(rest)) out[key] = dataKeywords.has(key) ? value : walk(value, document, enclosing);
+    for (const [key, value] of Object.entries(rest))
+      out[key] = dataKeywords.has(key) ? value : walk(value, document, enclosing);
     return out;
   };
   return walk(schema, "", new Set()) as JsonSchema;
 }
 
 /** What `ref`, found in `document`, points at; undefined for a document that is not among them. */
-function locate(ref: string, document: string, documents: Map<string, unknown>): { key: string; document: string; node: unknown } | undefined {
+function locate(
+  ref: string,
+  document: string,
+  documents: Map<string, unknown>,
+): { key: string; document: string; node: unknown } | undefined {
   const hash = ref.indexOf("#");
   const name = hash < 0 ? ref : ref.slice(0, hash);
   const fragment = hash < 0 ? "" : ref.slice(hash + 1);

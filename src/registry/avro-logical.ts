@@ -52,8 +52,10 @@ abstract class OverLong extends Described {
 /** A logical type whose underlying type must be one of `types` (and a fixed of `size` bytes, if given). */
 function requireUnderlying(schema: avro.Schema, types: string[], size?: number): void {
   const { type, logicalType, size: actual } = schema as Attributes;
-  if (typeof type !== "string" || !types.includes(type)) throw new Error(`${String(logicalType)} cannot annotate ${JSON.stringify(type)}`);
-  if (type === "fixed" && size !== undefined && actual !== size) throw new Error(`${String(logicalType)} needs a fixed of ${size} bytes`);
+  if (typeof type !== "string" || !types.includes(type))
+    throw new Error(`${String(logicalType)} cannot annotate ${JSON.stringify(type)}`);
+  if (type === "fixed" && size !== undefined && actual !== size)
+    throw new Error(`${String(logicalType)} needs a fixed of ${size} bytes`);
 }
 
 /**
@@ -72,8 +74,10 @@ class DecimalType extends Described {
   constructor(schema: avro.Schema, opts?: unknown) {
     requireUnderlying(schema, ["bytes", "fixed"]);
     const { precision, scale = 0 } = schema as Attributes;
-    if (typeof precision !== "number" || !Number.isInteger(precision) || precision < 1) throw new Error("decimal needs a positive precision");
-    if (typeof scale !== "number" || !Number.isInteger(scale) || scale < 0 || scale > precision) throw new Error("decimal needs a scale within [0, precision]");
+    if (typeof precision !== "number" || !Number.isInteger(precision) || precision < 1)
+      throw new Error("decimal needs a positive precision");
+    if (typeof scale !== "number" || !Number.isInteger(scale) || scale < 0 || scale > precision)
+      throw new Error("decimal needs a scale within [0, precision]");
     super(schema, opts);
     this.#scale = scale;
     this.#asNumber = precision - scale <= numberIntegerDigits && scale <= numberFractionDigits;
@@ -103,13 +107,21 @@ export function decimalText(value: bigint, scale: number): string {
   return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
-const units = { millis: { perSecond: 1000n, digits: 3 }, micros: { perSecond: 1_000_000n, digits: 6 }, nanos: { perSecond: 1_000_000_000n, digits: 9 } };
+const units = {
+  millis: { perSecond: 1000n, digits: 3 },
+  micros: { perSecond: 1_000_000n, digits: 6 },
+  nanos: { perSecond: 1_000_000_000n, digits: 9 },
+};
 
 /** timestamp-* (an instant: RFC 3339 in UTC) and local-timestamp-* (a wall-clock time, no offset), over a long. */
 function timestampType(unit: keyof typeof units, local: boolean) {
   const { perSecond, digits } = units[unit];
   const zone = local ? "" : "Z";
-  const schema = { type: "string", format: "date-time", airbyte_type: local ? "timestamp_without_timezone" : "timestamp_with_timezone" };
+  const schema = {
+    type: "string",
+    format: "date-time",
+    airbyte_type: local ? "timestamp_without_timezone" : "timestamp_with_timezone",
+  };
   return class extends OverLong {
     protected override _fromValue(count: bigint): string {
       return dateTime(count, perSecond, digits, zone);
@@ -184,7 +196,11 @@ class DurationType extends Described {
   }
   jsonSchema(): JsonSchema {
     const count = { type: "integer", minimum: 0 };
-    return { type: "object", required: ["months", "days", "milliseconds"], properties: { months: count, days: count, milliseconds: count } };
+    return {
+      type: "object",
+      required: ["months", "days", "milliseconds"],
+      properties: { months: count, days: count, milliseconds: count },
+    };
   }
 }
 
@@ -204,4 +220,12 @@ export const logicalTypes = {
 };
 
 /** The logical types above whose underlying type is a long, and so must be constructed over the exact long. */
-export const overLong = new Set(["timestamp-millis", "timestamp-micros", "timestamp-nanos", "local-timestamp-millis", "local-timestamp-micros", "local-timestamp-nanos", "time-micros"]);
+export const overLong = new Set([
+  "timestamp-millis",
+  "timestamp-micros",
+  "timestamp-nanos",
+  "local-timestamp-millis",
+  "local-timestamp-micros",
+  "local-timestamp-nanos",
+  "time-micros",
+]);

@@ -35,7 +35,8 @@ function typeHook(schema: avro.Schema, opts: avro.ForSchemaOptions): avro.Type |
   if (type !== "long") return undefined;
   // A logical type over a long is built by avsc; its underlying type (the same schema, asked
   // for again while it is constructed) is the exact long, as is a long with any other annotation.
-  if (typeof logicalType === "string" && overLong.has(logicalType) && !isConstructingUnderlying(schema)) return undefined;
+  if (typeof logicalType === "string" && overLong.has(logicalType) && !isConstructingUnderlying(schema))
+    return undefined;
   return exactLong;
 }
 
@@ -50,7 +51,9 @@ function union(schemas: avro.Schema[], opts: avro.ForSchemaOptions): avro.Type {
   const ambiguous = new Set(kinds).size < kinds.length;
   // avsc's union constructors take the branches' types where their typings say schemas.
   const branches = types as unknown as avro.Schema;
-  return ambiguous ? new avro.types.WrappedUnionType(branches, opts) : new avro.types.UnwrappedUnionType(branches, opts);
+  return ambiguous
+    ? new avro.types.WrappedUnionType(branches, opts)
+    : new avro.types.UnwrappedUnionType(branches, opts);
 }
 
 function jsonKind(type: avro.Type): string {

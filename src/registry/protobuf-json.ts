@@ -70,7 +70,8 @@ function converter(type: protobuf.Type, made: Map<protobuf.Type, Convert>): Conv
       const value = m[name];
       if (value === null || value === undefined) continue;
       if (shape === "repeated") out[name] = (value as Fields[]).map(inner);
-      else if (shape === "map") out[name] = Object.fromEntries(Object.entries(value as Record<string, Fields>).map(([k, v]) => [k, inner(v)]));
+      else if (shape === "map")
+        out[name] = Object.fromEntries(Object.entries(value as Record<string, Fields>).map(([k, v]) => [k, inner(v)]));
       else out[name] = inner(value as Fields);
     }
     return out;
@@ -79,7 +80,11 @@ function converter(type: protobuf.Type, made: Map<protobuf.Type, Convert>): Conv
   for (const field of type.fieldsArray) {
     const resolved = field.resolvedType;
     if (!(resolved instanceof protobuf.Type) || !needsConversion(resolved, new Set())) continue;
-    plan.push([field.name, converter(resolved, made), field instanceof protobuf.MapField ? "map" : field.repeated ? "repeated" : "one"]);
+    plan.push([
+      field.name,
+      converter(resolved, made),
+      field instanceof protobuf.MapField ? "map" : field.repeated ? "repeated" : "one",
+    ]);
   }
   return convert;
 }
@@ -89,7 +94,9 @@ function needsConversion(type: protobuf.Type, seen: Set<protobuf.Type>): boolean
   if (isWellKnown(type)) return true;
   if (seen.has(type)) return false;
   seen.add(type);
-  return type.fieldsArray.some((field) => field.resolvedType instanceof protobuf.Type && needsConversion(field.resolvedType, seen));
+  return type.fieldsArray.some(
+    (field) => field.resolvedType instanceof protobuf.Type && needsConversion(field.resolvedType, seen),
+  );
 }
 
 /** The name of field number `id` of `type`. */
@@ -118,7 +125,8 @@ function duration(seconds: bigint, nanos: number): string {
 function structJson(type: protobuf.Type): Convert {
   const fields = name(type, 1);
   const value = lazy(type, 1);
-  return (m) => Object.fromEntries(Object.entries((m[fields] ?? {}) as Record<string, Fields>).map(([k, v]) => [k, value()(v)]));
+  return (m) =>
+    Object.fromEntries(Object.entries((m[fields] ?? {}) as Record<string, Fields>).map(([k, v]) => [k, value()(v)]));
 }
 
 function listJson(type: protobuf.Type): Convert {
