@@ -230,11 +230,24 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
  * the Python values the serialisers take (harness/serialize.py).
  */
 function logicalMessages(topics: Topics) {
-  const avro = (data: unknown): Part => ({ format: "avro", schema: avroLogical, data });
   const pb = (data: unknown): Part => ({ format: "protobuf", proto: protoWellKnown, message: "lab.Event", data });
   const json = (data: unknown): Part => ({
     format: "json_schema", schema: jsonInvoice, data, references: [{ name: "customer.json", subject: "customer", version: 1 }],
   });
+  return [
+    ...avroLogicalMessages(topics.avroLogical),
+    { topic: topics.protoWellKnown, key: null, value: pb({
+      id: "e-1", at: "2024-03-01T10:00:01.123Z", took: "1.500s", big: "9007199254740993", note: "n", flag: false, ratio: 0.5, raw: "AAH/",
+      attrs: { a: 1, b: ["x", null, true], c: { d: "e" } }, anything: "hi", items: [1, "two"], mask: "user.displayName,photo", nothing: {},
+      history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"] }) },
+    { topic: topics.protoWellKnown, key: null, value: pb({ id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s" }) },
+    { topic: topics.jsonRefs, key: null, value: json({ id: "inv-1", customer: { name: "Ann", address: { city: "Oslo" } }, ship_to: { city: "Rome" } }) },
+  ];
+}
+
+/** Two values of `avroLogical` for `topic`, the second with negative and pre-1970 values. */
+export function avroLogicalMessages(topic: string) {
+  const avro = (data: unknown): Part => ({ format: "avro", schema: avroLogical, data });
   const span = (months: number, days: number, millis: number) => {
     const bytes = Buffer.alloc(12);
     bytes.writeUInt32LE(months, 0);
@@ -243,22 +256,16 @@ function logicalMessages(topics: Topics) {
     return { $bytes: bytes.toString("base64") };
   };
   return [
-    { topic: topics.avroLogical, key: null, value: avro({
+    { topic, key: null, value: avro({
       big: { $int: String(2n ** 60n + 1n) }, amount: { $decimal: "12345678.90" }, whole: { $decimal: "42" },
       wide: { $decimal: "12345678901234567890123456789012345678" },
       at_ms: 1709287201000, at_us: 1709287201123456, at_ns: { $int: "1709287201123456789" },
       local_ms: 1709287201000, local_us: 1709287201000001, day: 19783, time_ms: 3723500, time_us: 45296789012,
       id: "123e4567-e89b-12d3-a456-426614174000", span: span(1, 2, 3), odd: "plain", seen: 1709287201000 }) },
-    { topic: topics.avroLogical, key: null, value: avro({
+    { topic, key: null, value: avro({
       big: { $int: String(-(2n ** 62n) - 3n) }, amount: { $decimal: "-0.05" }, whole: { $decimal: "0" },
       wide: { $decimal: "-99999999999999999999999999999999999999" },
       at_ms: -1, at_us: -86400000001, at_ns: -1, local_ms: -62135596800000, local_us: 0, day: -719162, time_ms: 0, time_us: 86399999999,
       id: "00000000-0000-0000-0000-000000000000", span: span(0, 0, 0), odd: "", seen: null }) },
-    { topic: topics.protoWellKnown, key: null, value: pb({
-      id: "e-1", at: "2024-03-01T10:00:01.123Z", took: "1.500s", big: "9007199254740993", note: "n", flag: false, ratio: 0.5, raw: "AAH/",
-      attrs: { a: 1, b: ["x", null, true], c: { d: "e" } }, anything: "hi", items: [1, "two"], mask: "user.displayName,photo", nothing: {},
-      history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"] }) },
-    { topic: topics.protoWellKnown, key: null, value: pb({ id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s" }) },
-    { topic: topics.jsonRefs, key: null, value: json({ id: "inv-1", customer: { name: "Ann", address: { city: "Oslo" } }, ship_to: { city: "Rome" } }) },
   ];
 }
