@@ -76,17 +76,19 @@ function compileProtobuf(text: string, references: ResolvedReference[]): Compile
   return {
     decode: (payload) => {
       const { indexes, rest } = attempt(() => messageIndexes(payload));
-      let type: protobuf.Type | undefined;
+      // Message indexes are never empty (wire.ts): the loop always names a type.
+      let type: protobuf.Type = first;
       let candidates = topLevel;
       for (const index of indexes) {
-        type = candidates[index];
-        if (!type) throw new DecodeError(`names Protobuf message index ${indexes.join(".")}, which the schema does not have`);
-        candidates = messagesOf(type);
+        const named = candidates[index];
+        if (!named) throw new DecodeError(`names Protobuf message index ${indexes.join(".")}, which the schema does not have`);
+        type = named;
+        candidates = messagesOf(named);
       }
-      const message = attempt(() => type!.decode(rest));
-      let json = converters.get(type!);
-      if (!json) converters.set(type!, (json = protobufJson(type!)));
-      const object = type!.toObject(message, toObjectOptions);
+      const message = attempt(() => type.decode(rest));
+      let json = converters.get(type);
+      if (!json) converters.set(type, (json = protobufJson(type)));
+      const object = type.toObject(message, toObjectOptions);
       return { data: attempt(() => json(object)), encoding: "protobuf" };
     },
     jsonSchema: () => protobufToJsonSchema(first),
@@ -102,21 +104,25 @@ type ProtobufFile = {
   imports: string[];
 };
 
+/** protobufjs's descriptor extension, which its typings leave out. */
+type DescriptorApi = { FileDescriptorProto: { decode(bytes: Uint8Array): { package?: string; messageType?: { name: string }[]; dependency?: string[] } } };
+type RootFromDescriptor = { fromDescriptor(set: { file: unknown[] }, options: { keepCase: boolean }): protobuf.Root };
+
 /**
  * A registry serves a Protobuf schema as .proto text, or as a base64 FileDescriptorProto (what
  * some registries keep when a serialiser registered that form).
  */
 function protobufFile(text: string): ProtobufFile {
   if (/^[A-Za-z0-9+/=]+$/.test(text.trim())) {
-    const file = (descriptor as any).FileDescriptorProto.decode(Buffer.from(text.trim(), "base64"));
+    const file = (descriptor as unknown as DescriptorApi).FileDescriptorProto.decode(Buffer.from(text.trim(), "base64"));
     // fromDescriptor resolves every type at once: the well-known files the file imports (which a
     // serialiser does not register as references) go in with it, then out of its definitions.
-    const wellKnown = ((file.dependency ?? []) as string[]).flatMap(wellKnownDescriptors);
-    const root = (protobuf.Root as any).fromDescriptor({ file: [...wellKnown, file] }, { keepCase: true }) as protobuf.Root;
+    const wellKnown = (file.dependency ?? []).flatMap(wellKnownDescriptors);
+    const root = (protobuf.Root as unknown as RootFromDescriptor).fromDescriptor({ file: [...wellKnown, file] }, { keepCase: true });
     return {
       nested: wellKnown.length > 0 ? withoutWellKnown(root.toJSON().nested ?? {}) : (root.toJSON().nested ?? {}),
       packageName: file.package || undefined,
-      messageNames: (file.messageType ?? []).map((m: { name: string }) => m.name),
+      messageNames: (file.messageType ?? []).map((m) => m.name),
       imports: file.dependency ?? [],
     };
   }
@@ -150,7 +156,7 @@ function addProtobufFile(root: protobuf.Root, file: ProtobufFile, imports: { ref
     if (imports.references.has(name) || imports.wellKnownAdded.has(name)) continue;
     const known = (protobuf.common as unknown as { get(file: string): protobuf.INamespace | null }).get(name);
     if (!known) throw new ConfigError(`the Protobuf schema imports ${name}, which is neither among its references nor one of Google's well-known types`);
-    root.addJSON(known.nested!);
+    root.addJSON(known.nested ?? {});
     imports.wellKnownAdded.add(name);
   }
   root.addJSON(file.nested);
