@@ -7,7 +7,7 @@
  *   documentJsonSchema({ type: "object", properties: { id: { type: "integer" } } }, meta)
  *   // { …, required: [..keys, "_meta"], properties: { id: { type: "integer" }, ...keys, _meta: meta } }
  */
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from "./json-schema.ts";
 
 /** The top-level key fields every document carries (src/decode/document.ts writes them). */
 export const keyProperties = {

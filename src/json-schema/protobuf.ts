@@ -8,7 +8,7 @@
  */
 import protobuf from "protobufjs";
 
-type JsonSchema = Record<string, unknown>;
+import { type JsonSchema, nullable } from "./json-schema.ts";
 
 const scalars: Record<string, JsonSchema> = {
   double: { type: "number" },
@@ -59,7 +59,3 @@ function valueSchema(field: protobuf.Field, enclosing: Set<protobuf.Type>): Json
   return { ...(scalars[field.type] ?? {}) };
 }
 
-function nullable(schema: JsonSchema): JsonSchema {
-  if (typeof schema.type !== "string") return { anyOf: [schema, { type: "null" }] };
-  return { ...schema, type: [schema.type, "null"], ...(schema.enum ? { enum: [...(schema.enum as unknown[]), null] } : {}) };
-}

@@ -12,13 +12,13 @@ import descriptor from "protobufjs/ext/descriptor.js";
 import { DecodeError, type Decoded } from "../decode/bytes.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../json-schema/avro.ts";
+import type { JsonSchema } from "../json-schema/json-schema.ts";
 import { openSchema } from "../json-schema/open.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
 import type { RegisteredSchema } from "./client.ts";
 import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
 
-export type JsonSchema = Record<string, unknown>;
 
 export type CompiledSchema = {
   /** Decodes a payload (the bytes after magic byte and schema id); throws DecodeError. */
