@@ -87,10 +87,11 @@ async function fail(error: unknown): Promise<number> {
 const code = await run(process.argv.slice(2)).catch((error: unknown) => fail(asUsageError(error)));
 process.exit(code);
 
-/** citty reports a missing required flag as its own error; it is the user's mistake. */
+/**
+ * citty reports a usage mistake (a missing or invalid argument, an unknown command) as its own
+ * CLIError, which it does not export: it is told apart by its name and code, not its wording.
+ */
 function asUsageError(error: unknown): unknown {
-  if (error instanceof Error && /Missing required argument|Unknown command|required/i.test(error.message) && !(error instanceof ConfigError)) {
-    if ((error as { code?: string }).code?.startsWith("E_") || /argument/i.test(error.message)) return new ConfigError(error.message);
-  }
-  return error;
+  const usage = error instanceof Error && error.name === "CLIError" && typeof (error as { code?: unknown }).code === "string";
+  return usage ? new ConfigError(error.message, { cause: error }) : error;
 }
