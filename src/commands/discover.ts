@@ -26,7 +26,7 @@ import { openStatus, type Status } from "../terminal/status.ts";
 const samplePerPartition = 100;
 const sampleBudgetMs = 10_000;
 
-export function streamFor(topic: string, value?: JsonSchema) {
+function streamFor(topic: string, value?: JsonSchema) {
   return {
     name: topic,
     json_schema: documentJsonSchema(value, metaJsonSchema),

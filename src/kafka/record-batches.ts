@@ -39,7 +39,7 @@ export class CorruptBatchError extends Error {
   override name = "CorruptBatchError";
 }
 
-export const controlFlag = 0x20;
+const controlFlag = 0x20;
 export const logAppendTimeFlag = 0x08;
 const compressionMask = 0x07;
 /** Bytes before `batchLength` counts: baseOffset and batchLength themselves. */

@@ -14,7 +14,7 @@ import { PeriodicCollector } from "../worker/collector.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
-export class WorkerFailure extends Error {
+class WorkerFailure extends Error {
   override name = "WorkerFailure";
   constructor(readonly failureType: FailureType, message: string) {
     super(message);

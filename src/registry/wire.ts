@@ -13,7 +13,7 @@ export function unframe(bytes: Uint8Array): Framed | null {
   return { schemaId, payload: bytes.subarray(5) };
 }
 
-export class WireFormatError extends Error {
+class WireFormatError extends Error {
   override name = "WireFormatError";
 }
 

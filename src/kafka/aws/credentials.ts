@@ -46,7 +46,7 @@ function withToken(accessKeyId: string, secretAccessKey: string, sessionToken?: 
 }
 
 /** The shared credentials file: `[profile]` sections of `key = value` lines, `#`/`;` comments. */
-export function parseIni(text: string): Record<string, Record<string, string>> {
+function parseIni(text: string): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
