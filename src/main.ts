@@ -4,6 +4,7 @@
  * non-zero exit — never a stack trace for the user's mistakes.
  */
 import { defineCommand, renderUsage, runCommand } from "citty";
+import { stripAnsi } from "consola/utils";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { console } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
@@ -71,7 +72,7 @@ async function run(argv: string[]): Promise<number> {
  */
 async function usage(command: typeof main, parent?: typeof main): Promise<string> {
   const text = await renderUsage(command, parent);
-  return process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\u001B\[[0-9;]*m/g, "");
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
 }
 
 async function fail(error: unknown): Promise<number> {

@@ -102,7 +102,7 @@ const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0,
 export const ConfigSchema = v.object({
   bootstrap_servers: BootstrapServers,
   client_id: v.optional(
-    v.pipe(v.string(), v.regex(/^[\w.\-]{1,200}$/, "must be 1-200 letters, digits, '.', '_' or '-'"), v.title("Client id")),
+    v.pipe(v.string(), v.regex(/^[\w.-]{1,200}$/, "must be 1-200 letters, digits, '.', '_' or '-'"), v.title("Client id")),
     "source-kafka",
   ),
   tls: v.optional(v.pipe(Tls, v.title("TLS"), v.description("Encrypt connections. Absent means plaintext."))),

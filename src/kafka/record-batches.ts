@@ -156,6 +156,7 @@ class RecordReader {
     let scale = 1;
     for (let shift = 0; shift < 70; shift += 7) {
       if (this.#at >= this.bytes.length) this.#corrupt();
+      // biome-ignore lint/style/noNonNullAssertion: the line above checked the bounds (a hot loop: no second check)
       const byte = this.bytes[this.#at++]!;
       value += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) return value % 2 === 0 ? value / 2 : -(value + 1) / 2;

@@ -75,7 +75,10 @@ class AbortedTransactions {
     const control = isControl(batch);
     if (batch.producerId < 0) return control;
     const lastOffset = batch.firstOffset + batch.lastOffsetDelta;
-    while (this.#pending.length > 0 && this.#pending[0]!.firstOffset <= lastOffset) this.#open.add(this.#pending.shift()!.producerId);
+    for (let first = this.#pending[0]; first && first.firstOffset <= lastOffset; first = this.#pending[0]) {
+      this.#pending.shift();
+      this.#open.add(first.producerId);
+    }
     if (control) {
       if (isAbortMarker(read()[0])) this.#open.delete(batch.producerId);
       return true;
@@ -86,5 +89,5 @@ class AbortedTransactions {
 
 function isAbortMarker(record: BatchRecord | undefined): boolean {
   const key = record?.key;
-  return key !== null && key !== undefined && key.length >= 4 && ((key[2]! << 8) | key[3]!) === abortMarker;
+  return key !== null && key !== undefined && key.length >= 4 && (((key[2] ?? 0) << 8) | (key[3] ?? 0)) === abortMarker;
 }

@@ -67,7 +67,8 @@ export class Pool {
       event.preventDefault?.();
       this.#fail(new WorkerFailure("system_error", `a read worker crashed: ${event.message}`));
     };
-    this.#send(worker, { type: "start", ...this.#base!, assignments });
+    if (!this.#base) throw new Error("the pool starts workers only after start()");
+    this.#send(worker, { type: "start", ...this.#base, assignments });
   }
 
   #settleIfIdle(): void {
@@ -104,8 +105,8 @@ export class Pool {
       this.#checkpoints.addPartition(a.topic, a.partition, a.from);
     }
     const worker = this.#workers[this.#added++ % this.#workers.length];
-    if (!worker) return this.#spawn(assignments);
-    this.#send(worker, { type: "add", assignments });
+    if (worker) this.#send(worker, { type: "add", assignments });
+    else this.#spawn(assignments);
   }
 
   /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */

@@ -6,7 +6,7 @@
  */
 import { ConfigError, TransientError } from "../errors.ts";
 import { transientPartitionErrors } from "../kafka/error-codes.ts";
-import type { Position, WorkerState } from "./state.ts";
+import type { Position, TopicInfo, WorkerState } from "./state.ts";
 
 /** Failures in a row after which the client starts afresh. */
 export const reconnectEvery = 5;
@@ -67,7 +67,7 @@ export async function retryLater(worker: WorkerState, group: Position[], reason:
     }
     p.notBefore = Date.now() + delay;
   }
-  let topics;
+  let topics: Map<string, TopicInfo>;
   try {
     topics = await worker.client.describeTopics([...new Set(group.map((p) => p.topic))]);
   } catch (error) {

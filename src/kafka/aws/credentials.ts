@@ -54,7 +54,7 @@ function parseIni(text: string): Record<string, Record<string, string>> {
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
     const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
     if (header) {
-      current = sections[header[1]!] ??= {};
+      current = sections[header[1] ?? ""] ??= {};
       continue;
     }
     const eq = line.indexOf("=");
