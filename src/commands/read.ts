@@ -125,7 +125,7 @@ async function tailUntilSignal(
       const fresh = owned.filter((p) => !known.has(`${topic.id}\u0000${p}`));
       if (fresh.length === 0) continue;
       // A partition born after the read began is read from its start, whatever the start position.
-      const added = await partitionStarts(client, { ...config, start_position: "earliest" }, topic, fresh, new Map(), true, []);
+      const added = await partitionStarts(client, { ...config, start_position: "earliest" }, [{ topic, owned: fresh, saved: new Map() }], true, []);
       for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
       const previous = pool.topicId(topic.name);
       if (previous !== undefined && previous !== topic.id) {
