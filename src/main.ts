@@ -1,14 +1,18 @@
 /**
  * source-kafka: the Airbyte protocol's four commands over Kafka. Every failure ends here: it
  * becomes one line on stderr, a TRACE error on stdout with the failure type of its class, and a
- * non-zero exit — never a stack trace for the user's mistakes.
+ * non-zero exit — never a stack trace for the user's mistakes. It also owns SIGTERM and SIGINT,
+ * from its first moment: each command decides what a signal ends (stop-signal.ts).
  */
 import { defineCommand, renderUsage, runCommand } from "citty";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { console } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
 import { emit, flush } from "./protocol/output.ts";
+import { StopSignal } from "./stop-signal.ts";
 import { commit, version } from "./version.ts";
+
+const stop = new StopSignal();
 
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
 
@@ -21,12 +25,19 @@ const main = defineCommand({
     check: defineCommand({
       meta: { description: "Check that the config can reach the cluster" },
       args: configArg,
-      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config),
+      // check and discover have nothing to hand over when stopped: a signal ends them at once.
+      run: async ({ args }) => {
+        const { check } = await import("./commands/check.ts");
+        await stop.race(check(args.config), () => `check stopped by ${stop.name} before it finished; the connection was not judged`);
+      },
     }),
     discover: defineCommand({
       meta: { description: "List the topics as streams" },
       args: configArg,
-      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config),
+      run: async ({ args }) => {
+        const { discover } = await import("./commands/discover.ts");
+        await stop.race(discover(args.config), () => `discover stopped by ${stop.name} before the catalog was complete; no CATALOG was written`);
+      },
     }),
     read: defineCommand({
       meta: { description: "Read the catalog's topics from the given state" },
@@ -38,7 +49,7 @@ const main = defineCommand({
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
       },
       run: async ({ args }) =>
-        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail }),
+        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail }, stop),
     }),
   },
 });

@@ -17,15 +17,21 @@ import type { Assignment } from "../read/messages.ts";
 import { partitionStarts, planRead } from "../read/plan.ts";
 import { Pool } from "../read/pool.ts";
 import { withinRetryBudget } from "../read/retry.ts";
-import { StopSignal } from "../read/stop-signal.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
+import type { StopSignal } from "../stop-signal.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
 const progressIntervalMs = 10_000;
 
 export type ReadOptions = { config: string; catalog: string; state?: string; range?: string; tail?: boolean };
 
-export async function read(options: ReadOptions): Promise<void> {
+/**
+ * A signal before the plan exists (validating the inputs, reading metadata and offsets, waiting
+ * for the cluster) ends the read at once with a StoppedError: nothing was read, so there is no
+ * STATE to write and the platform keeps the one it has. From the plan on, it ends the read with
+ * a final STATE of what was written, and exit 0.
+ */
+export async function read(options: ReadOptions, stop: StopSignal): Promise<void> {
   const config = loadConfig(options.config);
   const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
   const state: ResumeState = options.state ? parseState(readJsonFile(options.state, "state")) : new Map();
@@ -33,15 +39,22 @@ export async function read(options: ReadOptions): Promise<void> {
   const tail = options.tail ?? catalog.tail;
 
   const client = new KafkaClient(config);
-  // SIGTERM or SIGINT, whenever it comes: let the workers finish their fetch, then end with a final STATE.
-  const stopSignal = new StopSignal();
   let pool: Pool | undefined;
   try {
-    const plan = await withinRetryBudget(
+    let lastFailure: string | undefined;
+    const planning = withinRetryBudget(
       config.retry_budget_ms,
       () => planRead(client, config, catalog, state, range, tail),
-      (error, delayMs) => protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`),
-      stopSignal.abort,
+      (error, delayMs) => {
+        lastFailure = error.message;
+        protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`);
+      },
+      stop.abort,
+    );
+    const plan = await stop.race(planning, () =>
+      lastFailure === undefined
+        ? `read stopped by ${stop.name} before it began; nothing was read`
+        : `read stopped by ${stop.name} before the cluster could be reached; nothing was read (last try: ${lastFailure})`,
     );
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
@@ -78,7 +91,8 @@ export async function read(options: ReadOptions): Promise<void> {
     }, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
-    stopSignal.onStop(() => pool?.stop());
+    // SIGTERM or SIGINT, whenever it comes from here on: let the workers finish their fetch, then end with a final STATE.
+    stop.onStop(() => pool?.stop());
     try {
       if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
       else await pool.done;
@@ -89,15 +103,16 @@ export async function read(options: ReadOptions): Promise<void> {
     for (const { stream, state: streamState, recordCount } of checkpoints.take(true)) {
       await emit(stateMessage(stream, streamState, recordCount));
     }
-    // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
-    // deleted while tailing; a tail itself always ends by a signal.
+    // A stream is complete when a batch read reached the end of each of its partitions, whether
+    // or not a signal came (one may come after the last fetch), and its topic was not deleted
+    // while tailing; a tail itself always ends by a signal.
+    const unfinished = new Set(plan.assignments.filter((a) => a.to !== null && checkpoints.offset(a.topic, a.partition)! < a.to).map((a) => a.topic));
     for (const stream of catalog.streams) {
-      const incomplete = (stopSignal.requested && !tail) || pool.ended(stream.name);
+      const incomplete = unfinished.has(stream.name) || pool.ended(stream.name);
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
     }
     await flush();
   } finally {
-    stopSignal.dispose();
     pool?.terminate();
     await client.close();
   }
