@@ -59,12 +59,12 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
     protocolLog("INFO", `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`);
+    // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
+    const left = new Map<string, number>();
+    for (const a of plan.assignments) left.set(a.topic, (left.get(a.topic) ?? 0) + (a.to === null ? 0 : a.to - a.from));
     for (const stream of catalog.streams) {
       await emit(streamStatusMessage(stream.name, "STARTED"));
-      if (!tail) {
-        const left = plan.assignments.filter((a) => a.topic === stream.name).reduce((sum, a) => sum + (a.to! - a.from), 0);
-        await emit(estimateMessage(stream.name, left));
-      }
+      if (!tail) await emit(estimateMessage(stream.name, left.get(stream.name) ?? 0));
     }
 
     const checkpoints = new Checkpoints(plan.startState, { records: config.checkpoint_records, intervalMs: config.checkpoint_interval_ms });
