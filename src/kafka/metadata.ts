@@ -7,7 +7,7 @@
  * once, on its bootstrap connection, and a topic's error code is read as that topic's answer.
  * `allow_auto_topic_creation` is always false: a read must never create the topics it asks about.
  */
-import { kGetApi, kGetBootstrapConnection, ResponseError, type Consumer } from "@platformatic/kafka";
+import { kGetApi, kGetBootstrapConnection, ResponseError, TimeoutError, type Consumer } from "@platformatic/kafka";
 
 export type MetadataPartition = { partitionIndex: number; errorCode: number; leaderId: number; leaderEpoch: number };
 export type MetadataTopic = { name: string; errorCode: number; topicId: string; partitions: MetadataPartition[] };
@@ -18,16 +18,28 @@ type MetadataApi = ((connection: unknown, topics: string[], autocreate: boolean,
   version: number;
 };
 type Internals = {
-  [kGetBootstrapConnection]: (callback: Callback<unknown>) => void;
+  [kGetBootstrapConnection]: (callback: Callback<unknown>, attempt: number) => void;
   [kGetApi]: (name: string, callback: Callback<MetadataApi>) => void;
 };
 
 /**
  * The Metadata response for `names`, whatever error codes its topics carry (the caller reads
- * them); rejects only when the request itself fails (no connection, a timeout).
+ * them). A request that fails itself (no connection) is tried `retries` more times, `delayMs`
+ * apart, each on the next bootstrap broker, as the library's own requests are.
  */
-export function requestMetadata(consumer: Consumer, names: string[]): Promise<MetadataResponse> {
-  const client = consumer as unknown as Internals;
+export async function requestMetadata(consumer: Consumer, names: string[], retries = 3, delayMs = 250): Promise<MetadataResponse> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await requestOnce(consumer as unknown as Internals, names, attempt);
+    } catch (error) {
+      // A broker that took the request and never answered would cost its whole timeout again.
+      if (attempt >= retries || error instanceof TimeoutError) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
+function requestOnce(client: Internals, names: string[], attempt: number): Promise<MetadataResponse> {
   return new Promise((resolve, reject) => {
     client[kGetBootstrapConnection]((error, connection) => {
       if (error) return reject(error);
@@ -42,6 +54,6 @@ export function requestMetadata(consumer: Consumer, names: string[]): Promise<Me
           resolve(parsed);
         });
       });
-    });
+    }, attempt);
   });
 }
