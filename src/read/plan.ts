@@ -29,11 +29,11 @@ export async function planRead(
 ): Promise<Plan> {
   // One metadata request for every stream: which have no topic is known at once, however many.
   const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
+  // A broker too old to be read fails here, before any worker starts.
+  await client.ensureReadable();
   const missing = catalog.streams.filter((s) => !topics.has(s.name)).map((s) => s.name);
   if (missing.length === 1) throw new ConfigError(`catalog: stream ${JSON.stringify(missing[0])} has no topic of that name in the cluster`);
   if (missing.length > 1) throw new ConfigError(`catalog: ${missing.length} streams have no topic of that name in the cluster: ${listNames(missing)}`);
-  // A broker too old to be read fails here, before any worker starts.
-  await client.ensureReadable();
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
   const wanted: TopicStarts[] = [];
   for (const stream of catalog.streams) {
