@@ -99,6 +99,30 @@ describe.each(runners)("signals (%s)", (runner) => {
     expect(all).toEqual(expected);
   }, 60_000);
 
+  test("SIGTERM mid-read with stdout read slowly: the stop takes the batch being written, drops the rest after 3 s, and ends with a STATE of exactly what was written", async () => {
+    const topic = uniqueTopic("signal-slow");
+    await createTopic(broker, topic, 2);
+    const produced = Array.from({ length: 20_000 }, (_, i) => ({ partition: i % 2, value: `v${i} ${"x".repeat(200)}` }));
+    for (let i = 0; i < produced.length; i += 2000) await produce(broker, topic, produced.slice(i, i + 2000));
+    const config = jsonFile("config.json", { bootstrap_servers: broker });
+    // At 250 kB/s the batches in flight (up to 4 of ~1 MB per worker) would take half a minute to
+    // write; the stop waits 3 s, then only for the one being written.
+    const live = signalOnLine(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))], /"type":"RECORD"/, "SIGTERM", 250_000);
+    const { code, stderr } = await live.finished;
+    expect(Date.now() - live.sentAt()).toBeLessThan(15_000);
+    expect(code, stderr).toBe(0);
+    const messages = messagesOf(live);
+    expect(errorsOf(messages)).toEqual([]);
+    expect(messages.some((m) => m.type === "LOG" && m.log.message.includes("batches not yet written are dropped"))).toBe(true);
+    expect(finalStatus(messages)).toBe("INCOMPLETE");
+    const next: Record<string, { offset: number }> = { "0": { offset: 0 }, "1": { offset: 0 } };
+    for (const meta of messages.filter((m) => m.type === "RECORD").map((m) => m.record.data._meta)) {
+      expect(meta.offset).toBe(next[String(meta.partition)].offset);
+      next[String(meta.partition)] = { offset: meta.offset + 1 };
+    }
+    expect(messages.filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: next });
+  }, 60_000);
+
   test("SIGINT as soon as a tail is planned, with nothing to read: exit 0, a final STATE, COMPLETE", async () => {
     const topic = uniqueTopic("signal-tail");
     await createTopic(broker, topic, 1);
