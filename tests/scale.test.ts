@@ -5,11 +5,11 @@
  * loaded 2-core machine; on an idle one each takes a few seconds at most. Issue 18: a catalog of
  * 2,000 missing topics used to run for minutes, looking each one up alone.
  */
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "./support/broker.ts";
 import { catalog, jsonFile, records, run, runners, states, traces, uniqueTopic, type Run } from "./support/connector.ts";
 import { produce } from "./support/kafka.ts";
-import { createTopics, existing } from "./support/many-topics.ts";
+import { createTopics, deleteTopics, existing } from "./support/many-topics.ts";
 
 let broker: string;
 /** 1,000 topics of one partition; three of them hold a record. */
@@ -27,6 +27,11 @@ beforeAll(async () => {
   for (const i of [0, 500, 999]) await produce(broker, many[i]!, [{ partition: 0, value: `in ${i}` }]);
   await produce(broker, wide, Array.from({ length: 2000 }, (_, p) => ({ partition: p, value: `p${p}` })));
 }, 240_000);
+
+afterAll(async () => {
+  const created = many ? await existing(broker, [...many, wide]) : [];
+  if (created.length > 0) await deleteTopics(broker, created);
+}, 120_000);
 
 const config = () => jsonFile("config.json", { bootstrap_servers: broker });
 

@@ -1,7 +1,8 @@
 /**
  * Many topics at once, for the scale tests: one CreateTopics request for all of them (one
  * request per topic would cost the single harness broker minutes), then one metadata request at
- * a time until every partition has a leader.
+ * a time until every partition has a leader; and one DeleteTopics request to remove them, so that
+ * the tests after them (discover's, whose catalog lists every topic) see a cluster of usual size.
  */
 import { Admin } from "@platformatic/kafka";
 
@@ -31,6 +32,15 @@ export async function existing(bootstrap: string, names: string[]): Promise<stri
   try {
     const all = new Set(await admin.listTopics());
     return names.filter((name) => all.has(name));
+  } finally {
+    await admin.close();
+  }
+}
+
+export async function deleteTopics(bootstrap: string, names: string[]): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: bootstrap.split(","), timeout: 120_000 });
+  try {
+    await admin.deleteTopics({ topics: names });
   } finally {
     await admin.close();
   }
