@@ -51,6 +51,7 @@ const earliest = -2n;
 const latest = -1n;
 const readCommitted = 1;
 const unknownTopicOrPartition = 3;
+const invalidTopic = 17;
 const topicAuthorizationFailed = 29;
 
 export class KafkaClient {
@@ -108,7 +109,8 @@ export class KafkaClient {
     const metadata = await this.#call("read metadata", () => requestMetadata(this.#consumer, names));
     const denied: string[] = [];
     for (const topic of metadata.topics) {
-      if (topic.errorCode === unknownTopicOrPartition) continue;
+      // A name Kafka does not allow (a space, a slash) names no topic either: no retry will find one.
+      if (topic.errorCode === unknownTopicOrPartition || topic.errorCode === invalidTopic) continue;
       if (topic.errorCode === topicAuthorizationFailed) {
         denied.push(topic.name);
         continue;
@@ -279,6 +281,7 @@ const kafkaErrorNames: Record<number, string> = {
   6: "NOT_LEADER_OR_FOLLOWER",
   7: "REQUEST_TIMED_OUT",
   9: "REPLICA_NOT_AVAILABLE",
+  17: "INVALID_TOPIC_EXCEPTION",
   29: "TOPIC_AUTHORIZATION_FAILED",
   56: "KAFKA_STORAGE_ERROR",
   74: "FENCED_LEADER_EPOCH",
