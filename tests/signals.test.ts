@@ -148,7 +148,7 @@ describe.each(runners)("signals (%s)", (runner) => {
     expect(messagesOf(live).filter((m) => m.type === "STATE")).toEqual([]);
   });
 
-  test("SIGTERM while validating a state of 300,000 partitions: gone within seconds, exit 1, a transient_error, no STATE", async () => {
+  test("SIGTERM while starting and validating a state of 300,000 partitions: gone within seconds, exit 1, a transient_error, no STATE", async () => {
     const partitions = Object.fromEntries(Array.from({ length: 300_000 }, (_, p) => [String(p), { offset: p }]));
     const state = { type: "STREAM", stream: { stream_descriptor: { name: "events" }, stream_state: { partitions } } };
     const { live, ended } = signalWhenListening(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: broker }), "--catalog", jsonFile("catalog.json", catalog(["events"])), "--state", jsonFile("state.json", state)], "SIGTERM");
