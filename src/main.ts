@@ -1,7 +1,8 @@
 /**
  * source-kafka: the Airbyte protocol's four commands over Kafka. Every failure ends here: it
  * becomes one line on stderr, a TRACE error on stdout with the failure type of its class, and a
- * non-zero exit — never a stack trace for the user's mistakes.
+ * non-zero exit — never a stack trace for the user's mistakes. It also owns SIGTERM and SIGINT,
+ * from its first moment: each command decides what a signal ends (stop-signal.ts).
  */
 import { defineCommand, renderUsage, runCommand } from "citty";
 import { stripAnsi } from "consola/utils";
@@ -9,7 +10,10 @@ import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { console } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
 import { emit, flush } from "./protocol/output.ts";
+import { StopSignal } from "./stop-signal.ts";
 import { commit, version } from "./version.ts";
+
+const stop = new StopSignal();
 
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
 const quietArg = { quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" } } as const;
@@ -23,12 +27,19 @@ const main = defineCommand({
     check: defineCommand({
       meta: { name: "check", description: "Check that the config can reach the cluster" },
       args: { ...configArg, ...quietArg },
-      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config, { quiet: args.quiet }),
+      // check and discover have nothing to hand over when stopped: a signal ends them at once.
+      run: async ({ args }) => {
+        const { check } = await import("./commands/check.ts");
+        await stop.race(check(args.config, { quiet: args.quiet }), () => `check stopped by ${stop.name} before it finished; the connection was not judged`);
+      },
     }),
     discover: defineCommand({
       meta: { name: "discover", description: "List the topics as streams" },
       args: { ...configArg, ...quietArg },
-      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config, { quiet: args.quiet }),
+      run: async ({ args }) => {
+        const { discover } = await import("./commands/discover.ts");
+        await stop.race(discover(args.config, { quiet: args.quiet }), () => `discover stopped by ${stop.name} before the catalog was complete; no CATALOG was written`);
+      },
     }),
     read: defineCommand({
       meta: { name: "read", description: "Read the catalog's topics from the given state" },
@@ -41,7 +52,7 @@ const main = defineCommand({
         ...quietArg,
       },
       run: async ({ args }) =>
-        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail, quiet: args.quiet }),
+        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail, quiet: args.quiet }, stop),
     }),
   },
 });

@@ -15,10 +15,12 @@ import {
   ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
-import { ConfigError, TransientError, oneLine } from "../errors.ts";
+import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
 import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
+import { errorName } from "./error-codes.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
 
 export type { ConnectionSettings } from "./security.ts";
@@ -45,6 +47,9 @@ export class UnreadableResponseError extends Error {
 const earliest = -2n;
 const latest = -1n;
 const readCommitted = 1;
+const unknownTopicOrPartition = 3;
+const invalidTopic = 17;
+const topicAuthorizationFailed = 29;
 
 export class KafkaClient {
   readonly #consumer: Consumer;
@@ -62,6 +67,8 @@ export class KafkaClient {
       timeout: Math.max(30_000, settings.connect_timeout_ms),
       retries: 3,
       retryDelay: 250,
+      // The library's default too; said here because a read must never create a topic it asks about.
+      autocreateTopics: false,
       isolationLevel: readCommitted,
       ...connectionSecurity(settings),
     });
@@ -77,6 +84,7 @@ export class KafkaClient {
       connectTimeout: this.#settings.connect_timeout_ms,
       retries: 3,
       retryDelay: 250,
+      autocreateTopics: false,
       ...connectionSecurity(this.#settings),
     });
     this.#tlsAlerts.watch(admin);
@@ -88,30 +96,36 @@ export class KafkaClient {
     }
   }
 
-  /** Metadata of the named topics; a topic that does not exist is absent from the result. */
+  /**
+   * Metadata of the named topics, in one request however many there are; a topic that does not
+   * exist is absent from the result (and is never created by asking).
+   */
   async describeTopics(names: string[]): Promise<Map<string, TopicInfo>> {
     const found = new Map<string, TopicInfo>();
     if (names.length === 0) return found;
-    const metadata = await this.#call("read metadata", () =>
-      this.#consumer.metadata({ topics: names, forceUpdate: true, autocreateTopics: false }).catch((error: unknown) => {
-        if (isUnknownTopic(error)) return null;
-        throw error;
-      }),
-    );
-    if (metadata === null) {
-      // One unknown topic fails the whole request: ask one by one to learn which exist.
-      if (names.length === 1) return found;
-      for (const name of names) for (const [key, info] of await this.describeTopics([name])) found.set(key, info);
-      return found;
-    }
-    for (const name of names) {
-      const topic = metadata.topics.get(name);
-      if (!topic) continue;
-      found.set(name, {
-        name,
-        id: topic.id,
-        partitions: topic.partitions.map((p, partition) => ({ partition, leader: p.leader, leaderEpoch: p.leaderEpoch })),
+    const metadata = await this.#call("read metadata", () => requestMetadata(this.#consumer, names));
+    const denied: string[] = [];
+    for (const topic of metadata.topics) {
+      // A name Kafka does not allow (a space, a slash) names no topic either: no retry will find one.
+      if (topic.errorCode === unknownTopicOrPartition || topic.errorCode === invalidTopic) continue;
+      if (topic.errorCode === topicAuthorizationFailed) {
+        denied.push(topic.name);
+        continue;
+      }
+      if (topic.errorCode !== 0) throw new TransientError(`cannot read metadata of topic ${topic.name}: Kafka answered ${errorName(topic.errorCode)}`);
+      const leaderless = topic.partitions.find((p) => p.errorCode !== 0 && p.leaderId < 0);
+      if (leaderless) {
+        throw new TransientError(`cannot read metadata of ${topic.name} partition ${leaderless.partitionIndex}: Kafka answered ${errorName(leaderless.errorCode)}`);
+      }
+      const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
+      found.set(topic.name, {
+        name: topic.name,
+        id: topic.topicId,
+        partitions: partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch })),
       });
+    }
+    if (denied.length > 0) {
+      throw new ConfigError(`authorisation step: Kafka denied Describe on ${denied.length === 1 ? "topic" : `${denied.length} topics`} ${listNames(denied)} (TOPIC_AUTHORIZATION_FAILED)`);
     }
     return found;
   }
@@ -127,17 +141,37 @@ export class KafkaClient {
    * at or after a timestamp (ms) — the end when no message is that recent.
    */
   async offsets(topic: string, partitions: number[], at: "earliest" | "latest" | number): Promise<Map<number, number>> {
+    return (await this.offsetsOf(new Map([[topic, partitions]]), at)).get(topic)!;
+  }
+
+  /**
+   * `offsets` for many topics at once: one ListOffsets request per leader, however many topics a
+   * catalog names. `wanted` maps a topic to its partitions (none: the topic is left out).
+   */
+  async offsetsOf(wanted: Map<string, number[]>, at: "earliest" | "latest" | number): Promise<Map<string, Map<number, number>>> {
+    const asked = [...wanted].filter(([, partitions]) => partitions.length > 0);
+    const result = new Map<string, Map<number, number>>();
+    if (asked.length === 0) return result;
     const timestamp = at === "earliest" ? earliest : at === "latest" ? latest : BigInt(at);
-    const listed = await this.#call(`list offsets of ${topic}`, () =>
-      this.#consumer.listOffsets({ topics: [topic], partitions: { [topic]: partitions }, timestamp, isolationLevel: readCommitted }),
+    const what = asked.length === 1 ? `list offsets of ${asked[0]![0]}` : `list offsets of ${asked.length} topics`;
+    const listed = await this.#call(what, () =>
+      this.#consumer.listOffsets({
+        topics: asked.map(([topic]) => topic),
+        partitions: Object.fromEntries(asked),
+        timestamp,
+        isolationLevel: readCommitted,
+      }),
     );
-    const byPartition = listed.get(topic) ?? [];
-    const result = new Map<number, number>();
-    const ends = typeof at === "number" ? await this.offsets(topic, partitions, "latest") : undefined;
-    for (const partition of partitions) {
-      const offset = byPartition[partition];
-      if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
-      result.set(partition, offset < 0n && ends ? ends.get(partition)! : Number(offset));
+    const ends = typeof at === "number" ? await this.offsetsOf(wanted, "latest") : undefined;
+    for (const [topic, partitions] of asked) {
+      const byPartition = listed.get(topic) ?? [];
+      const offsets = new Map<number, number>();
+      for (const partition of partitions) {
+        const offset = byPartition[partition];
+        if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
+        offsets.set(partition, offset < 0n && ends ? ends.get(topic)!.get(partition)! : Number(offset));
+      }
+      result.set(topic, offsets);
     }
     return result;
   }
@@ -248,9 +282,6 @@ function unreadable(error: unknown): boolean {
   return tries.length > 0 && tries.every((e) => e instanceof Error && !GenericError.isGenericError(e));
 }
 
-function isUnknownTopic(error: unknown): boolean {
-  return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(describe(error));
-}
 
 /** Everything the library's (possibly nested) errors say, flattened to one line. */
 function describe(error: unknown): string {

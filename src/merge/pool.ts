@@ -22,6 +22,13 @@ class WorkerFailure extends Error {
 }
 
 export class Pool {
+  /**
+   * How long stop() lets the workers finish their fetch. One waiting on a broker that stopped
+   * answering would hold the end back for the client's timeouts (30 s and more); what was written
+   * is all a STATE covers, so past this the rest is dropped.
+   */
+  static readonly stopGraceMs = 3_000;
+
   readonly #workers: Worker[] = [];
   readonly #checkpoints: Checkpoints;
   #running = 0;
@@ -39,6 +46,8 @@ export class Pool {
   /** While tailing, the pool lives until stop(), even with no partition to read yet. */
   #tailing = false;
   #stopping = false;
+  /** Stopped and past the grace: worker messages are ignored from now on. */
+  #abandoned = false;
   #added = 0;
 
   constructor(checkpoints: Checkpoints) {
@@ -111,9 +120,21 @@ export class Pool {
 
   /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */
   stop(): void {
+    if (this.#stopping) return;
     this.#stopping = true;
     for (const worker of this.#workers) this.#send(worker, { type: "stop" });
     this.#settleIfIdle();
+    setTimeout(() => this.#abandon(), Pool.stopGraceMs).unref();
+  }
+
+  /** Ends a stop that the workers have not finished within the grace: once the batch being written is out. */
+  #abandon(): void {
+    if (this.#running === 0 || this.#failed) return;
+    this.#abandoned = true;
+    this.terminate();
+    protocolLog("WARN", `${this.#running} of the read workers had not finished ${Pool.stopGraceMs / 1000} s after the stop; batches not yet written are dropped, and the final STATE covers what was`);
+    this.#running = 0;
+    void this.#queue.then(() => this.#settle.resolve());
   }
 
   /** Writes a STATE for each stream that moved, if one is due (the tail's timer calls this). */
@@ -140,7 +161,7 @@ export class Pool {
   }
 
   async #handle(worker: Worker, message: FromWorker): Promise<void> {
-    if (this.#failed) return;
+    if (this.#failed || this.#abandoned) return;
     switch (message.type) {
       case "batch": {
         if (message.lines.length > 0) await writeRaw(message.lines);

@@ -78,8 +78,10 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
   const progressBefore = new Map(group.map((p) => [p, p.next]));
   const emittedAt = Date.now();
   const batch = new PendingBatch(worker);
+  // By key, not by a search of the group: a fetch may cover thousands of partitions.
+  const byKey = new Map(group.map((p) => [`${p.topicId}\u0000${p.partition}`, p]));
   for (const result of results) {
-    const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
+    const position = byKey.get(`${result.topicId}\u0000${result.partition}`);
     if (!position || worker.ended.has(position.topicId)) continue;
     if (result.error !== null) {
       await handlePartitionError(worker, position, result.error);

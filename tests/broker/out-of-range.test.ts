@@ -53,4 +53,12 @@ describe.each(runners)("offsets out of range (%s)", (runner) => {
     expect(result.code).not.toBe(0);
     expect(traces(result)[0].error).toMatchObject({ failure_type: "config_error", message: 'catalog: stream "no-such-topic-here" has no topic of that name in the cluster' });
   });
+
+  test("a stream whose name Kafka does not allow for a topic is the same config error, at once (not retried for the retry budget)", async () => {
+    const started = Date.now();
+    const result = await run(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: broker }), "--catalog", jsonFile("catalog.json", catalog(["no such/topic"]))]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.code).toBe(1);
+    expect(traces(result).map((t) => t.error)).toEqual([{ failure_type: "config_error", message: 'catalog: stream "no such/topic" has no topic of that name in the cluster' }]);
+  });
 });
