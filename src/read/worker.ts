@@ -155,7 +155,7 @@ async function isolate(group: Position[]): Promise<void> {
 function fetchFrom(leader: number, group: Position[], tuning: FetchTuning): Promise<FetchedPartition[]> {
   return client.fetch({
     node: leader,
-    partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+    partitions: group.map((p) => ({ topic: p.topic, topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
     maxWaitMs: tuning.maxWaitMs,
     maxBytes: tuning.maxBytes,
     partitionMaxBytes: tuning.partitionMaxBytes,

@@ -35,7 +35,7 @@ export async function sampleDocuments(
     for (const [leader, group] of Map.groupBy(positions, (p) => p.leader)) {
       const results = await client.fetch({
         node: leader,
-        partitions: group.map((p) => ({ topicId: topic.id, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+        partitions: group.map((p) => ({ topic: topic.name, topicId: topic.id, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
         maxWaitMs: 100,
         maxBytes: 4 << 20,
         partitionMaxBytes: 1 << 20,
