@@ -175,8 +175,12 @@ describe("security: ACLs", () => {
     expect(records(result).map((r) => r.data)).toEqual(expected(aclTopic));
   });
 
-  test("a principal without Read gets an authorisation config_error", async () => {
+  test("a principal without Read gets an authorisation config_error, and check fails as the read does", async () => {
     expect(configError(await readTopic("source", as("describer"), aclTopic))).toContain("TOPIC_AUTHORIZATION_FAILED");
+    const status = await check(as("describer"));
+    expect(status.status).toBe("FAILED");
+    expect(status.message).toStartWith("authorisation step: Kafka denied Read on ");
+    expect(status.message).toContain(aclTopic);
   });
 });
 

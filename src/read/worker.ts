@@ -26,6 +26,8 @@ type Position = Assignment & {
   stalledSince: number | null;
   /** Failures in a row; every few, the client reconnects (see retryLater). */
   failures: number;
+  /** A WARN said that a broker calls the partition unknown though metadata lists it; reset once served. */
+  unknownWarned: boolean;
 };
 
 const encoder = new TextEncoder();
@@ -74,7 +76,7 @@ async function registrySchemas(registry: NonNullable<WorkerStart["registry"]>, t
   return new SchemaCache(new RegistryClient(registry, timeoutMs));
 }
 
-const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0 });
+const toPosition = (a: Assignment): Position => ({ ...a, next: a.from, retry: new RetryBudget(start.retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0, unknownWarned: false });
 
 async function run(): Promise<void> {
   if (start.registry) schemas = await registrySchemas(start.registry, start.settings.connect_timeout_ms);
@@ -210,6 +212,7 @@ async function deliver(group: Position[], results: FetchedPartition[]): Promise<
     }
     position.retry.succeeded();
     position.failures = 0;
+    position.unknownWarned = false;
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
@@ -311,7 +314,16 @@ async function handlePartitionError(position: Position, error: string): Promise<
     // A broker that has just restarted may not know the partition yet: only the cluster's
     // metadata can tell that the topic is gone.
     const gone = await deleted(position).catch((e: unknown) => (e instanceof TransientError ? undefined : Promise.reject(e)));
-    if (!gone) return retryLater([position], error);
+    if (gone === undefined) return retryLater([position], error);
+    if (!gone) {
+      // Odd unless the broker is just starting: say so at once rather than only when the budget runs out.
+      const odd = `broker ${position.leader} answered ${error} for ${where}, though the cluster's metadata lists the topic`;
+      if (!position.unknownWarned) {
+        position.unknownWarned = true;
+        post({ type: "log", level: "WARN", message: `${odd}; retrying for up to ${start.retryBudgetMs / 1000} s (a restarting broker may not know it yet; if this lasts, the broker does not serve the topic as it is named in the fetch)` });
+      }
+      return retryLater([position], odd);
+    }
     if (position.to !== null) {
       throw new ConfigError(`topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`);
     }
