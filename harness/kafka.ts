@@ -1,6 +1,6 @@
 // A real single-node Apache Kafka broker for development and tests: by default Kafka 4.1.1 in
 // KRaft mode (broker and controller in one JVM); with KAFKA_VERSION (and KAFKA_MODE) another
-// release from 2.7 on, before 3.3 with a ZooKeeper of its own (harness/versions.ts). The jars
+// release from 2.7 on, before 3.5 with a ZooKeeper of its own (harness/versions.ts). The jars
 // come from Maven Central via harness/pom.xml (or pom-before-4.xml) and are cached per version;
 // everything else (config, data, log, cluster.json) lives in the broker's state folder.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";

@@ -1,7 +1,8 @@
 /**
  * Which Apache Kafka the harness runs: a version (default 4.1.1, or $KAFKA_VERSION) and a mode,
- * KRaft or ZooKeeper ($KAFKA_MODE, default: ZooKeeper before 3.3, where KRaft is absent (2.7) or
- * not production-ready, KRaft from 3.3 on). Each version has its own jars from Maven Central and
+ * KRaft or ZooKeeper ($KAFKA_MODE, default: ZooKeeper before 3.5, KRaft from 3.5 on). KRaft is
+ * absent in 2.7, not production-ready before 3.3, and without SCRAM before 3.5 (KIP-900), which
+ * the harness's listeners need. Each version has its own jars from Maven Central and
  * each (version, mode) its own state folder, so brokers of several versions can run side by side.
  *
  *   const spec = brokerSpec("2.8.2");              // { version: "2.8.2", mode: "zookeeper" }
@@ -35,17 +36,19 @@ export function atLeast(version: string, major: number, minor: number): boolean 
 /**
  * The broker to run: `version` and `mode` if given, else $KAFKA_VERSION and $KAFKA_MODE, else
  * the default. Refuses what cannot run: before 2.7, ZooKeeper from 4.0 (removed), KRaft before
- * 3.3 (no SCRAM and no ACLs there, which the harness's listeners need).
+ * 3.5 (no SCRAM there).
  */
 export function brokerSpec(version?: string, mode?: string): BrokerSpec {
   const v = version ?? (process.env.KAFKA_VERSION || DEFAULT_KAFKA_VERSION);
   if (!atLeast(v, 2, 7)) throw new HarnessError(`Kafka ${v} is older than the harness runs (2.7 and later)`);
-  const m = mode ?? (process.env.KAFKA_MODE || (atLeast(v, 3, 3) ? "kraft" : "zookeeper"));
+  const m = mode ?? (process.env.KAFKA_MODE || defaultMode(v));
   if (m !== "kraft" && m !== "zookeeper") throw new HarnessError(`KAFKA_MODE must be kraft or zookeeper, not ${JSON.stringify(m)}`);
   if (m === "zookeeper" && atLeast(v, 4, 0)) throw new HarnessError(`Kafka ${v} has no ZooKeeper mode (removed in 4.0)`);
-  if (m === "kraft" && !atLeast(v, 3, 3)) throw new HarnessError(`the harness runs Kafka ${v} with ZooKeeper only (KRaft before 3.3 has no SCRAM or ACLs)`);
+  if (m === "kraft" && !atLeast(v, 3, 5)) throw new HarnessError(`the harness runs Kafka ${v} with ZooKeeper only (KRaft before 3.5 has no SCRAM)`);
   return { version: v, mode: m };
 }
+
+const defaultMode = (version: string): Mode => (atLeast(version, 3, 5) ? "kraft" : "zookeeper");
 
 /** "2.8.2 (ZooKeeper)", for messages. */
 export function describeSpec(spec: BrokerSpec): string {
@@ -59,10 +62,9 @@ const isDefault = (spec: BrokerSpec) => spec.version === DEFAULT_KAFKA_VERSION &
  * its libs); another version gets .cache/kafka-<version>[-<mode>] and .cache/kafka-libs/<version>.
  */
 export function paths(spec: BrokerSpec) {
-  const defaultMode = atLeast(spec.version, 3, 3) ? "kraft" : "zookeeper";
   const state = isDefault(spec)
     ? join(ROOT, ".cache", "kafka")
-    : join(ROOT, ".cache", `kafka-${spec.version}${spec.mode === defaultMode ? "" : `-${spec.mode}`}`);
+    : join(ROOT, ".cache", `kafka-${spec.version}${spec.mode === defaultMode(spec.version) ? "" : `-${spec.mode}`}`);
   const libs = isDefault(spec) ? join(state, "libs") : join(ROOT, ".cache", "kafka-libs", spec.version);
   return {
     state,

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const matrix = process.env.COMPAT_BROKERS ?? "2.7.2,2.8.2,3.0.2,3.6.2/zookeeper,3.9.1,4.1.1";
+const matrix = process.env.COMPAT_BROKERS ?? "2.7.2,2.8.2,3.0.2,3.6.2/zookeeper,3.6.2/kraft,3.9.1,4.1.1";
 const root = join(import.meta.dir, "..");
 const bun = process.execPath;
 
