@@ -19,9 +19,10 @@ export async function check(configPath: string): Promise<void> {
     try {
       const deadline = config.connect_timeout_ms * 3 + 5000;
       const topics = await withDeadline(client.topicNames(false), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
-      await withDeadline(client.ensureReadable(), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
+      const version = await withDeadline(client.ensureReadable(), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
       const read = await withDeadline(readOnePartition(client, topics), deadline, `no answer to a fetch from ${config.bootstrap_servers} within ${deadline} ms`);
-      message = `connected to ${config.bootstrap_servers}; ${topics.length} topics visible; ${read}`;
+      // The Fetch version tells support which path a read takes (topic names before v13, ids after).
+      message = `connected to ${config.bootstrap_servers}; ${topics.length} topics visible; ${read} (Fetch v${version})`;
     } finally {
       await client.close();
     }

@@ -154,9 +154,12 @@ export class KafkaClient {
     return result;
   }
 
-  /** Fails with a config error naming the versions when the brokers are too old to be read (before Kafka 2.7). */
-  async ensureReadable(): Promise<void> {
-    await this.#fetchVersion();
+  /**
+   * The Fetch version the brokers will be read with; fails with a config error naming the
+   * versions when they are too old to be read (before Kafka 2.7).
+   */
+  async ensureReadable(): Promise<number> {
+    return await this.#fetchVersion();
   }
 
   /** The Fetch version the brokers are read with; a config error when they are too old. */
