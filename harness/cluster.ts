@@ -15,6 +15,7 @@ import {
   KAFKA_VERSION,
   LIBS,
   LOG4J_CONFIG,
+  brokerSpec,
   ensureLibs,
   freePort,
   kafkaTool,
@@ -31,6 +32,8 @@ const LOG4J = join(STATE, "log4j2.properties");
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 export const NODE_IDS = [1, 2, 3] as const;
+/** Always the default version, whatever KAFKA_VERSION says: the fault tests need KRaft's quick failover. */
+const SPEC = brokerSpec(KAFKA_VERSION, "kraft");
 
 export type ClusterNode = { id: number; address: string; controller: string; dir: string };
 
@@ -55,7 +58,7 @@ export function readMultiCluster(): MultiCluster | null {
 export async function upCluster(): Promise<MultiCluster> {
   await downCluster();
   requireCommand("java", ["-version"]);
-  ensureLibs();
+  ensureLibs(SPEC);
   mkdirSync(STATE, { recursive: true });
   writeFileSync(LOG4J, LOG4J_CONFIG);
 
@@ -72,7 +75,7 @@ export async function upCluster(): Promise<MultiCluster> {
     rmSync(node.dir, { recursive: true, force: true });
     mkdirSync(join(node.dir, "data"), { recursive: true });
     writeFileSync(propsOf(node.id), serverProperties(node, voters));
-    const format = spawnSync("java", [...toolJvm(), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", propsOf(node.id)], {
+    const format = spawnSync("java", [...toolJvm(SPEC), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", propsOf(node.id)], {
       encoding: "utf8",
     });
     if (format.status !== 0) throw new HarnessError(`kafka storage format of node ${node.id} failed: ${(format.stderr || format.stdout).trim()}`);
@@ -146,7 +149,7 @@ export async function electPreferredLeaders(bootstrap: string, topic: string, pa
   try {
     await kafkaTool("org.apache.kafka.tools.LeaderElectionCommand", [
       "--bootstrap-server", bootstrap, "--election-type", "PREFERRED", "--path-to-json-file", file,
-    ]).catch((err: Error) => {
+    ], { spec: SPEC }).catch((err: Error) => {
       // Partitions already led by their preferred replica are reported as a failure; that is success here.
       if (!/ElectionNotNeeded|already/i.test(err.message)) throw err;
     });

@@ -2,10 +2,19 @@
 // kept in .cache/kafka/tls/), SASL users with fresh passwords each start, the secured
 // listeners' broker settings, and the ACLs of the authorisation tests.
 import { spawnSync } from "node:child_process";
-import { randomBytes, randomInt } from "node:crypto";
+import { pbkdf2Sync, randomBytes, randomInt } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AclOperations, AclPermissionTypes, Admin, ResourcePatternTypes, ResourceTypes, type AclOperationValue } from "@platformatic/kafka";
+import {
+  AclOperations,
+  AclPermissionTypes,
+  Admin,
+  Connection,
+  ResourcePatternTypes,
+  ResourceTypes,
+  alterUserScramCredentialsV0,
+  type AclOperationValue,
+} from "@platformatic/kafka";
 
 export type Mechanism = "PLAIN" | "SCRAM-SHA-256" | "SCRAM-SHA-512" | "OAUTHBEARER";
 
@@ -43,6 +52,33 @@ export function scramFormatArgs(users: Users): string[] {
   return Object.entries(users).flatMap(([name, password]) =>
     ["SCRAM-SHA-256", "SCRAM-SHA-512"].flatMap((m) => ["--add-scram", `${m}=[name=${name},password=${password}]`]),
   );
+}
+
+/**
+ * Creates every user for both SCRAM mechanisms through a running broker (AlterUserScramCredentials,
+ * Kafka 2.7+), for ZooKeeper mode, which has no `kafka-storage format`: one request instead of a
+ * `kafka-configs --zookeeper` JVM per user. The client sends what the broker stores — salt,
+ * iterations and the salted password (RFC 5802's Hi()) — never the password itself.
+ */
+export async function createScramUsers(bootstrap: string, users: Users): Promise<void> {
+  const iterations = 4096;
+  const mechanisms = [{ id: 1, hash: "sha256", length: 32 }, { id: 2, hash: "sha512", length: 64 }];
+  const upsertions = Object.entries(users).flatMap(([name, password]) =>
+    mechanisms.map((m) => {
+      const salt = randomBytes(16);
+      return { name, mechanism: m.id, iterations, salt, saltedPassword: pbkdf2Sync(password, salt, iterations, m.length, m.hash) };
+    }),
+  );
+  const [host, port] = bootstrap.split(":") as [string, string];
+  const connection = new Connection("kafka-harness");
+  try {
+    await connection.connect(host, Number(port));
+    const response = await alterUserScramCredentialsV0.api.async(connection, [], upsertions);
+    const failed = response.results.find((r) => r.errorCode !== 0);
+    if (failed) throw new Error(`creating SCRAM user ${failed.user} failed: ${failed.errorMessage ?? `error ${failed.errorCode}`}`);
+  } finally {
+    await connection.close();
+  }
 }
 
 /** The CA and certificates, generated on first use; later starts reuse them (openssl is fast, but not free). */
@@ -87,6 +123,18 @@ export function serverKeyStore(tls: TlsFiles, path: string): string {
   return path;
 }
 
+/**
+ * The same key store with the key encrypted under `password`: Kafka before 3.x refuses a PEM
+ * key store without `ssl.key.password`. PBE-SHA1-3DES because Java reads that PKCS#8 scheme
+ * (it has no SecretKeyFactory for openssl's default, PBES2).
+ */
+export function encryptedServerKeyStore(tls: TlsFiles, path: string, password: string): string {
+  const key = spawnSync("openssl", ["pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", tls.serverKey, "-passout", `pass:${password}`], { encoding: "utf8" });
+  if (key.status !== 0) throw new Error(`openssl pkcs8 failed: ${(key.stderr || key.stdout).trim()}`);
+  writeFileSync(path, key.stdout + readFileSync(tls.serverCert, "utf8"));
+  return path;
+}
+
 export interface SecuredListener {
   name: string;
   security: "SASL_PLAINTEXT" | "SSL" | "SASL_SSL";
@@ -95,15 +143,23 @@ export interface SecuredListener {
 }
 
 /** server.properties lines for TLS, SASL and authorisation on the given listeners. */
-export function securityProperties(listeners: SecuredListener[], users: Users, tls: TlsFiles, keyStore: string): string[] {
+export function securityProperties(
+  listeners: SecuredListener[],
+  users: Users,
+  tls: TlsFiles,
+  keyStore: { path: string; password?: string },
+  mode: "kraft" | "zookeeper",
+): string[] {
   const lines = [
-    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    // ZooKeeper mode keeps ACLs in ZooKeeper, with its own authorizer.
+    `authorizer.class.name=${mode === "kraft" ? "org.apache.kafka.metadata.authorizer.StandardAuthorizer" : "kafka.security.authorizer.AclAuthorizer"}`,
     // PLAINTEXT clients, the controller listener and TLS clients without a certificate are all
     // User:ANONYMOUS: as a super user they keep working exactly as before authorisation existed.
     "super.users=User:ANONYMOUS;User:admin",
     "allow.everyone.if.no.acl.found=true",
     "ssl.keystore.type=PEM",
-    `ssl.keystore.location=${keyStore}`,
+    `ssl.keystore.location=${keyStore.path}`,
+    ...(keyStore.password ? [`ssl.key.password=${keyStore.password}`] : []),
     "ssl.truststore.type=PEM",
     `ssl.truststore.location=${tls.ca}`,
   ];

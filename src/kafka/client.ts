@@ -16,7 +16,7 @@ import {
   TimeoutError,
 } from "@platformatic/kafka";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
-import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import { BrokerTooOldError, fetchVersion, firstFetchVersionWithTopicIds, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
 import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
@@ -26,11 +26,16 @@ import { connectionSecurity, type ConnectionSettings } from "./security.ts";
 export type { ConnectionSettings } from "./security.ts";
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
+/**
+ * `id` is the topic's id where the cluster gives topics ids (Kafka 2.8+), else its name: a topic
+ * deleted and created again under its name is then not told apart.
+ */
 export type TopicInfo = { name: string; id: string; partitions: PartitionInfo[] };
 
 export type FetchRequest = {
   node: number;
-  partitions: { topicId: string; partition: number; offset: number; leaderEpoch: number }[];
+  /** `topic` is the name: Fetch before v13 (Kafka 3.0 and older) names topics instead of giving their ids. */
+  partitions: { topic: string; topicId: string; partition: number; offset: number; leaderEpoch: number }[];
   maxWaitMs: number;
   maxBytes: number;
   partitionMaxBytes: number;
@@ -43,6 +48,9 @@ export type FetchRequest = {
 export class UnreadableResponseError extends Error {
   override name = "UnreadableResponseError";
 }
+
+/** The id a broker without topic ids (Metadata before v10, Kafka 2.7) or a topic without one reports. */
+const noTopicId = "00000000-0000-0000-0000-000000000000";
 
 const earliest = -2n;
 const latest = -1n;
@@ -120,7 +128,8 @@ export class KafkaClient {
       const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
       found.set(topic.name, {
         name: topic.name,
-        id: topic.topicId,
+        // Brokers before Kafka 2.8 have no topic ids: a topic is known by its name there.
+        id: topic.topicId && topic.topicId !== noTopicId ? topic.topicId : topic.name,
         partitions: partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch })),
       });
     }
@@ -176,10 +185,18 @@ export class KafkaClient {
     return result;
   }
 
-  /** Fails with a config error naming the versions when the brokers are too old to be read (before Kafka 2.7). */
-  async ensureReadable(): Promise<void> {
+  /**
+   * The Fetch version the brokers will be read with; fails with a config error naming the
+   * versions when they are too old to be read (before Kafka 2.7).
+   */
+  async ensureReadable(): Promise<number> {
+    return await this.#fetchVersion();
+  }
+
+  /** The Fetch version the brokers are read with; a config error when they are too old. */
+  async #fetchVersion(): Promise<number> {
     try {
-      await ensureRawFetch(this.#consumer);
+      return await fetchVersion(this.#consumer);
     } catch (error) {
       if (error instanceof BrokerTooOldError) throw new ConfigError(error.message);
       throw classify(error, "read the broker's API versions", this.#tlsAlerts.recent());
@@ -188,9 +205,15 @@ export class KafkaClient {
 
   /** One fetch from one broker; partition-level errors come back in the result, not as throws. */
   async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
+    // Before v13 the broker knows topics by name only: send names, and map the names it answers
+    // with back to the ids the caller asked for.
+    const byName = (await this.#fetchVersion()) < firstFetchVersionWithTopicIds;
+    const idOf = new Map<string, string>();
     const topics = new Map<string, { topicId: string; partitions: object[] }>();
     for (const p of request.partitions) {
-      const entry = topics.get(p.topicId) ?? { topicId: p.topicId, partitions: [] };
+      const key = byName ? p.topic : p.topicId;
+      idOf.set(key, p.topicId);
+      const entry = topics.get(key) ?? { topicId: key, partitions: [] };
       entry.partitions.push({
         partition: p.partition,
         fetchOffset: BigInt(p.offset),
@@ -198,7 +221,7 @@ export class KafkaClient {
         lastFetchedEpoch: -1,
         partitionMaxBytes: request.partitionMaxBytes,
       });
-      topics.set(p.topicId, entry);
+      topics.set(key, entry);
     }
     let response: RawFetchResponse;
     try {
@@ -224,7 +247,7 @@ export class KafkaClient {
       response = carried;
     }
     try {
-      return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
+      return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(idOf.get(topic.topicId) ?? topic.topicId, p)));
     } catch (error) {
       if (error instanceof CorruptBatchError) throw new UnreadableResponseError(error.message);
       throw error;

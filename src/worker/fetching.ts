@@ -65,7 +65,7 @@ async function isolate(worker: WorkerState, group: Position[]): Promise<void> {
 function fetchFrom(worker: WorkerState, leader: number, group: Position[], tuning: FetchTuning): Promise<FetchedPartition[]> {
   return worker.client.fetch({
     node: leader,
-    partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+    partitions: group.map((p) => ({ topic: p.topic, topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
     maxWaitMs: tuning.maxWaitMs,
     maxBytes: tuning.maxBytes,
     partitionMaxBytes: tuning.partitionMaxBytes,
@@ -89,6 +89,7 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     }
     position.retry.succeeded();
     position.failures = 0;
+    position.unknownWarned = false;
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;

@@ -23,7 +23,20 @@ export async function handlePartitionError(worker: WorkerState, position: Positi
     // A broker that has just restarted may not know the partition yet: only the cluster's
     // metadata can tell that the topic is gone.
     const gone = await deleted(worker, position).catch((e: unknown) => (e instanceof TransientError ? undefined : Promise.reject(e)));
-    if (!gone) return retryLater(worker, [position], error);
+    if (gone === undefined) return retryLater(worker, [position], error);
+    if (!gone) {
+      // Odd unless the broker is just starting: say so at once rather than only when the budget runs out.
+      const odd = `broker ${position.leader} answered ${error} for ${where}, though the cluster's metadata lists the topic`;
+      if (!position.unknownWarned) {
+        position.unknownWarned = true;
+        worker.post({
+          type: "log",
+          level: "WARN",
+          message: `${odd}; retrying for up to ${worker.start.retryBudgetMs / 1000} s (a restarting broker may not know it yet; if this lasts, the broker does not serve the topic as it is named in the fetch)`,
+        });
+      }
+      return retryLater(worker, [position], odd);
+    }
     if (position.to !== null) {
       throw new ConfigError(`topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`);
     }

@@ -5,7 +5,7 @@
  * the test cannot pass on data that was never compressed.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { kafkaTool } from "../../harness/kafka.ts";
+import { brokerSpec, kafkaTool, toolClass } from "../../harness/kafka.ts";
 import { batches, codecIds } from "../support/batches.ts";
 import { bootstrap } from "../support/broker.ts";
 import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
@@ -50,7 +50,7 @@ beforeAll(async () => {
     const topic = uniqueTopic(`compressed-${codec}`);
     await createTopic(broker, topic, 1);
     await kafkaTool(
-      "org.apache.kafka.tools.ConsoleProducer",
+      toolClass(brokerSpec(), "ConsoleProducer"),
       ["--bootstrap-server", broker, "--topic", topic, "--compression-codec", codec, "--property", "parse.key=true", "--property", "key.separator=|"],
       { input: lines.join("\n") + "\n" },
     );

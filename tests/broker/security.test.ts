@@ -169,7 +169,7 @@ describe("security: ACLs", () => {
     expect((await check(as("reader"))).status).toBe("SUCCEEDED");
     const discovered = await run("source", ["discover", "--config", jsonFile("config.json", as("reader"))]);
     expect(discovered.code).toBe(0);
-    expect(discovered.messages[0]!.catalog.streams.map((s: { name: string }) => s.name)).toContain(aclTopic);
+    expect(discovered.messages.find((m) => m.type === "CATALOG")!.catalog.streams.map((s: { name: string }) => s.name)).toContain(aclTopic);
     const result = await readTopic("source", as("reader"), aclTopic);
     if (result.code !== 0) throw new Error(`connector exited ${result.code}: ${result.stderr.trim()}`);
     expect(records(result).map((r) => r.data)).toEqual(expected(aclTopic));
@@ -177,6 +177,16 @@ describe("security: ACLs", () => {
 
   test("a principal without Read gets an authorisation config_error", async () => {
     expect(configError(await readTopic("source", as("describer"), aclTopic))).toContain("TOPIC_AUTHORIZATION_FAILED");
+  });
+
+  test("discover by a principal without Read warns that it cannot sample the topic, and why", async () => {
+    const discovered = await run("source", ["discover", "--config", jsonFile("config.json", as("describer"))]);
+    expect(discovered.code).toBe(0);
+    const stream = discovered.messages.find((m) => m.type === "CATALOG")!.catalog.streams.find((s: { name: string }) => s.name === aclTopic);
+    expect(Object.keys(stream.json_schema.properties)).toEqual(["_meta"]);
+    const warnings = discovered.messages.filter((m) => m.type === "LOG" && m.log.level === "WARN" && m.log.message.includes(aclTopic));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.log.message).toStartWith(`discover: cannot sample values of ${aclTopic} (partition 0: TOPIC_AUTHORIZATION_FAILED from broker `);
   });
 });
 

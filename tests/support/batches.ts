@@ -14,6 +14,8 @@ export type BatchInfo = { firstOffset: number; records: number; codec: number; t
 export async function batches(bootstrap: string, topic: string, partition: number): Promise<BatchInfo[]> {
   const consumer = new Consumer({ clientId: "tests-batches", groupId: "tests-batches-no-group", bootstrapBrokers: [bootstrap] });
   try {
+    // Tracked, so that the library sends the topic's name where the broker wants names (Fetch v12, Kafka 2.7-3.0).
+    consumer.topics.track(topic);
     const metadata = await consumer.metadata({ topics: [topic], forceUpdate: true });
     const info = metadata.topics.get(topic)!;
     const found: BatchInfo[] = [];

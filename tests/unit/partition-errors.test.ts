@@ -140,12 +140,36 @@ test("with on_offset_out_of_range earliest, the partition skips to the earliest 
   ]);
 });
 
-test("an unknown topic the cluster still lists (a broker just restarted) is retried", async () => {
-  const { worker, position } = setUp();
+test("an unknown topic the cluster still lists is retried, with one WARN at once naming the broker", async () => {
+  const { worker, position, posted } = setUp();
   const p = position("events", 0);
   await handlePartitionError(worker, p, "UNKNOWN_TOPIC_OR_PARTITION");
-  expect(p.failures).toBe(1);
+  await handlePartitionError(worker, p, "UNKNOWN_TOPIC_OR_PARTITION");
+  expect(p.failures).toBe(2);
   expect(worker.positions).toHaveLength(3);
+  expect(posted).toEqual([
+    {
+      type: "log",
+      level: "WARN",
+      message:
+        "broker 1 answered UNKNOWN_TOPIC_OR_PARTITION for events partition 0, though the cluster's metadata lists the topic; " +
+        "retrying for up to 60 s (a restarting broker may not know it yet; if this lasts, the broker does not serve the topic as it is named in the fetch)",
+    },
+  ]);
+});
+
+test("past the retry budget, that unknown topic fails naming the broker and what is odd", async () => {
+  const { worker, position } = setUp({ budgetMs: 1_000 });
+  const p = position("events", 1);
+  let now = 0;
+  p.retry = new RetryBudget(1_000, () => now);
+  await handlePartitionError(worker, p, "UNKNOWN_TOPIC_ID");
+  now = 1_001;
+  const failure = await handlePartitionError(worker, p, "UNKNOWN_TOPIC_ID").catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(TransientError);
+  expect((failure as Error).message).toBe(
+    "events partition 1: no broker served it for 1 s (retry_budget_ms is 1000); last error: broker 1 answered UNKNOWN_TOPIC_ID for events partition 1, though the cluster's metadata lists the topic",
+  );
 });
 
 test("a topic deleted during a batch read fails it, naming where the partition was", async () => {
