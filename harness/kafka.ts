@@ -5,15 +5,7 @@
 // everything else (config, data, log, cluster.json) lives in the broker's state folder.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import {
@@ -31,7 +23,17 @@ import {
   type TlsFiles,
   type Users,
 } from "./security.ts";
-import { DEFAULT_KAFKA_VERSION, HarnessError, atLeast, brokerSpec, describeSpec, paths, toolClass, type BrokerSpec, type Mode } from "./versions.ts";
+import {
+  DEFAULT_KAFKA_VERSION,
+  HarnessError,
+  atLeast,
+  brokerSpec,
+  describeSpec,
+  paths,
+  toolClass,
+  type BrokerSpec,
+  type Mode,
+} from "./versions.ts";
 
 export { HarnessError, brokerSpec, toolClass, type BrokerSpec } from "./versions.ts";
 
@@ -176,7 +178,12 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
     f.props,
     [
       ...(kraft
-        ? ["process.roles=broker,controller", "node.id=1", `controller.quorum.voters=1@${controller}`, "controller.listener.names=CONTROLLER"]
+        ? [
+            "process.roles=broker,controller",
+            "node.id=1",
+            `controller.quorum.voters=1@${controller}`,
+            "controller.listener.names=CONTROLLER",
+          ]
         : ["broker.id=1", `zookeeper.connect=${controller}`, "zookeeper.connection.timeout.ms=30000"]),
       `listeners=${all.map(url).join(",")}`,
       `advertised.listeners=${listeners.map(url).join(",")}`,
@@ -209,9 +216,22 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
     let clusterId: string;
     do clusterId = randomBytes(16).toString("base64url");
     while (clusterId.startsWith("-"));
-    const format = spawnSync("java", [...toolJvm(spec), toolClass(spec, "StorageTool"), "format", "-t", clusterId, "-c", f.props, ...scramFormatArgs(users)], {
-      encoding: "utf8",
-    });
+    const format = spawnSync(
+      "java",
+      [
+        ...toolJvm(spec),
+        toolClass(spec, "StorageTool"),
+        "format",
+        "-t",
+        clusterId,
+        "-c",
+        f.props,
+        ...scramFormatArgs(users),
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
     if (format.status !== 0) {
       throw new HarnessError(`kafka storage format failed: ${(format.stderr || format.stdout).trim()}`);
     }
@@ -221,7 +241,11 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
 
   // Detached = its own process group, so it outlives this process and `down` can
   // signal the whole group.
-  const child = spawnJava(["-Xmx512m", `-Dlog4j2.configurationFile=${f.log4j}`, "-cp", join(f.libs, "*"), "kafka.Kafka", f.props], f.log, f.pidFile);
+  const child = spawnJava(
+    ["-Xmx512m", `-Dlog4j2.configurationFile=${f.log4j}`, "-cp", join(f.libs, "*"), "kafka.Kafka", f.props],
+    f.log,
+    f.pidFile,
+  );
   // Watch the child itself: right after spawn its /proc cmdline may still be bun's.
   let exitedEarly = false;
   child.on("exit", () => (exitedEarly = true));
@@ -239,9 +263,7 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
 
   const cluster: Cluster = {
     bootstrap,
-    listeners: Object.fromEntries(
-      listeners.map((l) => [l.name, describeListener(l, users, tls)]),
-    ),
+    listeners: Object.fromEntries(listeners.map((l) => [l.name, describeListener(l, users, tls)])),
     controller,
     pid: child.pid!,
     kafkaVersion: spec.version,
@@ -272,11 +294,26 @@ async function startZooKeeper(spec: BrokerSpec, port: number): Promise<void> {
   writeFileSync(
     f.zookeeperProps,
     // No admin server: it would take port 8080, which a neighbour's process may hold.
-    [`dataDir=${f.zookeeperData}`, `clientPort=${port}`, `clientPortAddress=${HOST}`, "maxClientCnxns=0", "admin.enableServer=false", ""].join("\n"),
+    [
+      `dataDir=${f.zookeeperData}`,
+      `clientPort=${port}`,
+      `clientPortAddress=${HOST}`,
+      "maxClientCnxns=0",
+      "admin.enableServer=false",
+      "",
+    ].join("\n"),
   );
   const child = spawnJava(
-    ["-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dlog4j2.configurationFile=${f.log4j}`, "-cp", join(f.libs, "*"),
-      "org.apache.zookeeper.server.ZooKeeperServerMain", f.zookeeperProps],
+    [
+      "-Xmx128m",
+      "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
+      `-Dlog4j2.configurationFile=${f.log4j}`,
+      "-cp",
+      join(f.libs, "*"),
+      "org.apache.zookeeper.server.ZooKeeperServerMain",
+      f.zookeeperProps,
+    ],
     f.zookeeperLog,
     f.zookeeperPid,
   );
@@ -399,7 +436,16 @@ export function ensureLibs(spec: BrokerSpec = brokerSpec()): void {
   rmSync(f.libs, { recursive: true, force: true });
   const mvn = spawnSync(
     "mvn",
-    ["-q", "-B", "-Dstyle.color=never", "-f", f.pom, `-Dkafka.version=${spec.version}`, "dependency:copy-dependencies", `-DoutputDirectory=${f.libs}`],
+    [
+      "-q",
+      "-B",
+      "-Dstyle.color=never",
+      "-f",
+      f.pom,
+      `-Dkafka.version=${spec.version}`,
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${f.libs}`,
+    ],
     { encoding: "utf8" },
   );
   if (mvn.status !== 0) {

@@ -42,9 +42,12 @@ export function brokerSpec(version?: string, mode?: string): BrokerSpec {
   const v = version ?? (process.env.KAFKA_VERSION || DEFAULT_KAFKA_VERSION);
   if (!atLeast(v, 2, 7)) throw new HarnessError(`Kafka ${v} is older than the harness runs (2.7 and later)`);
   const m = mode ?? (process.env.KAFKA_MODE || defaultMode(v));
-  if (m !== "kraft" && m !== "zookeeper") throw new HarnessError(`KAFKA_MODE must be kraft or zookeeper, not ${JSON.stringify(m)}`);
-  if (m === "zookeeper" && atLeast(v, 4, 0)) throw new HarnessError(`Kafka ${v} has no ZooKeeper mode (removed in 4.0)`);
-  if (m === "kraft" && !atLeast(v, 3, 5)) throw new HarnessError(`the harness runs Kafka ${v} with ZooKeeper only (KRaft before 3.5 has no SCRAM)`);
+  if (m !== "kraft" && m !== "zookeeper")
+    throw new HarnessError(`KAFKA_MODE must be kraft or zookeeper, not ${JSON.stringify(m)}`);
+  if (m === "zookeeper" && atLeast(v, 4, 0))
+    throw new HarnessError(`Kafka ${v} has no ZooKeeper mode (removed in 4.0)`);
+  if (m === "kraft" && !atLeast(v, 3, 5))
+    throw new HarnessError(`the harness runs Kafka ${v} with ZooKeeper only (KRaft before 3.5 has no SCRAM)`);
   return { version: v, mode: m };
 }
 
@@ -79,7 +82,8 @@ export function paths(spec: BrokerSpec) {
  * (`kafka.tools.*`, `kafka.admin.*`) to `org.apache.kafka.tools.*` by 4.0.
  */
 export function toolClass(spec: BrokerSpec, name: "ConsoleProducer" | "ProducerPerformance" | "StorageTool"): string {
-  if (name === "ConsoleProducer") return atLeast(spec.version, 4, 0) ? "org.apache.kafka.tools.ConsoleProducer" : "kafka.tools.ConsoleProducer";
+  if (name === "ConsoleProducer")
+    return atLeast(spec.version, 4, 0) ? "org.apache.kafka.tools.ConsoleProducer" : "kafka.tools.ConsoleProducer";
   if (name === "StorageTool") return "kafka.tools.StorageTool";
   return "org.apache.kafka.tools.ProducerPerformance";
 }

@@ -17,12 +17,16 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 const rows: { broker: string; passed: number; failed: number; seconds: number }[] = [];
 for (const broker of matrix.split(",")) {
   const started = Date.now();
-  const result = spawnSync(bun, ["test", "--timeout", "180000", "tests/broker/compat.test.ts", ...process.argv.slice(2)], {
-    cwd: root,
-    env: { ...process.env, COMPAT_BROKERS: broker },
-    stdio: ["ignore", "inherit", "pipe"],
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    bun,
+    ["test", "--timeout", "180000", "tests/broker/compat.test.ts", ...process.argv.slice(2)],
+    {
+      cwd: root,
+      env: { ...process.env, COMPAT_BROKERS: broker },
+      stdio: ["ignore", "inherit", "pipe"],
+      encoding: "utf8",
+    },
+  );
   process.stderr.write(result.stderr);
   const count = (word: string) => Number(new RegExp(`^\\s*(\\d+) ${word}\\s*$`, "m").exec(result.stderr)?.[1] ?? 0);
   // A run that died before counting anything still counts as a failure.

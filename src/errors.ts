@@ -34,6 +34,9 @@ export function oneLine(error: unknown): string {
  * @example listNames(["a", "b", "c", "d", "e", "f", "g"]) // '"a", "b", "c", "d", "e" and 2 more'
  */
 export function listNames(names: string[], shown = 5): string {
-  const quoted = names.slice(0, shown).map((name) => JSON.stringify(name)).join(", ");
+  const quoted = names
+    .slice(0, shown)
+    .map((name) => JSON.stringify(name))
+    .join(", ");
   return names.length > shown ? `${quoted} and ${names.length - shown} more` : quoted;
 }

@@ -16,21 +16,33 @@ import { commit, version } from "./version.ts";
 const stop = new StopSignal();
 
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
-const quietArg = { quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" } } as const;
+const quietArg = {
+  quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" },
+} as const;
 
 // Each command's module is loaded when it runs: `read` never needs discover's schema decoders
 // (Avro, Protobuf), which would cost the process memory for nothing.
 const main = defineCommand({
-  meta: { name: "source-kafka", version, description: "Capture Kafka topics as Airbyte protocol records and checkpoints" },
+  meta: {
+    name: "source-kafka",
+    version,
+    description: "Capture Kafka topics as Airbyte protocol records and checkpoints",
+  },
   subCommands: {
-    spec: defineCommand({ meta: { name: "spec", description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
+    spec: defineCommand({
+      meta: { name: "spec", description: "Print the connector's specification" },
+      run: async () => (await import("./commands/spec.ts")).spec(),
+    }),
     check: defineCommand({
       meta: { name: "check", description: "Check that the config can reach the cluster" },
       args: { ...configArg, ...quietArg },
       // check and discover have nothing to hand over when stopped: a signal ends them at once.
       run: async ({ args }) => {
         const { check } = await import("./commands/check.ts");
-        await stop.race(check(args.config, { quiet: args.quiet }), () => `check stopped by ${stop.name} before it finished; the connection was not judged`);
+        await stop.race(
+          check(args.config, { quiet: args.quiet }),
+          () => `check stopped by ${stop.name} before it finished; the connection was not judged`,
+        );
       },
     }),
     discover: defineCommand({
@@ -38,7 +50,10 @@ const main = defineCommand({
       args: { ...configArg, ...quietArg },
       run: async ({ args }) => {
         const { discover } = await import("./commands/discover.ts");
-        await stop.race(discover(args.config, { quiet: args.quiet }), () => `discover stopped by ${stop.name} before the catalog was complete; no CATALOG was written`);
+        await stop.race(
+          discover(args.config, { quiet: args.quiet }),
+          () => `discover stopped by ${stop.name} before the catalog was complete; no CATALOG was written`,
+        );
       },
     }),
     read: defineCommand({
@@ -47,12 +62,25 @@ const main = defineCommand({
         ...configArg,
         catalog: { type: "string", description: "Path to the configured catalog JSON file", required: true },
         state: { type: "string", description: "Path to a state JSON file (STATE messages this connector wrote)" },
-        range: { type: "string", description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it" },
+        range: {
+          type: "string",
+          description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it",
+        },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
         ...quietArg,
       },
       run: async ({ args }) =>
-        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail, quiet: args.quiet }, stop),
+        (await import("./commands/read.ts")).read(
+          {
+            config: args.config,
+            catalog: args.catalog,
+            state: args.state,
+            range: args.range,
+            tail: args.tail,
+            quiet: args.quiet,
+          },
+          stop,
+        ),
     }),
   },
 });
@@ -68,7 +96,8 @@ async function run(argv: string[]): Promise<number> {
   }
   const name = argv[0] ?? "";
   const command = (main.subCommands as Record<string, unknown>)[name];
-  if (!command) throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
+  if (!command)
+    throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${await usage(command as typeof main, main)}\n`);
     return 0;
@@ -104,6 +133,7 @@ process.exit(code);
  * CLIError, which it does not export: it is told apart by its name and code, not its wording.
  */
 function asUsageError(error: unknown): unknown {
-  const usage = error instanceof Error && error.name === "CLIError" && typeof (error as { code?: unknown }).code === "string";
+  const usage =
+    error instanceof Error && error.name === "CLIError" && typeof (error as { code?: unknown }).code === "string";
   return usage ? new ConfigError(error.message, { cause: error }) : error;
 }

@@ -21,11 +21,23 @@ export async function check(configPath: string, options: { quiet?: boolean } = {
     try {
       const deadline = config.connect_timeout_ms * 3 + 5000;
       status.step(`connecting to ${config.bootstrap_servers} and listing topics`);
-      const topics = await withDeadline(client.topicNames(false), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
+      const topics = await withDeadline(
+        client.topicNames(false),
+        deadline,
+        `no answer from ${config.bootstrap_servers} within ${deadline} ms`,
+      );
       status.step(`asking ${config.bootstrap_servers} which API versions it speaks`);
-      const version = await withDeadline(client.ensureReadable(), deadline, `no answer from ${config.bootstrap_servers} within ${deadline} ms`);
+      const version = await withDeadline(
+        client.ensureReadable(),
+        deadline,
+        `no answer from ${config.bootstrap_servers} within ${deadline} ms`,
+      );
       status.step(`fetching one partition of a readable topic, as a read would`);
-      const read = await withDeadline(readOnePartition(client, topics), deadline, `no answer to a fetch from ${config.bootstrap_servers} within ${deadline} ms`);
+      const read = await withDeadline(
+        readOnePartition(client, topics),
+        deadline,
+        `no answer to a fetch from ${config.bootstrap_servers} within ${deadline} ms`,
+      );
       // The Fetch version tells support which path a read takes (topic names before v13, ids after).
       message = `connected to ${config.bootstrap_servers}; ${topics.length} topics visible; ${read} (Fetch v${version})`;
     } finally {
@@ -61,7 +73,15 @@ async function readOnePartition(client: KafkaClient, topics: string[]): Promise<
       const offset = (await client.offsets(name, [partition.partition], "earliest")).get(partition.partition)!;
       const [result] = await client.fetch({
         node: partition.leader,
-        partitions: [{ topic: name, topicId: topic.id, partition: partition.partition, offset, leaderEpoch: partition.leaderEpoch }],
+        partitions: [
+          {
+            topic: name,
+            topicId: topic.id,
+            partition: partition.partition,
+            offset,
+            leaderEpoch: partition.leaderEpoch,
+          },
+        ],
         maxWaitMs: 0,
         maxBytes: 64 << 10,
         partitionMaxBytes: 64 << 10,
@@ -76,11 +96,18 @@ async function readOnePartition(client: KafkaClient, topics: string[]): Promise<
       denied.push(name);
       continue;
     }
-    const odd = error === "UNKNOWN_TOPIC_OR_PARTITION" || error === "UNKNOWN_TOPIC_ID" ? ", though the cluster's metadata lists it" : "";
-    throw new ConfigError(`a fetch of ${where} from broker ${partition.leader} failed with ${error}${odd}: a read would fail the same way`);
+    const odd =
+      error === "UNKNOWN_TOPIC_OR_PARTITION" || error === "UNKNOWN_TOPIC_ID"
+        ? ", though the cluster's metadata lists it"
+        : "";
+    throw new ConfigError(
+      `a fetch of ${where} from broker ${partition.leader} failed with ${error}${odd}: a read would fail the same way`,
+    );
   }
   if (denied.length > 0) {
-    throw new ConfigError(`authorisation step: Kafka denied Read on ${denied.join(", ")} (TOPIC_AUTHORIZATION_FAILED): a read of them would fail`);
+    throw new ConfigError(
+      `authorisation step: Kafka denied Read on ${denied.join(", ")} (TOPIC_AUTHORIZATION_FAILED): a read of them would fail`,
+    );
   }
   return "no topic to fetch from";
 }

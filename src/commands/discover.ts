@@ -71,10 +71,13 @@ async function valueSchemas(
   status: Status,
 ): Promise<Map<string, JsonSchema>> {
   const found = new Map<string, JsonSchema>();
-  const registry = config.schema_registry ? new RegistryClient(config.schema_registry, config.connect_timeout_ms) : undefined;
+  const registry = config.schema_registry
+    ? new RegistryClient(config.schema_registry, config.connect_timeout_ms)
+    : undefined;
   const toSample: string[] = [];
   // Values read as JSON, text or bytes are not what their registered schema describes.
-  const subjects = registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
+  const subjects =
+    registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
   for (const topic of topics) {
     if (subjects) status.step(`looking up ${topic}-value in the schema registry`);
     const registered = await subjects?.latest(`${topic}-value`);
@@ -95,19 +98,29 @@ async function valueSchemas(
   for (const [index, topic] of toSample.entries()) {
     const info = infos.get(topic);
     if (!info) {
-      protocolLog("WARN", `discover: cannot sample ${topic}: the cluster's metadata no longer lists it; its stream describes _meta only`);
+      protocolLog(
+        "WARN",
+        `discover: cannot sample ${topic}: the cluster's metadata no longer lists it; its stream describes _meta only`,
+      );
       continue;
     }
     status.step(`sampling ${topic} to infer its schema (${index + 1} of ${toSample.length})`);
     if (Date.now() >= limits.deadline) {
-      protocolLog("WARN", `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`);
+      protocolLog(
+        "WARN",
+        `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`,
+      );
       break;
     }
     try {
       const sample = await sampleDocuments(client, info, decode, schemas, limits);
       if (sample.values.length > 0) found.set(topic, inferJsonSchema(sample.values));
       const reason = sampleProblem(sample, limits.perPartition);
-      if (reason) protocolLog("WARN", `discover: ${sample.values.length > 0 ? "sampled only part of" : "cannot sample values of"} ${topic} (${reason}); ${sample.values.length > 0 ? "its schema may lack fields" : "its stream describes _meta only"}`);
+      if (reason)
+        protocolLog(
+          "WARN",
+          `discover: ${sample.values.length > 0 ? "sampled only part of" : "cannot sample values of"} ${topic} (${reason}); ${sample.values.length > 0 ? "its schema may lack fields" : "its stream describes _meta only"}`,
+        );
     } catch (error) {
       // Refused registry credentials are the user's to fix; anything else only costs this topic its sample.
       if (error instanceof ConfigError) throw error;

@@ -73,7 +73,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     );
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
-    protocolLog("INFO", `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`);
+    protocolLog(
+      "INFO",
+      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
+    );
     // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
     const left = new Map<string, number>();
     for (const a of plan.assignments) left.set(a.topic, (left.get(a.topic) ?? 0) + (a.to === null ? 0 : a.to - a.from));
@@ -82,28 +85,35 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       if (!tail) await emit(estimateMessage(stream.name, left.get(stream.name) ?? 0));
     }
 
-    const checkpoints = new Checkpoints(plan.startState, { records: config.checkpoint_records, intervalMs: config.checkpoint_interval_ms });
+    const checkpoints = new Checkpoints(plan.startState, {
+      records: config.checkpoint_records,
+      intervalMs: config.checkpoint_interval_ms,
+    });
     pool = new Pool(checkpoints);
-    pool.start(spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)), {
-      settings: config,
-      decode: decodeOptions(config),
-      registry: config.schema_registry,
-      // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
-      // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
-      // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
-      // keeps the process under 256 MiB.
-      tuning: {
-        maxWaitMs: tail ? 100 : 500,
-        maxBytes: 512 << 10,
-        partitionMaxBytes: 128 << 10,
-        maxBatchesInFlight: 4,
-        maxBatchRecords: config.checkpoint_records,
-        maxBatchChars: 1 << 20,
+    pool.start(
+      spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
+      {
+        settings: config,
+        decode: decodeOptions(config),
+        registry: config.schema_registry,
+        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
+        // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
+        // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
+        // keeps the process under 256 MiB.
+        tuning: {
+          maxWaitMs: tail ? 100 : 500,
+          maxBytes: 512 << 10,
+          partitionMaxBytes: 128 << 10,
+          maxBatchesInFlight: 4,
+          maxBatchRecords: config.checkpoint_records,
+          maxBatchChars: 1 << 20,
+        },
+        onOutOfRange: config.on_offset_out_of_range,
+        retryBudgetMs: config.retry_budget_ms,
+        failAfterBatches: faultInjection(),
       },
-      onOutOfRange: config.on_offset_out_of_range,
-      retryBudgetMs: config.retry_budget_ms,
-      failAfterBatches: faultInjection(),
-    }, tail);
+      tail,
+    );
     endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
@@ -120,7 +130,11 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     // A stream is complete when a batch read reached the end of each of its partitions, whether
     // or not a signal came (one may come after the last fetch), and its topic was not deleted
     // while tailing; a tail itself always ends by a signal.
-    const unfinished = new Set(plan.assignments.filter((a) => a.to !== null && checkpoints.offset(a.topic, a.partition)! < a.to).map((a) => a.topic));
+    const unfinished = new Set(
+      plan.assignments
+        .filter((a) => a.to !== null && checkpoints.offset(a.topic, a.partition)! < a.to)
+        .map((a) => a.topic),
+    );
     for (const stream of catalog.streams) {
       const incomplete = unfinished.has(stream.name) || pool.ended(stream.name);
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
@@ -153,15 +167,28 @@ async function tailUntilSignal(
   async function refresh(): Promise<void> {
     const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
     for (const topic of topics.values()) {
-      const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
+      const owned = ownedPartitions(
+        topic.name,
+        topic.partitions.map((p) => p.partition),
+        range,
+      );
       const fresh = owned.filter((p) => !known.has(`${topic.id}\u0000${p}`));
       if (fresh.length === 0) continue;
       // A partition born after the read began is read from its start, whatever the start position.
-      const added = await partitionStarts(client, { ...config, start_position: "earliest" }, [{ topic, owned: fresh, saved: new Map() }], true, []);
+      const added = await partitionStarts(
+        client,
+        { ...config, start_position: "earliest" },
+        [{ topic, owned: fresh, saved: new Map() }],
+        true,
+        [],
+      );
       for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
       const previous = pool.topicId(topic.name);
       if (previous !== undefined && previous !== topic.id) {
-        protocolLog("WARN", `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`);
+        protocolLog(
+          "WARN",
+          `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`,
+        );
         pool.restart(topic.name, topic.id, added, owned);
       } else {
         protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);

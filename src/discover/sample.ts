@@ -32,7 +32,10 @@ export async function sampleDocuments(
   const partitions = topic.partitions.map((p) => p.partition);
   const problems: string[] = [];
   if (partitions.length === 0) return { values: [], problems, offsets: 0 };
-  const [earliest, latest] = await Promise.all([client.offsets(topic.name, partitions, "earliest"), client.offsets(topic.name, partitions, "latest")]);
+  const [earliest, latest] = await Promise.all([
+    client.offsets(topic.name, partitions, "earliest"),
+    client.offsets(topic.name, partitions, "latest"),
+  ]);
   let positions: Position[] = topic.partitions
     .map((p) => {
       const end = latest.get(p.partition)!;
@@ -47,7 +50,13 @@ export async function sampleDocuments(
     for (const [leader, group] of Map.groupBy(positions, (p) => p.leader)) {
       const results = await client.fetch({
         node: leader,
-        partitions: group.map((p) => ({ topic: topic.name, topicId: topic.id, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+        partitions: group.map((p) => ({
+          topic: topic.name,
+          topicId: topic.id,
+          partition: p.partition,
+          offset: p.next,
+          leaderEpoch: p.leaderEpoch,
+        })),
         maxWaitMs: 100,
         maxBytes: 4 << 20,
         partitionMaxBytes: 1 << 20,
@@ -70,7 +79,11 @@ export async function sampleDocuments(
           continue;
         }
         for (const record of wanted) {
-          const document = toDocument({ ...record, topic: topic.name, partition: position.partition, logAppendTime: result.logAppendTime }, options, schemas?.decode);
+          const document = toDocument(
+            { ...record, topic: topic.name, partition: position.partition, logAppendTime: result.logAppendTime },
+            options,
+            schemas?.decode,
+          );
           const { _meta: meta, ...value } = document as { _meta: { decode_error?: string; op: string } };
           if (meta.decode_error === undefined && meta.op === "c") values.push(value);
         }
@@ -82,6 +95,9 @@ export async function sampleDocuments(
     }
     positions = positions.filter((p) => p.next < p.end);
   }
-  if (positions.length > 0) problems.push(`no time left for partition${positions.length > 1 ? "s" : ""} ${positions.map((p) => p.partition).join(", ")}`);
+  if (positions.length > 0)
+    problems.push(
+      `no time left for partition${positions.length > 1 ? "s" : ""} ${positions.map((p) => p.partition).join(", ")}`,
+    );
   return { values, problems, offsets };
 }

@@ -19,7 +19,8 @@ export function documentJsonSchema(value: JsonSchema | undefined, meta: JsonSche
   const properties: Record<string, unknown> = {};
   const definitions: JsonSchema = {};
   if (value !== undefined) {
-    const types = value.type === undefined ? [] : Array.isArray(value.type) ? (value.type as string[]) : [value.type as string];
+    const types =
+      value.type === undefined ? [] : Array.isArray(value.type) ? (value.type as string[]) : [value.type as string];
     if (types.includes("object") && typeof value.properties === "object" && value.properties !== null) {
       Object.assign(properties, value.properties);
       const others = types.filter((t) => t !== "object");

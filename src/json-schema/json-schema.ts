@@ -12,7 +12,8 @@ export type JsonSchema = Record<string, unknown>;
  *   nullable({ $ref: "#/definitions/Point" })   // { anyOf: [{ $ref: … }, { type: "null" }] }
  */
 export function nullable(schema: JsonSchema): JsonSchema {
-  if (schema.type === undefined) return Object.keys(schema).length === 0 ? schema : { anyOf: [schema, { type: "null" }] };
+  if (schema.type === undefined)
+    return Object.keys(schema).length === 0 ? schema : { anyOf: [schema, { type: "null" }] };
   const types: unknown[] = Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.includes("null")) return schema;
   const enumWithNull = Array.isArray(schema.enum) ? { enum: [...schema.enum, null] } : {};

@@ -16,7 +16,13 @@ import {
   TimeoutError,
 } from "@platformatic/kafka";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
-import { BrokerTooOldError, fetchVersion, firstFetchVersionWithTopicIds, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import {
+  BrokerTooOldError,
+  fetchVersion,
+  firstFetchVersionWithTopicIds,
+  useRawFetch,
+  type RawFetchResponse,
+} from "./fetch-response.ts";
 import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
@@ -120,21 +126,32 @@ export class KafkaClient {
         denied.push(topic.name);
         continue;
       }
-      if (topic.errorCode !== 0) throw new TransientError(`cannot read metadata of topic ${topic.name}: Kafka answered ${errorName(topic.errorCode)}`);
+      if (topic.errorCode !== 0)
+        throw new TransientError(
+          `cannot read metadata of topic ${topic.name}: Kafka answered ${errorName(topic.errorCode)}`,
+        );
       const leaderless = topic.partitions.find((p) => p.errorCode !== 0 && p.leaderId < 0);
       if (leaderless) {
-        throw new TransientError(`cannot read metadata of ${topic.name} partition ${leaderless.partitionIndex}: Kafka answered ${errorName(leaderless.errorCode)}`);
+        throw new TransientError(
+          `cannot read metadata of ${topic.name} partition ${leaderless.partitionIndex}: Kafka answered ${errorName(leaderless.errorCode)}`,
+        );
       }
       const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
       found.set(topic.name, {
         name: topic.name,
         // Brokers before Kafka 2.8 have no topic ids: a topic is known by its name there.
         id: topic.topicId && topic.topicId !== noTopicId ? topic.topicId : topic.name,
-        partitions: partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch })),
+        partitions: partitions.map((p) => ({
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+        })),
       });
     }
     if (denied.length > 0) {
-      throw new ConfigError(`authorisation step: Kafka denied Describe on ${denied.length === 1 ? "topic" : `${denied.length} topics`} ${listNames(denied)} (TOPIC_AUTHORIZATION_FAILED)`);
+      throw new ConfigError(
+        `authorisation step: Kafka denied Describe on ${denied.length === 1 ? "topic" : `${denied.length} topics`} ${listNames(denied)} (TOPIC_AUTHORIZATION_FAILED)`,
+      );
     }
     return found;
   }
@@ -157,7 +174,10 @@ export class KafkaClient {
    * `offsets` for many topics at once: one ListOffsets request per leader, however many topics a
    * catalog names. `wanted` maps a topic to its partitions (none: the topic is left out).
    */
-  async offsetsOf(wanted: Map<string, number[]>, at: "earliest" | "latest" | number): Promise<Map<string, Map<number, number>>> {
+  async offsetsOf(
+    wanted: Map<string, number[]>,
+    at: "earliest" | "latest" | number,
+  ): Promise<Map<string, Map<number, number>>> {
     const asked = [...wanted].filter(([, partitions]) => partitions.length > 0);
     const result = new Map<string, Map<number, number>>();
     if (asked.length === 0) return result;
@@ -177,7 +197,8 @@ export class KafkaClient {
       const offsets = new Map<number, number>();
       for (const partition of partitions) {
         const offset = byPartition[partition];
-        if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
+        if (offset === undefined)
+          throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
         offsets.set(partition, offset < 0n && ends ? ends.get(topic)!.get(partition)! : Number(offset));
       }
       result.set(topic, offsets);
@@ -240,14 +261,20 @@ export class KafkaClient {
       // A ResponseError is itself an aggregate (of its partitions' errors): only the library's
       // retry wrapper around it is to be unwrapped.
       const last =
-        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
+        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error)
+          ? error.errors.at(-1)
+          : error;
       const carried = (last as { response?: RawFetchResponse }).response;
-      if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
-      if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch", this.#tlsAlerts.recent());
+      if (unreadable(error))
+        throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
+      if (!(last instanceof ResponseError) || !carried?.responses)
+        throw classify(error, "fetch", this.#tlsAlerts.recent());
       response = carried;
     }
     try {
-      return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(idOf.get(topic.topicId) ?? topic.topicId, p)));
+      return response.responses.flatMap((topic) =>
+        topic.partitions.map((p) => toFetchedPartition(idOf.get(topic.topicId) ?? topic.topicId, p)),
+      );
     } catch (error) {
       if (error instanceof CorruptBatchError) throw new UnreadableResponseError(error.message);
       throw error;
@@ -278,12 +305,15 @@ class TlsAlerts {
   #last: { message: string; at: number } | undefined;
 
   watch(client: Admin | Consumer): void {
-    client.on("client:broker:connect", ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
-      connection.on("error", (error) => {
-        const cause = error.cause instanceof Error ? error.cause : error;
-        if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
-      });
-    });
+    client.on(
+      "client:broker:connect",
+      ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
+        connection.on("error", (error) => {
+          const cause = error.cause instanceof Error ? error.cause : error;
+          if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
+        });
+      },
+    );
   }
 
   /** The last alert, if recent enough to explain a failure now. */
@@ -304,7 +334,6 @@ function unreadable(error: unknown): boolean {
   const tries = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors : [error];
   return tries.length > 0 && tries.every((e) => e instanceof Error && !GenericError.isGenericError(e));
 }
-
 
 /** Everything the library's (possibly nested) errors say, flattened to one line. */
 function describe(error: unknown): string {
@@ -333,7 +362,8 @@ export function failedStep(text: string): FailedStep | undefined {
   if (/\bSASL\b|authenticat/i.test(text)) return "SASL";
   if (/certificate|CERT_|self[- ]signed|\bTLS\b|\bSSL\b|handshake|wrong version number/i.test(text)) return "TLS";
   if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo/i.test(text)) return "DNS";
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text)) return "TCP";
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text))
+    return "TCP";
   return undefined;
 }
 
@@ -356,13 +386,16 @@ const stepProblem: Record<FailedStep, string> = {
 export function classify(error: unknown, what: string, tlsAlert?: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
   const said = describe(error);
-  const text = tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
-  const step = error instanceof AuthenticationError
-    ? "SASL"
-    : failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined);
+  const text =
+    tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
+  const step =
+    error instanceof AuthenticationError
+      ? "SASL"
+      : (failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined));
   if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
   const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
-  const problem = step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
+  const problem =
+    step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
   const message = `${step} step: ${problem}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
   return step === "DNS" || step === "TCP" ? new TransientError(message) : new ConfigError(message);
 }

@@ -14,7 +14,13 @@ export type MetadataTopic = { name: string; errorCode: number; topicId: string; 
 export type MetadataResponse = { topics: MetadataTopic[] };
 
 type Callback<T> = (error: Error | null, value?: T) => void;
-type MetadataApi = ((connection: unknown, topics: string[], autocreate: boolean, authorizedOperations: boolean, callback: Callback<MetadataResponse>) => void) & {
+type MetadataApi = ((
+  connection: unknown,
+  topics: string[],
+  autocreate: boolean,
+  authorizedOperations: boolean,
+  callback: Callback<MetadataResponse>,
+) => void) & {
   version: number;
 };
 type Internals = {
@@ -27,7 +33,12 @@ type Internals = {
  * them). A request that fails itself (no connection) is tried `retries` more times, `delayMs`
  * apart, each on the next bootstrap broker, as the library's own requests are.
  */
-export async function requestMetadata(consumer: Consumer, names: string[], retries = 3, delayMs = 250): Promise<MetadataResponse> {
+export async function requestMetadata(
+  consumer: Consumer,
+  names: string[],
+  retries = 3,
+  delayMs = 250,
+): Promise<MetadataResponse> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await requestOnce(consumer as unknown as Internals, names, attempt);
@@ -47,7 +58,10 @@ function requestOnce(client: Internals, names: string[], attempt: number): Promi
         if (error || !api) return reject(error ?? new Error("the broker offers no Metadata API"));
         api(connection, names, false, false, (error, response) => {
           // Topic and partition errors make the library's parse throw, with the response attached.
-          const parsed = error instanceof ResponseError ? (error as ResponseError & { response?: MetadataResponse }).response : response;
+          const parsed =
+            error instanceof ResponseError
+              ? (error as ResponseError & { response?: MetadataResponse }).response
+              : response;
           if (!parsed) return reject(error);
           // Before v10 topics have no ids; the library stands their names in for them.
           if (api.version <= 8) for (const topic of parsed.topics) topic.topicId = topic.name;

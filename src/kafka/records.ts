@@ -67,7 +67,9 @@ class AbortedTransactions {
   readonly #open = new Set<number>();
 
   constructor(list: { producerId: bigint; firstOffset: bigint }[]) {
-    this.#pending = list.map((t) => ({ producerId: Number(t.producerId), firstOffset: Number(t.firstOffset) })).sort((a, b) => a.firstOffset - b.firstOffset);
+    this.#pending = list
+      .map((t) => ({ producerId: Number(t.producerId), firstOffset: Number(t.firstOffset) }))
+      .sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
   /** True for a control batch or a batch of an aborted transaction; batches must come in offset order. */

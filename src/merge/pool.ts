@@ -16,7 +16,10 @@ import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/me
 
 class WorkerFailure extends Error {
   override name = "WorkerFailure";
-  constructor(readonly failureType: FailureType, message: string) {
+  constructor(
+    readonly failureType: FailureType,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -132,7 +135,10 @@ export class Pool {
     if (this.#running === 0 || this.#failed) return;
     this.#abandoned = true;
     this.terminate();
-    protocolLog("WARN", `${this.#running} of the read workers had not finished ${Pool.stopGraceMs / 1000} s after the stop; batches not yet written are dropped, and the final STATE covers what was`);
+    protocolLog(
+      "WARN",
+      `${this.#running} of the read workers had not finished ${Pool.stopGraceMs / 1000} s after the stop; batches not yet written are dropped, and the final STATE covers what was`,
+    );
     this.#running = 0;
     void this.#queue.then(() => this.#settle.resolve());
   }
@@ -153,7 +159,8 @@ export class Pool {
    */
   async #writeStates(final: boolean): Promise<void> {
     if (!final && !this.#checkpoints.due()) return;
-    for (const { stream, state, recordCount } of this.#checkpoints.take(final)) await emit(stateMessage(stream, state, recordCount));
+    for (const { stream, state, recordCount } of this.#checkpoints.take(final))
+      await emit(stateMessage(stream, state, recordCount));
   }
 
   terminate(): void {
@@ -198,9 +205,11 @@ export class Pool {
     this.terminate();
     if (error instanceof WorkerFailure) {
       const typed =
-        error.failureType === "config_error" ? new ConfigError(error.message, { cause: error })
-        : error.failureType === "transient_error" ? new TransientError(error.message, { cause: error })
-        : error;
+        error.failureType === "config_error"
+          ? new ConfigError(error.message, { cause: error })
+          : error.failureType === "transient_error"
+            ? new TransientError(error.message, { cause: error })
+            : error;
       this.#settle.reject(typed);
       return;
     }

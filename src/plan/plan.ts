@@ -32,15 +32,23 @@ export async function planRead(
   // A broker too old to be read fails here, before any worker starts.
   await client.ensureReadable();
   const missing = catalog.streams.filter((s) => !topics.has(s.name)).map((s) => s.name);
-  if (missing.length === 1) throw new ConfigError(`catalog: stream ${JSON.stringify(missing[0])} has no topic of that name in the cluster`);
-  if (missing.length > 1) throw new ConfigError(`catalog: ${missing.length} streams have no topic of that name in the cluster: ${listNames(missing)}`);
+  if (missing.length === 1)
+    throw new ConfigError(`catalog: stream ${JSON.stringify(missing[0])} has no topic of that name in the cluster`);
+  if (missing.length > 1)
+    throw new ConfigError(
+      `catalog: ${missing.length} streams have no topic of that name in the cluster: ${listNames(missing)}`,
+    );
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
   const wanted: TopicStarts[] = [];
   for (const stream of catalog.streams) {
     const topic = topics.get(stream.name)!;
     const saved = stream.syncMode === "incremental" ? (state.get(stream.name) ?? new Map()) : new Map<number, number>();
     plan.startState.set(stream.name, new Map(saved));
-    const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
+    const owned = ownedPartitions(
+      topic.name,
+      topic.partitions.map((p) => p.partition),
+      range,
+    );
     if (owned.length > 0) wanted.push({ topic, owned, saved });
   }
   for (const assignment of await partitionStarts(client, config, wanted, tail, plan.warnings)) {
@@ -90,7 +98,9 @@ export async function partitionStarts(
             `state: ${where} wants offset ${from}, but the partition holds ${low}..${high}; retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
           );
         }
-        warnings.push(`${where}: offset ${from} is no longer kept (available ${low}..${high}); reset to earliest ${low}, skipping ${Math.max(0, low - from)} offsets`);
+        warnings.push(
+          `${where}: offset ${from} is no longer kept (available ${low}..${high}); reset to earliest ${low}, skipping ${Math.max(0, low - from)} offsets`,
+        );
         from = low;
       }
       return {

@@ -42,7 +42,11 @@ export function parseState(input: unknown): ResumeState {
     const fast = validPartitions(unwrapped);
     const parsed = validate(StreamStateMessage, fast ? withoutPartitions(unwrapped) : unwrapped, where);
     const name = parsed.stream.stream_descriptor.name;
-    state.set(name, fast ?? new Map(Object.entries(parsed.stream.stream_state.partitions).map(([p, { offset }]) => [Number(p), offset])));
+    state.set(
+      name,
+      fast ??
+        new Map(Object.entries(parsed.stream.stream_state.partitions).map(([p, { offset }]) => [Number(p), offset])),
+    );
   });
   return state;
 }
@@ -51,7 +55,8 @@ const partitionKey = /^(0|[1-9]\d{0,9})$/;
 
 /** The partitions of a state whose every partition entry is valid, else undefined. */
 function validPartitions(message: unknown): Map<number, number> | undefined {
-  const partitions = (message as { stream?: { stream_state?: { partitions?: unknown } } } | null)?.stream?.stream_state?.partitions;
+  const partitions = (message as { stream?: { stream_state?: { partitions?: unknown } } } | null)?.stream?.stream_state
+    ?.partitions;
   if (typeof partitions !== "object" || partitions === null || Array.isArray(partitions)) return undefined;
   const result = new Map<number, number>();
   for (const key in partitions) {

@@ -69,7 +69,9 @@ export async function withinRetryBudget<T>(
       if (!(error instanceof TransientError) || stop?.aborted) throw error;
       const delay = budget.failed();
       if (delay === null) {
-        throw new TransientError(`${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`);
+        throw new TransientError(
+          `${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`,
+        );
       }
       onRetry(error, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));

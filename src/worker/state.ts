@@ -48,7 +48,11 @@ export type WorkerState = {
   readonly collector: PeriodicCollector;
 };
 
-export function newWorkerState(start: WorkerStart, connect: () => WorkerClient, post: WorkerState["post"]): WorkerState {
+export function newWorkerState(
+  start: WorkerStart,
+  connect: () => WorkerClient,
+  post: WorkerState["post"],
+): WorkerState {
   return {
     start,
     client: connect(),
@@ -65,5 +69,15 @@ export function newWorkerState(start: WorkerStart, connect: () => WorkerClient, 
 }
 
 export function toPosition(a: Assignment, retryBudgetMs: number): Position {
-  return { ...a, next: a.from, retry: new RetryBudget(retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0, unknownWarned: false };
+  return {
+    ...a,
+    next: a.from,
+    retry: new RetryBudget(retryBudgetMs),
+    notBefore: 0,
+    oneBatch: false,
+    end: a.to ?? 0,
+    stalledSince: null,
+    failures: 0,
+    unknownWarned: false,
+  };
 }

@@ -12,7 +12,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { brokerSpec, down, running, up, type BrokerSpec, type Cluster } from "../../harness/kafka.ts";
 import { atLeast, describeSpec } from "../../harness/versions.ts";
 import { batches, codecIds } from "../support/batches.ts";
-import { catalog, expectSuccess, jsonFile, records, run, states, uniqueTopic, type Run, type Runner } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  records,
+  run,
+  states,
+  uniqueTopic,
+  type Run,
+  type Runner,
+} from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 import { transactionalProducer } from "../support/transactions.ts";
 
@@ -44,9 +54,19 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
   const read = (topic: string, options: { state?: Run; config?: object } = {}) =>
     run(runner, [
       "read",
-      "--config", jsonFile("config.json", options.config ?? config),
-      "--catalog", jsonFile("catalog.json", catalog([topic])),
-      ...(options.state ? ["--state", jsonFile("state.json", states(options.state).map((s) => ({ type: "STATE", state: s })))] : []),
+      "--config",
+      jsonFile("config.json", options.config ?? config),
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      ...(options.state
+        ? [
+            "--state",
+            jsonFile(
+              "state.json",
+              states(options.state).map((s) => ({ type: "STATE", state: s })),
+            ),
+          ]
+        : []),
     ]);
   /** (partition, offset, value) of each record, in the order emitted per partition. */
   const emitted = (result: Run) =>
@@ -73,7 +93,10 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
     await createTopic(cluster.bootstrap, topic, 4);
     await produce(cluster.bootstrap, topic, messages(4, 25));
     const listener = cluster.listeners.SASL_PLAINTEXT!;
-    const reader = { bootstrap_servers: listener.address, sasl: { mechanism: "SCRAM-SHA-256", username: "reader", password: listener.users!.reader } };
+    const reader = {
+      bootstrap_servers: listener.address,
+      sasl: { mechanism: "SCRAM-SHA-256", username: "reader", password: listener.users!.reader },
+    };
 
     const check = await run(runner, ["check", "--config", jsonFile("config.json", reader)]);
     const status = check.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
@@ -85,7 +108,9 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
 
     const discover = await run(runner, ["discover", "--config", jsonFile("config.json", reader)]);
     expectSuccess(discover);
-    const stream = discover.messages.find((m) => m.type === "CATALOG")!.catalog.streams.find((s: { name: string }) => s.name === topic);
+    const stream = discover.messages
+      .find((m) => m.type === "CATALOG")!
+      .catalog.streams.find((s: { name: string }) => s.name === topic);
     expect(stream.json_schema.properties.n).toEqual({ type: "integer" });
     expect(discover.messages.filter((m) => m.type === "LOG" && m.log.message.includes(topic))).toEqual([]);
 
@@ -93,7 +118,12 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
     expectSuccess(result);
     expect(emitted(result)).toEqual(expected(4, 25));
     expect(records(result)[0].data._meta).toMatchObject({ topic, key: expect.stringMatching(/^k-\d+$/), op: "c" });
-    expect(finalOffsets(result)).toEqual({ 0: { offset: 25 }, 1: { offset: 25 }, 2: { offset: 25 }, 3: { offset: 25 } });
+    expect(finalOffsets(result)).toEqual({
+      0: { offset: 25 },
+      1: { offset: 25 },
+      2: { offset: 25 },
+      3: { offset: 25 },
+    });
   });
 
   test("resumes from its STATE with exactly the records written since", async () => {
@@ -140,7 +170,10 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
     }
     const result = await read(topic);
     expectSuccess(result);
-    expect(emitted(result)).toEqual([[0, 0, "n1"], [0, 4, "c1"]]);
+    expect(emitted(result)).toEqual([
+      [0, 0, "n1"],
+      [0, 4, "c1"],
+    ]);
     expect(finalOffsets(result)).toEqual({ 0: { offset: 6 } });
   });
 
@@ -150,7 +183,10 @@ describe.each(specs.map((spec) => [describeSpec(spec), spec] as const))("Kafka %
     await produce(cluster.bootstrap, topic, messages(2, 4));
     const listener = cluster.listeners.SASL_PLAINTEXT!;
     const result = await read(topic, {
-      config: { bootstrap_servers: listener.address, sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: listener.users!.alice } },
+      config: {
+        bootstrap_servers: listener.address,
+        sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: listener.users!.alice },
+      },
     });
     expectSuccess(result);
     expect(emitted(result)).toEqual(expected(2, 4));

@@ -7,7 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, jsonFile, records, run, runners, states, traces, uniqueTopic, type Run } from "../support/connector.ts";
+import {
+  catalog,
+  jsonFile,
+  records,
+  run,
+  runners,
+  states,
+  traces,
+  uniqueTopic,
+  type Run,
+} from "../support/connector.ts";
 import { produce } from "../support/kafka.ts";
 import { createTopics, deleteTopics, existing } from "../support/many-topics.ts";
 
@@ -25,7 +35,11 @@ beforeAll(async () => {
   await createTopics(broker, many, 1);
   await createTopics(broker, [wide], 2000);
   for (const i of [0, 500, 999]) await produce(broker, many[i]!, [{ partition: 0, value: `in ${i}` }]);
-  await produce(broker, wide, Array.from({ length: 2000 }, (_, p) => ({ partition: p, value: `p${p}` })));
+  await produce(
+    broker,
+    wide,
+    Array.from({ length: 2000 }, (_, p) => ({ partition: p, value: `p${p}` })),
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -47,7 +61,11 @@ const quoted = (names: string[]) => names.map((name) => JSON.stringify(name)).jo
 describe.each(runners)("scale (%s)", (runner) => {
   test("a catalog of 20,000 streams with no topic fails within 15 s: one config_error naming five and counting the rest, and none is created", async () => {
     const missing = Array.from({ length: 20_000 }, (_, i) => uniqueTopic(`absent-${i}`));
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(missing))], { timeoutMs: 60_000 });
+    const result = await timed(
+      runner,
+      ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(missing))],
+      { timeoutMs: 60_000 },
+    );
     expect(result.ms).toBeLessThan(15_000);
     expect(result.code).toBe(1);
     expect(traces(result).map((t) => t.error)).toEqual([
@@ -57,7 +75,12 @@ describe.each(runners)("scale (%s)", (runner) => {
       },
     ]);
     expect(result.messages.filter((m) => m.type !== "TRACE")).toEqual([]);
-    expect(result.stderr.trim().split("\n").filter((line) => line.trim() !== "")).toHaveLength(1);
+    expect(
+      result.stderr
+        .trim()
+        .split("\n")
+        .filter((line) => line.trim() !== ""),
+    ).toHaveLength(1);
     expect(await existing(broker, missing)).toEqual([]);
   }, 90_000);
 
@@ -65,7 +88,11 @@ describe.each(runners)("scale (%s)", (runner) => {
     const missing = Array.from({ length: 3000 }, (_, i) => uniqueTopic(`absent-${i}`));
     // Interleaved: the error names the missing ones in catalog order.
     const names = many.flatMap((name, i) => [name, ...missing.slice(3 * i, 3 * i + 3)]);
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(names))], { timeoutMs: 60_000 });
+    const result = await timed(
+      runner,
+      ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(names))],
+      { timeoutMs: 60_000 },
+    );
     expect(result.ms).toBeLessThan(15_000);
     expect(result.code).toBe(1);
     expect(traces(result).map((t) => t.error)).toEqual([
@@ -78,10 +105,18 @@ describe.each(runners)("scale (%s)", (runner) => {
   }, 90_000);
 
   test("a catalog of 1,000 streams with topics is read within 60 s: their records, a final STATE and COMPLETE for each", async () => {
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(many))], { timeoutMs: 120_000 });
+    const result = await timed(
+      runner,
+      ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog(many))],
+      { timeoutMs: 120_000 },
+    );
     expect(result.ms).toBeLessThan(60_000);
     expect(result.code, result.stderr).toBe(0);
-    expect(records(result).map((r) => [r.stream, r.data.value]).sort()).toEqual([0, 500, 999].map((i) => [many[i], `in ${i}`]).sort());
+    expect(
+      records(result)
+        .map((r) => [r.stream, r.data.value])
+        .sort(),
+    ).toEqual([0, 500, 999].map((i) => [many[i], `in ${i}`]).sort());
     const finals = new Map(states(result).map((s) => [s.stream.stream_descriptor.name, s.stream.stream_state]));
     expect(finals.size).toBe(1000);
     for (const [i, name] of many.entries()) {
@@ -92,21 +127,43 @@ describe.each(runners)("scale (%s)", (runner) => {
   }, 150_000);
 
   test("a topic of 2,000 partitions is read within 60 s: a record from each, and a final STATE of all 2,000", async () => {
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog([wide]))], { timeoutMs: 120_000 });
+    const result = await timed(
+      runner,
+      ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog([wide]))],
+      { timeoutMs: 120_000 },
+    );
     expect(result.ms).toBeLessThan(60_000);
     expect(result.code, result.stderr).toBe(0);
     const read = records(result).map((r) => [r.data._meta.partition, r.data.value]);
-    expect(read.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual(Array.from({ length: 2000 }, (_, p) => [p, `p${p}`]));
+    expect(read.sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual(
+      Array.from({ length: 2000 }, (_, p) => [p, `p${p}`]),
+    );
     const final = states(result).at(-1)!.stream.stream_state;
-    expect(final).toEqual({ partitions: Object.fromEntries(Array.from({ length: 2000 }, (_, p) => [String(p), { offset: 1 }])) });
+    expect(final).toEqual({
+      partitions: Object.fromEntries(Array.from({ length: 2000 }, (_, p) => [String(p), { offset: 1 }])),
+    });
   }, 150_000);
 
   test("a state of 300,000 partitions for a topic of 2,000 is read within 60 s, and the final STATE carries every partition", async () => {
     // The topic's own 2,000 partitions resume past their record; the 298,000 it does not have are
     // carried as they were (a STATE is a complete resume point, whatever this read could see).
-    const partitions = Object.fromEntries(Array.from({ length: 300_000 }, (_, p) => [String(p), { offset: p < 2000 ? 1 : p }]));
+    const partitions = Object.fromEntries(
+      Array.from({ length: 300_000 }, (_, p) => [String(p), { offset: p < 2000 ? 1 : p }]),
+    );
     const state = { type: "STREAM", stream: { stream_descriptor: { name: wide }, stream_state: { partitions } } };
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog([wide])), "--state", jsonFile("state.json", state)], { timeoutMs: 120_000 });
+    const result = await timed(
+      runner,
+      [
+        "read",
+        "--config",
+        config(),
+        "--catalog",
+        jsonFile("catalog.json", catalog([wide])),
+        "--state",
+        jsonFile("state.json", state),
+      ],
+      { timeoutMs: 120_000 },
+    );
     expect(result.ms).toBeLessThan(60_000);
     expect(result.code, result.stderr).toBe(0);
     expect(records(result)).toEqual([]);
@@ -117,9 +174,26 @@ describe.each(runners)("scale (%s)", (runner) => {
     const names = Array.from({ length: 1000 }, (_, i) => `elsewhere-${i}`);
     const state = names.map((name) => ({
       type: "STREAM",
-      stream: { stream_descriptor: { name }, stream_state: { partitions: Object.fromEntries(Array.from({ length: 300 }, (_, p) => [String(p), { offset: 7 }])) } },
+      stream: {
+        stream_descriptor: { name },
+        stream_state: {
+          partitions: Object.fromEntries(Array.from({ length: 300 }, (_, p) => [String(p), { offset: 7 }])),
+        },
+      },
     }));
-    const result = await timed(runner, ["read", "--config", config(), "--catalog", jsonFile("catalog.json", catalog([many[0]!])), "--state", jsonFile("state.json", state)], { timeoutMs: 60_000 });
+    const result = await timed(
+      runner,
+      [
+        "read",
+        "--config",
+        config(),
+        "--catalog",
+        jsonFile("catalog.json", catalog([many[0]!])),
+        "--state",
+        jsonFile("state.json", state),
+      ],
+      { timeoutMs: 60_000 },
+    );
     expect(result.ms).toBeLessThan(30_000);
     expect(result.code, result.stderr).toBe(0);
     expect(records(result).map((r) => r.data.value)).toEqual(["in 0"]);

@@ -16,11 +16,20 @@ import { uniqueTopic } from "./connector.ts";
  */
 export async function producePerf(bootstrap: string, topic: string, count: number, size: number): Promise<void> {
   await kafkaTool(toolClass(brokerSpec(), "ProducerPerformance"), [
-    "--topic", topic,
-    "--num-records", String(count),
-    "--record-size", String(size),
-    "--throughput", "-1",
-    "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=65536",
+    "--topic",
+    topic,
+    "--num-records",
+    String(count),
+    "--record-size",
+    String(size),
+    "--throughput",
+    "-1",
+    "--producer-props",
+    `bootstrap.servers=${bootstrap}`,
+    "acks=all",
+    "enable.idempotence=true",
+    "linger.ms=5",
+    "batch.size=65536",
   ]);
 }
 

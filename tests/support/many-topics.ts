@@ -13,12 +13,17 @@ export async function createTopics(bootstrap: string, names: string[], partition
     const deadline = Date.now() + 120_000;
     for (;;) {
       const metadata = await admin.metadata({ topics: names, forceUpdate: true }).catch(() => null);
-      const ready = metadata !== null && names.every((name) => {
-        const info = metadata.topics.get(name);
-        return info !== undefined && info.partitions.length === partitions && info.partitions.every((p) => p.leader >= 0);
-      });
+      const ready =
+        metadata !== null &&
+        names.every((name) => {
+          const info = metadata.topics.get(name);
+          return (
+            info !== undefined && info.partitions.length === partitions && info.partitions.every((p) => p.leader >= 0)
+          );
+        });
       if (ready) return;
-      if (Date.now() > deadline) throw new Error(`${names.length} topics of ${partitions} partitions have no leaders after 120 s`);
+      if (Date.now() > deadline)
+        throw new Error(`${names.length} topics of ${partitions} partitions have no leaders after 120 s`);
       await Bun.sleep(250);
     }
   } finally {
