@@ -22,7 +22,9 @@ const outdir = resolve(import.meta.dir, options.outdir);
 
 const commit = (() => {
   try {
-    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+    return execSync("git rev-parse --short HEAD", { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
   } catch {
     return "unknown";
   }
@@ -83,6 +85,9 @@ if (options.all) {
 }
 
 const sums = await Promise.all(
-  built.map(async (file) => `${new Bun.CryptoHasher("sha256").update(await Bun.file(join(outdir, file)).arrayBuffer()).digest("hex")}  ${file}\n`),
+  built.map(
+    async (file) =>
+      `${new Bun.CryptoHasher("sha256").update(await Bun.file(join(outdir, file)).arrayBuffer()).digest("hex")}  ${file}\n`,
+  ),
 );
 writeFileSync(join(outdir, "SHA256SUMS"), sums.join(""));

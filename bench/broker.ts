@@ -56,15 +56,30 @@ export async function up(): Promise<BenchBroker> {
     await kafkaTool("kafka.tools.StorageTool", ["format", "-t", clusterId, "-c", props]);
   }
   const out = openSync(log, "a");
-  const child = spawn("java", ["-Xmx1g", `-Dlog4j2.configurationFile=${join(dir, "log4j2.properties")}`, "-cp", join(libs, "*"), "kafka.Kafka", props], {
-    detached: true,
-    stdio: ["ignore", out, out],
-  });
+  const child = spawn(
+    "java",
+    [
+      "-Xmx1g",
+      `-Dlog4j2.configurationFile=${join(dir, "log4j2.properties")}`,
+      "-cp",
+      join(libs, "*"),
+      "kafka.Kafka",
+      props,
+    ],
+    {
+      detached: true,
+      stdio: ["ignore", out, out],
+    },
+  );
   closeSync(out);
   child.unref();
   let exited = false;
   child.on("exit", () => (exited = true));
-  const broker: BenchBroker = { bootstrap: `${host}:${port}`, controller: `${host}:${controllerPort}`, pid: child.pid! };
+  const broker: BenchBroker = {
+    bootstrap: `${host}:${port}`,
+    controller: `${host}:${controllerPort}`,
+    pid: child.pid!,
+  };
   writeFileSync(state, JSON.stringify(broker, null, 2) + "\n");
   const deadline = Date.now() + 90_000;
   while (!(await accepts(broker.bootstrap))) {
@@ -102,7 +117,6 @@ function isOurs(pid: number): boolean {
     return false;
   }
 }
-
 
 if (import.meta.main) {
   const command = process.argv[2];

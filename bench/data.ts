@@ -30,7 +30,12 @@ export function meanPayloadBytes(payload: Payload, dir: string): number {
 }
 
 /** Creates and fills the topic unless it already holds `records` records; returns true if it produced. */
-export async function provision(bootstrap: string, spec: TopicSpec, dir: string, log: (line: string) => void): Promise<boolean> {
+export async function provision(
+  bootstrap: string,
+  spec: TopicSpec,
+  dir: string,
+  log: (line: string) => void,
+): Promise<boolean> {
   const have = await recordCount(bootstrap, spec.name).catch(() => null);
   if (have === spec.records) return false;
   if (have !== null) await deleteTopic(bootstrap, spec.name);
@@ -39,11 +44,19 @@ export async function provision(bootstrap: string, spec: TopicSpec, dir: string,
   log(`producing ${spec.records} records to ${spec.name} (${spec.payload}, compression ${spec.compression})`);
   const started = performance.now();
   await kafkaTool("org.apache.kafka.tools.ProducerPerformance", [
-    "--topic", spec.name,
-    "--num-records", String(spec.records),
-    "--payload-file", file,
-    "--throughput", "-1",
-    "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all", "linger.ms=20", "batch.size=262144",
+    "--topic",
+    spec.name,
+    "--num-records",
+    String(spec.records),
+    "--payload-file",
+    file,
+    "--throughput",
+    "-1",
+    "--producer-props",
+    `bootstrap.servers=${bootstrap}`,
+    "acks=all",
+    "linger.ms=20",
+    "batch.size=262144",
     `compression.type=${spec.compression}`,
   ]);
   const got = await recordCount(bootstrap, spec.name);
@@ -72,13 +85,17 @@ export async function recordCount(bootstrap: string, topic: string): Promise<num
 function payloads(kind: Payload, dir: string): { file: string; mean: number } {
   const random = seeded(kind === "json500" ? 500 : 10);
   const lines: string[] = [];
-  for (let i = 0; i < distinctPayloads; i++) lines.push(kind === "json10" ? `{"n":${1000 + Math.floor(random() * 9000)}}` : event(random, i));
+  for (let i = 0; i < distinctPayloads; i++)
+    lines.push(kind === "json10" ? `{"n":${1000 + Math.floor(random() * 9000)}}` : event(random, i));
   const file = join(dir, `payloads-${kind}.txt`);
   writeFileSync(file, lines.join("\n"));
   return { file, mean: lines.reduce((sum, line) => sum + Buffer.byteLength(line), 0) / lines.length };
 }
 
-const words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu".split(" ");
+const words =
+  "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu".split(
+    " ",
+  );
 const cities = ["Lisbon", "Oslo", "Kyoto", "Lima", "Accra", "Perth", "Quito", "Riga"];
 
 function event(random: () => number, i: number): string {
@@ -88,8 +105,17 @@ function event(random: () => number, i: number): string {
     event_id: `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`,
     type: pick(["order.created", "order.paid", "order.shipped", "order.cancelled"]),
     occurred_at: new Date(Date.UTC(2024, 0, 1) + Math.floor(random() * 3e10)).toISOString(),
-    customer: { id: 100000 + Math.floor(random() * 900000), name: `${pick(words)} ${pick(words)}`, city: pick(cities), vip: random() < 0.1 },
-    items: Array.from({ length: 2 }, () => ({ sku: `SKU-${hex(6)}`, qty: 1 + Math.floor(random() * 5), price: Math.round(random() * 50000) / 100 })),
+    customer: {
+      id: 100000 + Math.floor(random() * 900000),
+      name: `${pick(words)} ${pick(words)}`,
+      city: pick(cities),
+      vip: random() < 0.1,
+    },
+    items: Array.from({ length: 2 }, () => ({
+      sku: `SKU-${hex(6)}`,
+      qty: 1 + Math.floor(random() * 5),
+      price: Math.round(random() * 50000) / 100,
+    })),
     total: Math.round(random() * 100000) / 100,
     currency: pick(["EUR", "USD", "JPY", "NOK"]),
     note: "",

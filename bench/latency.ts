@@ -48,11 +48,18 @@ export async function tailLatency(options: {
     for (const f of followers) f.since = startedAt;
     log(`producing ${sent} records at ${rate}/s to ${topic}`);
     await kafkaTool("org.apache.kafka.tools.ProducerPerformance", [
-      "--topic", topic,
-      "--num-records", String(sent),
-      "--payload-file", options.payloadFile,
-      "--throughput", String(rate),
-      "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all", "linger.ms=0",
+      "--topic",
+      topic,
+      "--num-records",
+      String(sent),
+      "--payload-file",
+      options.payloadFile,
+      "--throughput",
+      String(rate),
+      "--producer-props",
+      `bootstrap.servers=${bootstrap}`,
+      "acks=all",
+      "linger.ms=0",
     ]);
     const drainBy = Date.now() + 15_000;
     while (followers.some((f) => f.latencies.length < sent) && Date.now() < drainBy) await Bun.sleep(100);

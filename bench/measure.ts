@@ -12,7 +12,10 @@ export type Measurement = { wallS: number; peakRssMiB: number; cpuS: number; std
 
 const gnuTime = "/usr/bin/time";
 
-export async function measure(command: string[], options: { stdout: "null" | "pipe"; env?: Record<string, string> }): Promise<Measurement> {
+export async function measure(
+  command: string[],
+  options: { stdout: "null" | "pipe"; env?: Record<string, string> },
+): Promise<Measurement> {
   const scratch = mkdtempSync(join(tmpdir(), "bench-run-"));
   const timings = join(scratch, "time");
   try {
@@ -27,9 +30,15 @@ export async function measure(command: string[], options: { stdout: "null" | "pi
       new Response(child.stderr).text(),
       child.exited,
     ]);
-    if (code !== 0) throw new Error(`${command.join(" ")} exited with ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
+    if (code !== 0)
+      throw new Error(`${command.join(" ")} exited with ${code}: ${stderr.trim().split("\n").slice(-5).join(" | ")}`);
     // GNU time writes "Command exited with non-zero status" lines first when there are any.
-    const [wall, rssKiB, user, sys] = readFileSync(timings, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number) as [number, number, number, number];
+    const [wall, rssKiB, user, sys] = readFileSync(timings, "utf8")
+      .trim()
+      .split("\n")
+      .at(-1)!
+      .split(" ")
+      .map(Number) as [number, number, number, number];
     return { wallS: wall, peakRssMiB: rssKiB / 1024, cpuS: user + sys, stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -47,10 +56,18 @@ export function ensureTools(log: (line: string) => void): void {
   if (missing.length === 0) return;
   log(`installing ${missing.join(", ")} with apt-get`);
   const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  for (const args of [["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", ...missing]]) {
+  for (const args of [
+    ["apt-get", "update", "-qq"],
+    ["apt-get", "install", "-y", "-qq", ...missing],
+  ]) {
     const [cmd, ...rest] = [...sudo, ...args] as [string, ...string[]];
-    const result = spawnSync(cmd, rest, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (result.status !== 0) throw new Error(`${[cmd, ...rest].join(" ")} failed: ${(result.stderr ?? result.error?.message ?? "").trim()}`);
+    const result = spawnSync(cmd, rest, {
+      stdio: ["ignore", "ignore", "pipe"],
+      encoding: "utf8",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    if (result.status !== 0)
+      throw new Error(`${[cmd, ...rest].join(" ")} failed: ${(result.stderr ?? result.error?.message ?? "").trim()}`);
   }
 }
 

@@ -48,9 +48,12 @@ export type Results = {
   } | null;
 };
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const cell = (s: Spread | null | undefined, digits = 0) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}..${fmt(s.max, digits)})` : "–");
-const ratio = (s: Spread | null | undefined) => (s ? `**${s.median.toFixed(2)}×** (${s.min.toFixed(2)}..${s.max.toFixed(2)})` : "–");
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const cell = (s: Spread | null | undefined, digits = 0) =>
+  s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}..${fmt(s.max, digits)})` : "–";
+const ratio = (s: Spread | null | undefined) =>
+  s ? `**${s.median.toFixed(2)}×** (${s.min.toFixed(2)}..${s.max.toFixed(2)})` : "–";
 
 export function renderResults(r: Results): string {
   const m = r.machine;
@@ -72,13 +75,20 @@ export function renderResults(r: Results): string {
   ];
   const topics = [...new Set(r.rows.map((row) => row.topicLabel))];
   for (const topic of topics) {
-    out.push(`### ${topic}`, "", "| consumer | msgs/s | MB/s | peak RSS MiB | CPU s | ×kcat | ×plain | CPU ×kcat |", "|---|---|---|---|---|---|---|---|");
+    out.push(
+      `### ${topic}`,
+      "",
+      "| consumer | msgs/s | MB/s | peak RSS MiB | CPU s | ×kcat | ×plain | CPU ×kcat |",
+      "|---|---|---|---|---|---|---|---|",
+    );
     for (const row of r.rows.filter((x) => x.topicLabel === topic)) {
       if (row.skipped) {
         out.push(`| ${row.contender} | n/a: ${row.skipped} | | | | | | |`);
         continue;
       }
-      out.push(`| ${row.contender} | ${cell(row.msgsPerS)} | ${cell(row.mbPerS, 1)} | ${cell(row.peakRssMiB)} | ${cell(row.cpuS, 2)} | ${ratio(row.vsKcat)} | ${ratio(row.vsPlain)} | ${ratio(row.cpuVsKcat)} |`);
+      out.push(
+        `| ${row.contender} | ${cell(row.msgsPerS)} | ${cell(row.mbPerS, 1)} | ${cell(row.peakRssMiB)} | ${cell(row.cpuS, 2)} | ${ratio(row.vsKcat)} | ${ratio(row.vsPlain)} | ${ratio(row.cpuVsKcat)} |`,
+      );
     }
     out.push("");
   }
@@ -92,7 +102,9 @@ export function renderResults(r: Results): string {
       "",
       "| follower | received | p50 ms | p90 ms | p99 ms | max ms |",
       "|---|---|---|---|---|---|",
-      ...l.results.map((x) => `| ${x.label} | ${fmt(x.received)} / ${fmt(l.sent)} | ${x.p50} | ${x.p90} | ${x.p99} | ${x.max} |`),
+      ...l.results.map(
+        (x) => `| ${x.label} | ${fmt(x.received)} / ${fmt(l.sent)} | ${x.p50} | ${x.p90} | ${x.p99} | ${x.max} |`,
+      ),
       "",
     );
   }
@@ -105,7 +117,10 @@ export function renderResults(r: Results): string {
       "",
       "| consumer | msgs/s | peak RSS MiB | peak RSS at 1× (median) | ratio | CPU s |",
       "|---|---|---|---|---|---|",
-      ...mem.rows.map((x) => `| ${x.label} | ${fmt(x.records / x.big.wallS)} | ${fmt(x.big.peakRssMiB)} | ${fmt(x.baseRssMiB)} | ${(x.big.peakRssMiB / x.baseRssMiB).toFixed(2)}× | ${fmt(x.big.cpuS, 1)} |`),
+      ...mem.rows.map(
+        (x) =>
+          `| ${x.label} | ${fmt(x.records / x.big.wallS)} | ${fmt(x.big.peakRssMiB)} | ${fmt(x.baseRssMiB)} | ${(x.big.peakRssMiB / x.baseRssMiB).toFixed(2)}× | ${fmt(x.big.cpuS, 1)} |`,
+      ),
       "",
     );
   }

@@ -62,24 +62,50 @@ log(`broker ${bootstrap}; connector ${binary}`);
 const loadBefore = loadavg();
 
 try {
-  for (const t of [...throughputTopics, ...(options["skip-memory"] ? [] : [memoryTopic])]) await provision(bootstrap, t, work, log);
+  for (const t of [...throughputTopics, ...(options["skip-memory"] ? [] : [memoryTopic])])
+    await provision(bootstrap, t, work, log);
 
   const workerCount = Math.min(cpus().length, 8);
   type Contender = { id: string; label: string; command: (t: TopicSpec) => string[] | null; stdout: "null" | "pipe" };
   const ours = (workers: number | undefined): Contender => ({
     id: workers === undefined ? "ours-default" : `ours-w${workers}`,
-    label: workers === undefined ? `source-kafka read, workers default (${workerCount})` : `source-kafka read, workers ${workers}`,
+    label:
+      workers === undefined
+        ? `source-kafka read, workers default (${workerCount})`
+        : `source-kafka read, workers ${workers}`,
     command: (t) => [binary, "read", "--config", config(workers), "--catalog", catalog(t.name)],
     stdout: "null",
   });
   const contenders: Contender[] = [
-    { id: "kcat", label: "kcat -C -J", command: (t) => ["kcat", "-C", "-J", "-e", "-q", "-o", "beginning", "-b", bootstrap, "-t", t.name], stdout: "null" },
-    { id: "platformatic", label: "plain @platformatic/kafka", command: (t) => [bun, join(root, "bench/consumers/platformatic.ts"), "--broker", bootstrap, "--topic", t.name], stdout: "pipe" },
+    {
+      id: "kcat",
+      label: "kcat -C -J",
+      command: (t) => ["kcat", "-C", "-J", "-e", "-q", "-o", "beginning", "-b", bootstrap, "-t", t.name],
+      stdout: "null",
+    },
+    {
+      id: "platformatic",
+      label: "plain @platformatic/kafka",
+      command: (t) => [bun, join(root, "bench/consumers/platformatic.ts"), "--broker", bootstrap, "--topic", t.name],
+      stdout: "pipe",
+    },
     {
       id: "kafkajs",
       label: "plain kafkajs",
       // kafkajs ships no zstd codec: it fails on such a topic.
-      command: (t) => (t.compression === "zstd" ? null : [bun, join(root, "bench/consumers/kafkajs.ts"), "--broker", bootstrap, "--topic", t.name, "--records", String(t.records)]),
+      command: (t) =>
+        t.compression === "zstd"
+          ? null
+          : [
+              bun,
+              join(root, "bench/consumers/kafkajs.ts"),
+              "--broker",
+              bootstrap,
+              "--topic",
+              t.name,
+              "--records",
+              String(t.records),
+            ],
       stdout: "pipe",
     },
     ours(1),
@@ -97,7 +123,9 @@ try {
       if (records < t.records) throw new Error(`${c.id} read ${records} of ${t.records} records of ${t.name}`);
     }
     samples.push({ topic: t.name, id: c.id, round, m });
-    log(`${t.name} round ${round} ${c.id}: ${m.wallS.toFixed(2)} s, ${(t.records / m.wallS).toFixed(0)} msgs/s, ${m.peakRssMiB.toFixed(0)} MiB, ${m.cpuS.toFixed(2)} CPU s`);
+    log(
+      `${t.name} round ${round} ${c.id}: ${m.wallS.toFixed(2)} s, ${(t.records / m.wallS).toFixed(0)} msgs/s, ${m.peakRssMiB.toFixed(0)} MiB, ${m.cpuS.toFixed(2)} CPU s`,
+    );
   };
 
   if (!tiny) for (const t of throughputTopics) await measure(contenders[0]!.command(t)!, { stdout: "null" }); // warm the page cache
@@ -114,8 +142,16 @@ try {
     const bytes = meanPayloadBytes(t.payload, work);
     const of = (id: string) => samples.filter((s) => s.topic === t.name && s.id === id);
     // Per round: wall time of the peer ÷ ours (= msgs/s ratio), or our CPU ÷ the peer's.
-    const ratio = (id: string, peer: string, of2: (mine: Measurement, theirs: Measurement) => number = (m, p) => p.wallS / m.wallS) => {
-      const per = of(id).flatMap((s) => of(peer).filter((p) => p.round === s.round).map((p) => of2(s.m, p.m)));
+    const ratio = (
+      id: string,
+      peer: string,
+      of2: (mine: Measurement, theirs: Measurement) => number = (m, p) => p.wallS / m.wallS,
+    ) => {
+      const per = of(id).flatMap((s) =>
+        of(peer)
+          .filter((p) => p.round === s.round)
+          .map((p) => of2(s.m, p.m)),
+      );
       return per.length ? spread(per) : null;
     };
     for (const c of contenders) {
@@ -163,12 +199,19 @@ try {
           id: "ours",
           label: `source-kafka read --tail, workers default (${workerCount})`,
           command: [binary, "read", "--config", config(undefined), "--catalog", catalog(name), "--tail"],
-          timestampOf: (line) => (line.startsWith('{"type":"RECORD"') ? Date.parse((JSON.parse(line) as { record: { data: { _meta: { timestamp: string } } } }).record.data._meta.timestamp) : null),
+          timestampOf: (line) =>
+            line.startsWith('{"type":"RECORD"')
+              ? Date.parse(
+                  (JSON.parse(line) as { record: { data: { _meta: { timestamp: string } } } }).record.data._meta
+                    .timestamp,
+                )
+              : null,
         },
       ],
     });
     latency = { rate, seconds, ...result };
-    for (const r of result.results as LatencyResult[]) log(`tail ${r.id}: ${r.received}/${result.sent} p50 ${r.p50} ms p99 ${r.p99} ms`);
+    for (const r of result.results as LatencyResult[])
+      log(`tail ${r.id}: ${r.received}/${result.sent} p50 ${r.p50} ms p99 ${r.p99} ms`);
   }
 
   let memory: Results["memory"] = null;
@@ -187,8 +230,18 @@ try {
       baseTopic: throughputTopics[0]!.name,
       baseRecords: base,
       rows: [
-        { label: "kcat -C -J", big: kcat, baseRssMiB: spread(baseline.filter((s) => s.id === "kcat").map((s) => s.m.peakRssMiB)).median, records: memoryTopic.records },
-        { label: `source-kafka read, workers default (${workerCount})`, big: ourRun, baseRssMiB: spread(baseline.filter((s) => s.id === "ours-default").map((s) => s.m.peakRssMiB)).median, records: memoryTopic.records },
+        {
+          label: "kcat -C -J",
+          big: kcat,
+          baseRssMiB: spread(baseline.filter((s) => s.id === "kcat").map((s) => s.m.peakRssMiB)).median,
+          records: memoryTopic.records,
+        },
+        {
+          label: `source-kafka read, workers default (${workerCount})`,
+          big: ourRun,
+          baseRssMiB: spread(baseline.filter((s) => s.id === "ours-default").map((s) => s.m.peakRssMiB)).median,
+          records: memoryTopic.records,
+        },
       ],
     };
   }
@@ -216,7 +269,12 @@ function config(workers: number | undefined): string {
 
 function catalog(topic: string): string {
   const file = join(work, `catalog-${topic}.json`);
-  writeFileSync(file, JSON.stringify({ streams: [{ stream: { name: topic }, sync_mode: "incremental", destination_sync_mode: "append" }] }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      streams: [{ stream: { name: topic }, sync_mode: "incremental", destination_sync_mode: "append" }],
+    }),
+  );
   return file;
 }
 
@@ -224,7 +282,10 @@ function catalog(topic: string): string {
 function build(): string {
   const outdir = join(broker.dir, "bin");
   log("compiling the connector");
-  const result = spawnSync(bun, ["build.ts", "--outdir", outdir], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  const result = spawnSync(bun, ["build.ts", "--outdir", outdir], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (result.status !== 0) throw new Error("bun build.ts failed");
   return join(outdir, "source-kafka");
 }

@@ -2,7 +2,7 @@
 // Kafka broker, or the three-node cluster of the fault tests, or build the schema registry the
 // registry tests start (see harness/README.md).
 import { downCluster, upCluster } from "./cluster.ts";
-import { down, HarnessError, LOG, readCluster, running, up } from "./kafka.ts";
+import { brokerLog, down, HarnessError, readCluster, running, up } from "./kafka.ts";
 import { ensureBuilt } from "./registry.ts";
 
 async function main(command: string | undefined): Promise<number> {
@@ -21,7 +21,7 @@ async function main(command: string | undefined): Promise<number> {
         console.log(JSON.stringify(cluster, null, 2));
         return 0;
       }
-      console.log(readCluster() ? `Kafka is not responding (see ${LOG})` : "Kafka is not running");
+      console.log(readCluster() ? `Kafka is not responding (see ${brokerLog()})` : "Kafka is not running");
       return 1;
     }
     case "up-cluster": {

@@ -15,6 +15,7 @@ import {
   KAFKA_VERSION,
   LIBS,
   LOG4J_CONFIG,
+  brokerSpec,
   ensureLibs,
   freePort,
   kafkaTool,
@@ -31,6 +32,8 @@ const LOG4J = join(STATE, "log4j2.properties");
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 export const NODE_IDS = [1, 2, 3] as const;
+/** Always the default version, whatever KAFKA_VERSION says: the fault tests need KRaft's quick failover. */
+const SPEC = brokerSpec(KAFKA_VERSION, "kraft");
 
 export type ClusterNode = { id: number; address: string; controller: string; dir: string };
 
@@ -55,13 +58,18 @@ export function readMultiCluster(): MultiCluster | null {
 export async function upCluster(): Promise<MultiCluster> {
   await downCluster();
   requireCommand("java", ["-version"]);
-  ensureLibs();
+  ensureLibs(SPEC);
   mkdirSync(STATE, { recursive: true });
   writeFileSync(LOG4J, LOG4J_CONFIG);
 
   const nodes: ClusterNode[] = [];
   for (const id of NODE_IDS) {
-    nodes.push({ id, address: `${HOST}:${await freePort()}`, controller: `${HOST}:${await freePort()}`, dir: nodeDir(id) });
+    nodes.push({
+      id,
+      address: `${HOST}:${await freePort()}`,
+      controller: `${HOST}:${await freePort()}`,
+      dir: nodeDir(id),
+    });
   }
   const voters = nodes.map((n) => `${n.id}@${n.controller}`).join(",");
   let clusterId: string;
@@ -72,12 +80,23 @@ export async function upCluster(): Promise<MultiCluster> {
     rmSync(node.dir, { recursive: true, force: true });
     mkdirSync(join(node.dir, "data"), { recursive: true });
     writeFileSync(propsOf(node.id), serverProperties(node, voters));
-    const format = spawnSync("java", [...toolJvm(), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", propsOf(node.id)], {
-      encoding: "utf8",
-    });
-    if (format.status !== 0) throw new HarnessError(`kafka storage format of node ${node.id} failed: ${(format.stderr || format.stdout).trim()}`);
+    const format = spawnSync(
+      "java",
+      [...toolJvm(SPEC), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", propsOf(node.id)],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (format.status !== 0)
+      throw new HarnessError(
+        `kafka storage format of node ${node.id} failed: ${(format.stderr || format.stdout).trim()}`,
+      );
   }
-  const cluster: MultiCluster = { bootstrap: nodes.map((n) => n.address).join(","), nodes, kafkaVersion: KAFKA_VERSION };
+  const cluster: MultiCluster = {
+    bootstrap: nodes.map((n) => n.address).join(","),
+    nodes,
+    kafkaVersion: KAFKA_VERSION,
+  };
   writeFileSync(CLUSTER, JSON.stringify(cluster, null, 2) + "\n");
   try {
     // The controllers need a quorum (two of three) before any broker registers: start all, then wait.
@@ -140,13 +159,17 @@ export function runningNodes(): number[] {
  * `kafka-leader-election --election-type PREFERRED` does. Resolves once the election was accepted.
  */
 export async function electPreferredLeaders(bootstrap: string, topic: string, partitions: number): Promise<void> {
-  const json = JSON.stringify({ partitions: Array.from({ length: partitions }, (_, partition) => ({ topic, partition })) });
+  const json = JSON.stringify({
+    partitions: Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+  });
   const file = join(STATE, `elect-${topic}.json`);
   writeFileSync(file, json);
   try {
-    await kafkaTool("org.apache.kafka.tools.LeaderElectionCommand", [
-      "--bootstrap-server", bootstrap, "--election-type", "PREFERRED", "--path-to-json-file", file,
-    ]).catch((err: Error) => {
+    await kafkaTool(
+      "org.apache.kafka.tools.LeaderElectionCommand",
+      ["--bootstrap-server", bootstrap, "--election-type", "PREFERRED", "--path-to-json-file", file],
+      { spec: SPEC },
+    ).catch((err: Error) => {
       // Partitions already led by their preferred replica are reported as a failure; that is success here.
       if (!/ElectionNotNeeded|already/i.test(err.message)) throw err;
     });
@@ -190,7 +213,16 @@ function spawnNode(id: number): ChildProcess {
   // Three JVMs share the machine with the tests: small heaps, serial GC, C1 only.
   const child = spawn(
     "java",
-    ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Dlog4j2.configurationFile=${LOG4J}`, "-cp", join(LIBS, "*"), "kafka.Kafka", propsOf(id)],
+    [
+      "-Xmx256m",
+      "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
+      `-Dlog4j2.configurationFile=${LOG4J}`,
+      "-cp",
+      join(LIBS, "*"),
+      "kafka.Kafka",
+      propsOf(id),
+    ],
     { detached: true, stdio: ["ignore", logFd, logFd] },
   );
   closeSync(logFd);
@@ -205,12 +237,17 @@ async function waitServing(node: ClusterNode, child: ChildProcess): Promise<void
   child.on("exit", () => (exitedEarly = true));
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (exitedEarly) throw new HarnessError(`Kafka node ${node.id} exited during startup; ${nodeLog(node.id)} ends with:\n${logTail(node.id)}`);
+    if (exitedEarly)
+      throw new HarnessError(
+        `Kafka node ${node.id} exited during startup; ${nodeLog(node.id)} ends with:\n${logTail(node.id)}`,
+      );
     // Listed in its own metadata means registered with the controller and unfenced.
     if ((await metadataBrokerCount(node.address).catch(() => 0)) >= runningNodes().length) return;
     await Bun.sleep(250);
   }
-  throw new HarnessError(`Kafka node ${node.id} was not serving within ${START_TIMEOUT_MS / 1000}s; ${nodeLog(node.id)} ends with:\n${logTail(node.id)}`);
+  throw new HarnessError(
+    `Kafka node ${node.id} was not serving within ${START_TIMEOUT_MS / 1000}s; ${nodeLog(node.id)} ends with:\n${logTail(node.id)}`,
+  );
 }
 
 /** True if pid is this node's JVM (its command line names the node's properties file). */

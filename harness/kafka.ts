@@ -1,21 +1,17 @@
-// A real single-node Apache Kafka broker (KRaft, broker+controller in one JVM) for
-// development and tests. The jars come from Maven Central via harness/pom.xml and are
-// cached; everything else (config, data, log, cluster.json) lives in .cache/kafka/.
-import { spawn, spawnSync } from "node:child_process";
+// A real single-node Apache Kafka broker for development and tests: by default Kafka 4.1.1 in
+// KRaft mode (broker and controller in one JVM); with KAFKA_VERSION (and KAFKA_MODE) another
+// release from 2.7 on, before 3.5 with a ZooKeeper of its own (harness/versions.ts). The jars
+// come from Maven Central via harness/pom.xml (or pom-before-4.xml) and are cached per version;
+// everything else (config, data, log, cluster.json) lives in the broker's state folder.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
   ACL_TOPIC_PREFIX,
+  createScramUsers,
+  encryptedServerKeyStore,
   ensureTls,
   grantAcls,
   newUsers,
@@ -27,27 +23,56 @@ import {
   type TlsFiles,
   type Users,
 } from "./security.ts";
+import {
+  DEFAULT_KAFKA_VERSION,
+  HarnessError,
+  atLeast,
+  brokerSpec,
+  describeSpec,
+  paths,
+  toolClass,
+  type BrokerSpec,
+  type Mode,
+} from "./versions.ts";
 
-export const KAFKA_VERSION = "4.1.1";
+export { HarnessError, brokerSpec, toolClass, type BrokerSpec } from "./versions.ts";
+
+/** The version of the default broker (the one `npm test` runs without KAFKA_VERSION). */
+export const KAFKA_VERSION = DEFAULT_KAFKA_VERSION;
 const HOST = "127.0.0.1";
 
-const ROOT = resolve(import.meta.dir, "..");
-const POM = join(ROOT, "harness", "pom.xml");
-const STATE = join(ROOT, ".cache", "kafka");
-export const LIBS = join(STATE, "libs");
-// Written only after Maven copied every jar; holds the POM it was made from, so
-// editing the POM (e.g. a version bump) re-provisions instead of using stale jars.
-const LIBS_MARKER = join(LIBS, ".complete");
-const DATA = join(STATE, "data");
-const PROPS = join(STATE, "server.properties");
-const LOG4J = join(STATE, "log4j2.properties");
-export const LOG = join(STATE, "broker.log");
-// Written right after spawning java, before it is ready, so `down` can stop a broker
-// whose `up` was interrupted; cluster.json appears only once the broker serves requests.
-const PID_FILE = join(STATE, "broker.pid");
-const CLUSTER = join(STATE, "cluster.json");
-const TLS_DIR = join(STATE, "tls");
-const KEYSTORE = join(STATE, "server-keystore.pem");
+/** The files of one broker (by version and mode). */
+function files(spec: BrokerSpec) {
+  const { state, libs, pom } = paths(spec);
+  return {
+    state,
+    libs,
+    pom,
+    // Written only after Maven copied every jar; holds the POM and version it was made from, so
+    // editing the POM (e.g. a version bump) re-provisions instead of using stale jars.
+    libsMarker: join(libs, ".complete"),
+    data: join(state, "data"),
+    props: join(state, "server.properties"),
+    log4j: join(state, "log4j2.properties"),
+    log: join(state, "broker.log"),
+    // Written right after spawning java, before it is ready, so `down` can stop a broker
+    // whose `up` was interrupted; cluster.json appears only once the broker serves requests.
+    pidFile: join(state, "broker.pid"),
+    cluster: join(state, "cluster.json"),
+    tlsDir: join(state, "tls"),
+    keystore: join(state, "server-keystore.pem"),
+    zookeeperProps: join(state, "zookeeper.properties"),
+    zookeeperData: join(state, "zookeeper-data"),
+    zookeeperPid: join(state, "zookeeper.pid"),
+    zookeeperLog: join(state, "zookeeper.log"),
+  };
+}
+
+const DEFAULT_FILES = files(brokerSpec(DEFAULT_KAFKA_VERSION, "kraft"));
+/** The default broker's jars (the three-node cluster and the benchmark broker use them too). */
+export const LIBS = DEFAULT_FILES.libs;
+/** The log of the broker `spec` names (KAFKA_VERSION's, or the default one). */
+export const brokerLog = (spec: BrokerSpec = brokerSpec()) => files(spec).log;
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -69,9 +94,11 @@ export interface Listener {
 export interface Cluster {
   bootstrap: string;
   listeners: Record<string, Listener>;
+  /** The KRaft controller's address, or the ZooKeeper's in ZooKeeper mode. */
   controller: string;
   pid: number;
   kafkaVersion: string;
+  mode: Mode;
   dataDir: string;
   /** All TLS files, including a CA that signed nothing (for wrong-CA tests). */
   tls: TlsFiles;
@@ -84,30 +111,32 @@ export interface UpOptions {
   port?: number;
 }
 
-/** Thrown for expected failures (missing tools, Maven, broker start); the CLI prints only the message. */
-export class HarnessError extends Error {}
-
 /** The parsed cluster.json, or null if there is none (says nothing about liveness). */
-export function readCluster(): Cluster | null {
-  if (!existsSync(CLUSTER)) return null;
-  return JSON.parse(readFileSync(CLUSTER, "utf8")) as Cluster;
+export function readCluster(spec: BrokerSpec = brokerSpec()): Cluster | null {
+  const { cluster } = files(spec);
+  if (!existsSync(cluster)) return null;
+  return JSON.parse(readFileSync(cluster, "utf8")) as Cluster;
 }
 
 /** The cluster if its broker process is alive and its bootstrap port accepts TCP. */
-export async function running(): Promise<Cluster | null> {
-  const cluster = readCluster();
-  if (!cluster || !isBroker(cluster.pid)) return null;
+export async function running(spec: BrokerSpec = brokerSpec()): Promise<Cluster | null> {
+  const cluster = readCluster(spec);
+  if (!cluster || !isProcess(cluster.pid, files(spec).props)) return null;
   return (await accepts(cluster.bootstrap)) ? cluster : null;
 }
 
-/** Starts the broker unless it is already running; resolves once it answers metadata requests. */
-export async function up(opts: UpOptions = {}): Promise<Cluster> {
-  const existing = await running();
+/**
+ * Starts the broker `spec` names (by default $KAFKA_VERSION's, else 4.1.1) unless it is already
+ * running; resolves once it answers metadata requests.
+ */
+export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()): Promise<Cluster> {
+  const existing = await running(spec);
   if (existing) return existing;
-  await down(); // a half-started or unresponsive broker must not outlive its data dir
+  await down(spec); // a half-started or unresponsive broker must not outlive its data dir
+  const f = files(spec);
 
   requireCommand("java", ["-version"]);
-  ensureLibs();
+  ensureLibs(spec);
 
   const envPort = process.env.KAFKA_PORT ? Number(process.env.KAFKA_PORT) : undefined;
   if (envPort !== undefined && !Number.isInteger(envPort)) {
@@ -117,7 +146,7 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
   const controllerPort = await freePort();
   let tls: TlsFiles;
   try {
-    tls = ensureTls(TLS_DIR);
+    tls = ensureTls(f.tlsDir);
   } catch (err) {
     throw new HarnessError((err as Error).message);
   }
@@ -134,24 +163,33 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
     { name: "OAUTHBEARER", security: "SASL_PLAINTEXT", port: await freePort(), mechanisms: ["OAUTHBEARER"] },
   ];
   const controller = `${HOST}:${controllerPort}`;
+  const kraft = spec.mode === "kraft";
+  const keyPassword = atLeast(spec.version, 4, 0) ? undefined : randomBytes(12).toString("hex");
+  const keyStore = keyPassword
+    ? { path: encryptedServerKeyStore(tls, f.keystore, keyPassword), password: keyPassword }
+    : { path: serverKeyStore(tls, f.keystore) };
 
-  const all = [...listeners, { name: "CONTROLLER", security: "PLAINTEXT", port: controllerPort }];
+  const all = kraft ? [...listeners, { name: "CONTROLLER", security: "PLAINTEXT", port: controllerPort }] : listeners;
   const url = (l: { name: string; port: number }) => `${l.name}://${HOST}:${l.port}`;
-  rmSync(DATA, { recursive: true, force: true });
-  mkdirSync(DATA, { recursive: true });
-  writeFileSync(LOG4J, LOG4J_CONFIG);
+  rmSync(f.data, { recursive: true, force: true });
+  mkdirSync(f.data, { recursive: true });
+  writeFileSync(f.log4j, LOG4J_CONFIG);
   writeFileSync(
-    PROPS,
+    f.props,
     [
-      "process.roles=broker,controller",
-      "node.id=1",
-      `controller.quorum.voters=1@${controller}`,
+      ...(kraft
+        ? [
+            "process.roles=broker,controller",
+            "node.id=1",
+            `controller.quorum.voters=1@${controller}`,
+            "controller.listener.names=CONTROLLER",
+          ]
+        : ["broker.id=1", `zookeeper.connect=${controller}`, "zookeeper.connection.timeout.ms=30000"]),
       `listeners=${all.map(url).join(",")}`,
       `advertised.listeners=${listeners.map(url).join(",")}`,
-      "controller.listener.names=CONTROLLER",
       `inter.broker.listener.name=${listeners[0]!.name}`,
       `listener.security.protocol.map=${all.map((l) => `${l.name}:${l.security}`).join(",")}`,
-      `log.dirs=${DATA}`,
+      `log.dirs=${f.data}`,
       "offsets.topic.replication.factor=1",
       "transaction.state.log.replication.factor=1",
       "transaction.state.log.min.isr=1",
@@ -164,64 +202,131 @@ export async function up(opts: UpOptions = {}): Promise<Cluster> {
         listeners.filter((l): l is typeof l & SecuredListener => l.security !== "PLAINTEXT"),
         users,
         tls,
-        serverKeyStore(tls, KEYSTORE),
+        keyStore,
+        spec.mode,
       ),
       "",
     ].join("\n"),
   );
 
-  // Formatting is mandatory in KRaft; generating the cluster id here saves a JVM start
-  // (`StorageTool random-uuid`). Kafka ids are 16 random bytes in URL-safe base64 and
-  // never start with '-' (they would read as a CLI flag).
-  let clusterId: string;
-  do clusterId = randomBytes(16).toString("base64url");
-  while (clusterId.startsWith("-"));
-  const format = spawnSync("java", [...toolJvm(), "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", PROPS, ...scramFormatArgs(users)], {
-    encoding: "utf8",
-  });
-  if (format.status !== 0) {
-    throw new HarnessError(`kafka storage format failed: ${(format.stderr || format.stdout).trim()}`);
+  if (kraft) {
+    // Formatting is mandatory in KRaft; generating the cluster id here saves a JVM start
+    // (`StorageTool random-uuid`). Kafka ids are 16 random bytes in URL-safe base64 and
+    // never start with '-' (they would read as a CLI flag).
+    let clusterId: string;
+    do clusterId = randomBytes(16).toString("base64url");
+    while (clusterId.startsWith("-"));
+    const format = spawnSync(
+      "java",
+      [
+        ...toolJvm(spec),
+        toolClass(spec, "StorageTool"),
+        "format",
+        "-t",
+        clusterId,
+        "-c",
+        f.props,
+        ...scramFormatArgs(users),
+      ],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (format.status !== 0) {
+      throw new HarnessError(`kafka storage format failed: ${(format.stderr || format.stdout).trim()}`);
+    }
+  } else {
+    await startZooKeeper(spec, controllerPort);
   }
 
   // Detached = its own process group, so it outlives this process and `down` can
   // signal the whole group.
-  const logFd = openSync(LOG, "w");
-  const child = spawn(
-    "java",
-    ["-Xmx512m", `-Dlog4j2.configurationFile=${LOG4J}`, "-cp", join(LIBS, "*"), "kafka.Kafka", PROPS],
-    { detached: true, stdio: ["ignore", logFd, logFd] },
+  const child = spawnJava(
+    ["-Xmx512m", `-Dlog4j2.configurationFile=${f.log4j}`, "-cp", join(f.libs, "*"), "kafka.Kafka", f.props],
+    f.log,
+    f.pidFile,
   );
-  closeSync(logFd);
-  child.unref();
-  const pid = child.pid!;
-  writeFileSync(PID_FILE, `${pid}\n`);
   // Watch the child itself: right after spawn its /proc cmdline may still be bun's.
   let exitedEarly = false;
   child.on("exit", () => (exitedEarly = true));
 
   const bootstrap = `${HOST}:${port}`;
   try {
-    await waitReady(bootstrap, () => exitedEarly);
+    await waitReady(bootstrap, () => exitedEarly, f.log);
+    // Without KRaft's `format --add-scram`, SCRAM users are created through the running broker.
+    if (!kraft) await createScramUsers(bootstrap, users);
     await grantAcls(bootstrap);
   } catch (err) {
-    await down();
+    await down(spec);
     throw err;
   }
 
   const cluster: Cluster = {
     bootstrap,
-    listeners: Object.fromEntries(
-      listeners.map((l) => [l.name, describeListener(l, users, tls)]),
-    ),
+    listeners: Object.fromEntries(listeners.map((l) => [l.name, describeListener(l, users, tls)])),
     controller,
-    pid,
-    kafkaVersion: KAFKA_VERSION,
-    dataDir: DATA,
+    pid: child.pid!,
+    kafkaVersion: spec.version,
+    mode: spec.mode,
+    dataDir: f.data,
     tls,
     acls: { topicPrefix: ACL_TOPIC_PREFIX, reader: "reader", describer: "describer" },
   };
-  writeFileSync(CLUSTER, JSON.stringify(cluster, null, 2) + "\n");
+  writeFileSync(f.cluster, JSON.stringify(cluster, null, 2) + "\n");
   return cluster;
+}
+
+/** Starts `java args` detached (its own process group), logging to `log`, its pid in `pidFile`. */
+function spawnJava(args: string[], log: string, pidFile: string): ChildProcess {
+  const logFd = openSync(log, "w");
+  const child = spawn("java", args, { detached: true, stdio: ["ignore", logFd, logFd] });
+  closeSync(logFd);
+  child.unref();
+  writeFileSync(pidFile, `${child.pid}\n`);
+  return child;
+}
+
+/** The ZooKeeper of a ZooKeeper-mode broker, from the ZooKeeper jar Kafka's core depends on; fresh data each start. */
+async function startZooKeeper(spec: BrokerSpec, port: number): Promise<void> {
+  const f = files(spec);
+  rmSync(f.zookeeperData, { recursive: true, force: true });
+  mkdirSync(f.zookeeperData, { recursive: true });
+  writeFileSync(
+    f.zookeeperProps,
+    // No admin server: it would take port 8080, which a neighbour's process may hold.
+    [
+      `dataDir=${f.zookeeperData}`,
+      `clientPort=${port}`,
+      `clientPortAddress=${HOST}`,
+      "maxClientCnxns=0",
+      "admin.enableServer=false",
+      "",
+    ].join("\n"),
+  );
+  const child = spawnJava(
+    [
+      "-Xmx128m",
+      "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1",
+      `-Dlog4j2.configurationFile=${f.log4j}`,
+      "-cp",
+      join(f.libs, "*"),
+      "org.apache.zookeeper.server.ZooKeeperServerMain",
+      f.zookeeperProps,
+    ],
+    f.zookeeperLog,
+    f.zookeeperPid,
+  );
+  let exitedEarly = false;
+  child.on("exit", () => (exitedEarly = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await accepts(`${HOST}:${port}`))) {
+    if (exitedEarly || Date.now() > deadline) {
+      await stopProcess(f.zookeeperPid, f.zookeeperProps);
+      throw new HarnessError(`ZooKeeper did not start; ${f.zookeeperLog} ends with:\n${logTail(f.zookeeperLog)}`);
+    }
+    await Bun.sleep(100);
+  }
 }
 
 function describeListener(
@@ -240,33 +345,44 @@ function describeListener(
   return listener;
 }
 
-/** Stops the harness broker, if any. Resolves true if there was one to stop. */
-export async function down(): Promise<boolean> {
-  const pid = existsSync(PID_FILE) ? Number(readFileSync(PID_FILE, "utf8")) : readCluster()?.pid;
-  const alive = pid !== undefined && isBroker(pid);
+/** Stops the broker `spec` names (and its ZooKeeper), if any. Resolves true if there was one to stop. */
+export async function down(spec: BrokerSpec = brokerSpec()): Promise<boolean> {
+  const f = files(spec);
+  // Kafka shuts down cleanly on SIGTERM; the broker first, while its ZooKeeper still answers.
+  const alive = await stopProcess(f.pidFile, f.props, readCluster(spec)?.pid);
+  await stopProcess(f.zookeeperPid, f.zookeeperProps);
+  rmSync(f.cluster, { force: true });
+  return alive;
+}
+
+/** SIGTERM, then SIGKILL after a while, to the process group of the pid in `pidFile` if it runs `marker`. */
+async function stopProcess(pidFile: string, marker: string, fallbackPid?: number): Promise<boolean> {
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) : fallbackPid;
+  const alive = pid !== undefined && isProcess(pid, marker);
   if (alive) {
-    signalGroup(pid, "SIGTERM"); // Kafka shuts down cleanly on SIGTERM
-    if (!(await exited(pid, STOP_TIMEOUT_MS))) {
+    signalGroup(pid, "SIGTERM");
+    if (!(await exited(pid, marker, STOP_TIMEOUT_MS))) {
       signalGroup(pid, "SIGKILL");
-      await exited(pid, 5_000);
+      await exited(pid, marker, 5_000);
     }
   }
-  rmSync(CLUSTER, { force: true });
-  rmSync(PID_FILE, { force: true });
+  rmSync(pidFile, { force: true });
   return alive;
 }
 
 /**
- * Runs a Kafka CLI tool class (e.g. org.apache.kafka.tools.TopicCommand) on the cached
- * classpath; `input` is written to its stdin. Rejects with the tool's stderr if it fails.
+ * Runs a Kafka CLI tool class (e.g. org.apache.kafka.tools.TopicCommand; see `toolClass` for
+ * names that differ between versions) on the cached classpath of `spec`'s version; `input` is
+ * written to its stdin. Rejects with the tool's stderr if it fails.
  */
 export async function kafkaTool(
   mainClass: string,
   args: string[],
-  opts: { input?: string } = {},
+  opts: { input?: string; spec?: BrokerSpec } = {},
 ): Promise<{ stdout: string; stderr: string }> {
-  ensureLibs();
-  const child = spawn("java", [...toolJvm(), mainClass, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  const spec = opts.spec ?? brokerSpec();
+  ensureLibs(spec);
+  const child = spawn("java", [...toolJvm(spec), mainClass, ...args], { stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
@@ -293,38 +409,51 @@ rootLogger.appenderRef.stderr.ref = stderr
 `;
 
 // Short-lived tool JVMs: C1 only and serial GC start noticeably faster.
-export function toolJvm(): string[] {
-  if (!existsSync(LOG4J)) {
-    mkdirSync(STATE, { recursive: true });
-    writeFileSync(LOG4J, LOG4J_CONFIG);
+export function toolJvm(spec: BrokerSpec = brokerSpec()): string[] {
+  const f = files(spec);
+  if (!existsSync(f.log4j)) {
+    mkdirSync(f.state, { recursive: true });
+    writeFileSync(f.log4j, LOG4J_CONFIG);
   }
   return [
     "-Xmx256m",
     "-XX:TieredStopAtLevel=1",
     "-XX:+UseSerialGC",
-    `-Dlog4j2.configurationFile=${LOG4J}`,
+    `-Dlog4j2.configurationFile=${f.log4j}`,
     "-cp",
-    join(LIBS, "*"),
+    join(f.libs, "*"),
   ];
 }
 
-/** Copies the jars named by harness/pom.xml into LIBS once; later calls do not touch Maven. */
-export function ensureLibs(): void {
-  const pom = readFileSync(POM, "utf8");
-  if (existsSync(LIBS_MARKER) && readFileSync(LIBS_MARKER, "utf8") === pom) return;
+/** Copies the jars of `spec`'s version (named by its POM) into its libs folder once; later calls do not touch Maven. */
+export function ensureLibs(spec: BrokerSpec = brokerSpec()): void {
+  const f = files(spec);
+  const marker = `${readFileSync(f.pom, "utf8")}\n<!-- kafka.version=${spec.version} -->\n`;
+  // The default broker's marker predates versions: its POM alone still counts.
+  const current = existsSync(f.libsMarker) ? readFileSync(f.libsMarker, "utf8") : undefined;
+  if (current === marker || (spec.version === DEFAULT_KAFKA_VERSION && current === readFileSync(f.pom, "utf8"))) return;
   requireCommand("mvn", ["-v"]);
-  rmSync(LIBS, { recursive: true, force: true });
+  rmSync(f.libs, { recursive: true, force: true });
   const mvn = spawnSync(
     "mvn",
-    ["-q", "-B", "-Dstyle.color=never", "-f", POM, "dependency:copy-dependencies", `-DoutputDirectory=${LIBS}`],
+    [
+      "-q",
+      "-B",
+      "-Dstyle.color=never",
+      "-f",
+      f.pom,
+      `-Dkafka.version=${spec.version}`,
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${f.libs}`,
+    ],
     { encoding: "utf8" },
   );
   if (mvn.status !== 0) {
     const out = `${mvn.stdout}${mvn.stderr}`.trim().split("\n");
     const firstError = out.find((l) => l.includes("[ERROR]")) ?? out.at(-1) ?? "";
-    throw new HarnessError(`Maven could not fetch the Kafka jars: ${firstError.trim()}`);
+    throw new HarnessError(`Maven could not fetch the jars of Kafka ${describeSpec(spec)}: ${firstError.trim()}`);
   }
-  writeFileSync(LIBS_MARKER, pom);
+  writeFileSync(f.libsMarker, marker);
 }
 
 export function requireCommand(cmd: string, args: string[]): void {
@@ -333,14 +462,14 @@ export function requireCommand(cmd: string, args: string[]): void {
 }
 
 /** Polls until the broker lists itself in a metadata response, i.e. it is registered and unfenced. */
-async function waitReady(bootstrap: string, hasExited: () => boolean): Promise<void> {
+async function waitReady(bootstrap: string, hasExited: () => boolean, log: string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (hasExited()) throw new HarnessError(`Kafka exited during startup; ${LOG} ends with:\n${logTail()}`);
+    if (hasExited()) throw new HarnessError(`Kafka exited during startup; ${log} ends with:\n${logTail(log)}`);
     if ((await metadataBrokerCount(bootstrap).catch(() => 0)) > 0) return;
     await Bun.sleep(200);
   }
-  throw new HarnessError(`Kafka was not ready within ${START_TIMEOUT_MS / 1000}s; ${LOG} ends with:\n${logTail()}`);
+  throw new HarnessError(`Kafka was not ready within ${START_TIMEOUT_MS / 1000}s; ${log} ends with:\n${logTail(log)}`);
 }
 
 /**
@@ -406,13 +535,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * True if pid is our broker. On Linux the command line is checked, so a recycled pid or
- * an exited-but-unreaped (zombie) java is not mistaken for it.
+ * True if pid is our process: a JVM whose command line names `marker` (its properties file). On
+ * Linux the command line is checked, so a recycled pid or an exited-but-unreaped (zombie) java
+ * is not mistaken for it.
  */
-function isBroker(pid: number): boolean {
+function isProcess(pid: number, marker: string): boolean {
   if (existsSync("/proc")) {
     try {
-      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(PROPS);
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
     } catch {
       return false;
     }
@@ -433,16 +563,16 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-async function exited(pid: number, timeoutMs: number): Promise<boolean> {
+async function exited(pid: number, marker: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isBroker(pid)) return true;
+    if (!isProcess(pid, marker)) return true;
     await Bun.sleep(100);
   }
-  return !isBroker(pid);
+  return !isProcess(pid, marker);
 }
 
-function logTail(lines = 30): string {
-  if (!existsSync(LOG)) return "(no log)";
-  return readFileSync(LOG, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+function logTail(log: string, lines = 30): string {
+  if (!existsSync(log)) return "(no log)";
+  return readFileSync(log, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
 }

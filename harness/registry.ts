@@ -39,14 +39,19 @@ export async function startRegistry(auth?: { username: string; password: string 
   ensureBuilt();
   const port = await freePort();
   const log = join(state, `registry-${port}.log`);
-  const registry = spawnLogged("java", ["-Xmx512m", "-Dquarkus.http.host=127.0.0.1", `-Dquarkus.http.port=${port}`, "-jar", runner], log);
+  const registry = spawnLogged(
+    "java",
+    ["-Xmx512m", "-Dquarkus.http.host=127.0.0.1", `-Dquarkus.http.port=${port}`, "-jar", runner],
+    log,
+  );
   try {
     await waitFor(`http://127.0.0.1:${port}/health/ready`, registry, log);
   } catch (error) {
     await stopProcess(registry);
     throw error;
   }
-  if (!auth) return { url: `http://127.0.0.1:${port}/apis/ccompat/v7`, requests: () => [], stop: () => stopProcess(registry) };
+  if (!auth)
+    return { url: `http://127.0.0.1:${port}/apis/ccompat/v7`, requests: () => [], stop: () => stopProcess(registry) };
 
   const proxy = await startBasicAuthProxy(port, auth);
   return {
@@ -61,16 +66,27 @@ export async function startRegistry(auth?: { username: string; password: string 
 
 /** Builds harness/apicurio once (about 30 s with Maven's cache warm); later calls do not touch Maven. */
 export function ensureBuilt(): void {
-  const sources = ["pom.xml", "app/pom.xml", "config-index-deployment/pom.xml", "config-index-deployment/src/main/java/local/harness/configindex/ConfigIndexProcessor.java"]
+  const sources = [
+    "pom.xml",
+    "app/pom.xml",
+    "config-index-deployment/pom.xml",
+    "config-index-deployment/src/main/java/local/harness/configindex/ConfigIndexProcessor.java",
+  ]
     .map((file) => readFileSync(join(project, file), "utf8"))
     .join("\n");
   if (existsSync(runner) && existsSync(builtFrom) && readFileSync(builtFrom, "utf8") === sources) return;
   requireCommand("mvn", ["-v"]);
   mkdirSync(state, { recursive: true });
-  const mvn = spawnSync("mvn", ["-q", "-B", "-Dstyle.color=never", "package", "-DskipTests"], { cwd: project, encoding: "utf8", timeout: 900_000 });
+  const mvn = spawnSync("mvn", ["-q", "-B", "-Dstyle.color=never", "package", "-DskipTests"], {
+    cwd: project,
+    encoding: "utf8",
+    timeout: 900_000,
+  });
   if (mvn.status !== 0) {
     const out = `${mvn.stdout}${mvn.stderr}`.trim().split("\n");
-    throw new HarnessError(`Maven could not build Apicurio Registry (harness/apicurio): ${(out.find((l) => l.includes("[ERROR]")) ?? out.at(-1) ?? "").trim()}`);
+    throw new HarnessError(
+      `Maven could not build Apicurio Registry (harness/apicurio): ${(out.find((l) => l.includes("[ERROR]")) ?? out.at(-1) ?? "").trim()}`,
+    );
   }
   writeFileSync(builtFrom, sources);
 }
@@ -87,7 +103,9 @@ async function startBasicAuthProxy(
   const hash = spawnSync("openssl", ["passwd", "-apr1", auth.password], { encoding: "utf8" });
   if (hash.status !== 0) throw new HarnessError(`openssl passwd failed: ${hash.stderr.trim()}`);
   writeFileSync(join(dir, "htpasswd"), `${auth.username}:${hash.stdout.trim()}\n`);
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => `${kind}_temp_path ${join(dir, kind)};`).join("\n    ");
+  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+    .map((kind) => `${kind}_temp_path ${join(dir, kind)};`)
+    .join("\n    ");
   writeFileSync(
     join(dir, "nginx.conf"),
     `daemon off;
@@ -124,8 +142,14 @@ http {
 
 function ensureNginx(): void {
   if (spawnSync("nginx", ["-v"], { stdio: "ignore" }).status === 0) return;
-  if (process.getuid?.() !== 0) throw new HarnessError("nginx is required for the registry's basic auth: apt-get install nginx");
-  const apt = (args: string[]) => spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  if (process.getuid?.() !== 0)
+    throw new HarnessError("nginx is required for the registry's basic auth: apt-get install nginx");
+  const apt = (args: string[]) =>
+    spawnSync("apt-get", args, {
+      stdio: ["ignore", "ignore", "pipe"],
+      encoding: "utf8",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   apt(["update", "-qq"]);
   const install = apt(["install", "-y", "-qq", "--no-install-recommends", "nginx"]);
   if (install.status !== 0) throw new HarnessError(`apt-get install nginx failed: ${install.stderr.trim()}`);
@@ -151,11 +175,19 @@ function spawnLogged(command: string, args: string[], log: string): ChildProcess
   return child;
 }
 
-async function waitFor(url: string, child: ChildProcess, log: string, ready: (status: number) => boolean = (status) => status === 200): Promise<void> {
+async function waitFor(
+  url: string,
+  child: ChildProcess,
+  log: string,
+  ready: (status: number) => boolean = (status) => status === 200,
+): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new HarnessError(`${child.spawnfile} exited during startup; see ${log}`);
-    const status = await fetch(url).then((r) => r.status, () => 0);
+    const status = await fetch(url).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (ready(status)) return;
     await Bun.sleep(200);
   }

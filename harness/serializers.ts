@@ -17,7 +17,12 @@ const python = join(venv, "bin", "python");
 const requirement = "confluent-kafka[avro,protobuf,json]==2.16.1";
 
 export type Part =
-  | { format: "avro" | "json_schema"; schema: string; data: unknown; references?: { name: string; subject: string; version: number }[] }
+  | {
+      format: "avro" | "json_schema";
+      schema: string;
+      data: unknown;
+      references?: { name: string; subject: string; version: number }[];
+    }
   | { format: "protobuf"; proto: string; message: string; data: unknown };
 
 export type ToSerialize = { topic: string; key: Part | null; value: Part | null };
@@ -25,13 +30,27 @@ export type ToSerialize = { topic: string; key: Part | null; value: Part | null 
 export type RegistryAccess = { url: string; username?: string; password?: string };
 
 /** Serialises each message's key and value as a real producer would, registering the schemas. */
-export async function serialize(registry: RegistryAccess, messages: ToSerialize[]): Promise<{ key: Buffer | null; value: Buffer | null }[]> {
+export async function serialize(
+  registry: RegistryAccess,
+  messages: ToSerialize[],
+): Promise<{ key: Buffer | null; value: Buffer | null }[]> {
   ensureVenv();
-  const request = { registry, messages: messages.map((m) => ({ topic: m.topic, key: toRequest(m.key), value: toRequest(m.value) })) };
-  const child = Bun.spawn([python, join(import.meta.dir, "serialize.py")], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  const request = {
+    registry,
+    messages: messages.map((m) => ({ topic: m.topic, key: toRequest(m.key), value: toRequest(m.value) })),
+  };
+  const child = Bun.spawn([python, join(import.meta.dir, "serialize.py")], {
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   child.stdin.write(JSON.stringify(request));
   child.stdin.end();
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   if (code !== 0) throw new Error(`serialize.py exited ${code}: ${stderr.trim()}`);
   const parsed = JSON.parse(stdout) as { key: string | null; value: string | null }[];
   const buffer = (b64: string | null) => (b64 === null ? null : Buffer.from(b64, "base64"));
@@ -50,7 +69,8 @@ function ensureVenv(): void {
   if (existsSync(marker) && readFileSync(marker, "utf8") === requirement) return;
   const run = (command: string, args: string[]) => {
     const result = spawnSync(command, args, { stdio: ["ignore", "ignore", "pipe"], timeout: 600_000 });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr?.toString().trim()}`);
+    if (result.status !== 0)
+      throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr?.toString().trim()}`);
   };
   run("python3", ["-m", "venv", venv]);
   run(join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", requirement]);

@@ -18,7 +18,12 @@ const brokers = (bootstrap: string) => bootstrap.split(",");
 
 export type TopicOptions = { replicas?: number; configs?: Record<string, string> };
 
-export async function createTopic(bootstrap: string, topic: string, partitions: number, options: TopicOptions = {}): Promise<void> {
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  partitions: number,
+  options: TopicOptions = {},
+): Promise<void> {
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     await admin.createTopics({
@@ -55,7 +60,12 @@ const toBuffer = (value: string | Buffer | null | undefined) =>
 /** Produces the messages in order, acknowledged by the broker, one request per call. */
 export async function produce(bootstrap: string, topic: string, messages: TestMessage[]): Promise<void> {
   // Idempotent, so that a retried send can never write a message twice.
-  const producer = new Producer({ clientId: "tests", bootstrapBrokers: brokers(bootstrap), autocreateTopics: false, idempotent: true });
+  const producer = new Producer({
+    clientId: "tests",
+    bootstrapBrokers: brokers(bootstrap),
+    autocreateTopics: false,
+    idempotent: true,
+  });
   const partitions = [...new Set(messages.map((m) => m.partition))];
   const before = await endOffsets(bootstrap, topic, partitions);
   try {
@@ -66,7 +76,9 @@ export async function produce(bootstrap: string, topic: string, messages: TestMe
         partition: m.partition,
         key: toBuffer(m.key),
         value: toBuffer(m.value) as Buffer,
-        headers: m.headers ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), toBuffer(v)!])) : undefined,
+        headers: m.headers
+          ? new Map(Object.entries(m.headers).map(([k, v]) => [Buffer.from(k), toBuffer(v)!]))
+          : undefined,
         timestamp: m.timestamp === undefined ? undefined : BigInt(m.timestamp),
       })),
     });
@@ -90,7 +102,9 @@ async function endOffsets(bootstrap: string, topic: string, partitions: number[]
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     const [listed] = await admin.listOffsets({
-      topics: [{ name: topic, partitions: partitions.map((partition) => ({ partitionIndex: partition, timestamp: -1n })) }],
+      topics: [
+        { name: topic, partitions: partitions.map((partition) => ({ partitionIndex: partition, timestamp: -1n })) },
+      ],
       isolationLevel: 0,
     });
     return new Map(listed!.partitions.map((p) => [p.partitionIndex, Number(p.offset)]));
@@ -109,7 +123,12 @@ export async function addPartitions(bootstrap: string, topic: string, total: num
 }
 
 /** Deletes the records of `partition` before `offset`, as retention would. */
-export async function deleteRecordsBefore(bootstrap: string, topic: string, partition: number, offset: number): Promise<void> {
+export async function deleteRecordsBefore(
+  bootstrap: string,
+  topic: string,
+  partition: number,
+  offset: number,
+): Promise<void> {
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     await admin.deleteRecords({ topics: [{ name: topic, partitions: [{ partition, offset: BigInt(offset) }] }] });

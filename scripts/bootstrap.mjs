@@ -14,7 +14,10 @@ const lock = join(root, "package-lock.json");
 if (!existsSync(bun) || !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   console.error("installing dependencies (npm ci)...");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const install = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  const install = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (install.status !== 0) {
     console.error("npm ci failed; see the messages above");
     process.exit(install.status ?? 1);

@@ -29,7 +29,10 @@ export function runtime(pkg: string): string {
   const tarball = execFileSync(npm, ["pack", `${pkg}@${Bun.version}`, "--silent", "--pack-destination", staging], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
-  }).trim().split("\n").pop()!;
+  })
+    .trim()
+    .split("\n")
+    .pop()!;
   execFileSync("tar", ["-xzf", join(staging, tarball), "-C", staging, `package/bin/${exe}`], { stdio: "inherit" });
   // Rename last, so an interrupted fetch never leaves a half-written runtime where a build finds it.
   rmSync(dir, { recursive: true, force: true });

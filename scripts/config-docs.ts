@@ -21,7 +21,9 @@ export function configReference(): string {
   const visit = (properties: Record<string, Property>, required: string[], prefix: string) => {
     for (const [name, p] of Object.entries(properties)) {
       const type = p.enum ? p.enum.map((e) => `\`${e}\``).join(" \\| ") : (p.type ?? "any");
-      const flags = [required.includes(name) ? "**required**" : "", p.airbyte_secret ? "secret" : ""].filter(Boolean).join(", ");
+      const flags = [required.includes(name) ? "**required**" : "", p.airbyte_secret ? "secret" : ""]
+        .filter(Boolean)
+        .join(", ");
       const text = [p.title, p.description].filter(Boolean).join(": ").replaceAll("|", "\\|");
       const fallback = p.default === undefined ? "" : `\`${JSON.stringify(p.default)}\``;
       rows.push(`| \`${prefix}${name}\` | ${type}${flags ? ` (${flags})` : ""} | ${fallback} | ${text} |`);

@@ -41,20 +41,40 @@ try {
   const catalog = join(work, "catalog.json");
   const state = join(work, "state.json");
   writeFileSync(config, JSON.stringify({ bootstrap_servers: cluster.bootstrap }, null, 2));
-  writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: topic }, sync_mode: "incremental", destination_sync_mode: "append" }] }, null, 2));
+  writeFileSync(
+    catalog,
+    JSON.stringify(
+      { streams: [{ stream: { name: topic }, sync_mode: "incremental", destination_sync_mode: "append" }] },
+      null,
+      2,
+    ),
+  );
 
   const read = (withState: boolean) => {
-    const args = ["src/main.ts", "read", "--config", config, "--catalog", catalog, ...(withState ? ["--state", state] : [])];
+    const args = [
+      "src/main.ts",
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      catalog,
+      ...(withState ? ["--state", state] : []),
+    ];
     say(`\n$ source-kafka ${args.slice(1).join(" ")}`);
     const result = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8" });
     if (result.status !== 0) throw new Error(`read failed: ${result.stderr}`);
-    const messages = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const messages = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     for (const m of messages) {
       if (m.type === "RECORD") {
         const { _meta, _kafka_partition, _kafka_offset, ...doc } = m.record.data;
         console.log(`RECORD  p${_meta.partition}@${_meta.offset}  key=${_meta.key}  ${JSON.stringify(doc)}`);
       } else if (m.type === "STATE") {
-        console.log(`STATE   ${JSON.stringify(m.state.stream.stream_state)}  records since last: ${m.state.sourceStats.recordCount}`);
+        console.log(
+          `STATE   ${JSON.stringify(m.state.stream.stream_state)}  records since last: ${m.state.sourceStats.recordCount}`,
+        );
       }
     }
     const states = messages.filter((m) => m.type === "STATE");

@@ -10,4 +10,8 @@ export const targets: Target[] = [
   { name: "darwin-x64", target: "bun-darwin-x64", pkg: "@oven/bun-darwin-x64" },
   { name: "darwin-arm64", target: "bun-darwin-arm64", pkg: "@oven/bun-darwin-aarch64" },
   { name: "windows-x64", target: "bun-windows-x64", pkg: "@oven/bun-windows-x64" },
-].map((t) => ({ ...t, target: t.target as Bun.Build.CompileTarget, file: `source-kafka-${t.name}${t.name.startsWith("windows") ? ".exe" : ""}` }));
+].map((t) => ({
+  ...t,
+  target: t.target as Bun.Build.CompileTarget,
+  file: `source-kafka-${t.name}${t.name.startsWith("windows") ? ".exe" : ""}`,
+}));

@@ -26,3 +26,17 @@ export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.replace(/\s*\n\s*/g, " ").trim() || "unknown error";
 }
+
+/**
+ * Names, the first few quoted and the rest counted: an error about thousands of topics stays one
+ * readable line.
+ *
+ * @example listNames(["a", "b", "c", "d", "e", "f", "g"]) // '"a", "b", "c", "d", "e" and 2 more'
+ */
+export function listNames(names: string[], shown = 5): string {
+  const quoted = names
+    .slice(0, shown)
+    .map((name) => JSON.stringify(name))
+    .join(", ");
+  return names.length > shown ? `${quoted} and ${names.length - shown} more` : quoted;
+}

@@ -1,33 +1,60 @@
 /**
  * source-kafka: the Airbyte protocol's four commands over Kafka. Every failure ends here: it
  * becomes one line on stderr, a TRACE error on stdout with the failure type of its class, and a
- * non-zero exit — never a stack trace for the user's mistakes.
+ * non-zero exit — never a stack trace for the user's mistakes. It also owns SIGTERM and SIGINT,
+ * from its first moment: each command decides what a signal ends (stop-signal.ts).
  */
 import { defineCommand, renderUsage, runCommand } from "citty";
+import { stripAnsi } from "consola/utils";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { console } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
 import { emit, flush } from "./protocol/output.ts";
+import { StopSignal } from "./stop-signal.ts";
 import { commit, version } from "./version.ts";
 
+const stop = new StopSignal();
+
 const configArg = { config: { type: "string", description: "Path to the config JSON file", required: true } } as const;
-const quietArg = { quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" } } as const;
+const quietArg = {
+  quiet: { type: "boolean", description: "No status or progress line on a terminal's stderr" },
+} as const;
 
 // Each command's module is loaded when it runs: `read` never needs discover's schema decoders
 // (Avro, Protobuf), which would cost the process memory for nothing.
 const main = defineCommand({
-  meta: { name: "source-kafka", version, description: "Capture Kafka topics as Airbyte protocol records and checkpoints" },
+  meta: {
+    name: "source-kafka",
+    version,
+    description: "Capture Kafka topics as Airbyte protocol records and checkpoints",
+  },
   subCommands: {
-    spec: defineCommand({ meta: { name: "spec", description: "Print the connector's specification" }, run: async () => (await import("./commands/spec.ts")).spec() }),
+    spec: defineCommand({
+      meta: { name: "spec", description: "Print the connector's specification" },
+      run: async () => (await import("./commands/spec.ts")).spec(),
+    }),
     check: defineCommand({
       meta: { name: "check", description: "Check that the config can reach the cluster" },
       args: { ...configArg, ...quietArg },
-      run: async ({ args }) => (await import("./commands/check.ts")).check(args.config, { quiet: args.quiet }),
+      // check and discover have nothing to hand over when stopped: a signal ends them at once.
+      run: async ({ args }) => {
+        const { check } = await import("./commands/check.ts");
+        await stop.race(
+          check(args.config, { quiet: args.quiet }),
+          () => `check stopped by ${stop.name} before it finished; the connection was not judged`,
+        );
+      },
     }),
     discover: defineCommand({
       meta: { name: "discover", description: "List the topics as streams" },
       args: { ...configArg, ...quietArg },
-      run: async ({ args }) => (await import("./commands/discover.ts")).discover(args.config, { quiet: args.quiet }),
+      run: async ({ args }) => {
+        const { discover } = await import("./commands/discover.ts");
+        await stop.race(
+          discover(args.config, { quiet: args.quiet }),
+          () => `discover stopped by ${stop.name} before the catalog was complete; no CATALOG was written`,
+        );
+      },
     }),
     read: defineCommand({
       meta: { name: "read", description: "Read the catalog's topics from the given state" },
@@ -35,12 +62,25 @@ const main = defineCommand({
         ...configArg,
         catalog: { type: "string", description: "Path to the configured catalog JSON file", required: true },
         state: { type: "string", description: "Path to a state JSON file (STATE messages this connector wrote)" },
-        range: { type: "string", description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it" },
+        range: {
+          type: "string",
+          description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it",
+        },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
         ...quietArg,
       },
       run: async ({ args }) =>
-        (await import("./commands/read.ts")).read({ config: args.config, catalog: args.catalog, state: args.state, range: args.range, tail: args.tail, quiet: args.quiet }),
+        (await import("./commands/read.ts")).read(
+          {
+            config: args.config,
+            catalog: args.catalog,
+            state: args.state,
+            range: args.range,
+            tail: args.tail,
+            quiet: args.quiet,
+          },
+          stop,
+        ),
     }),
   },
 });
@@ -56,7 +96,8 @@ async function run(argv: string[]): Promise<number> {
   }
   const name = argv[0] ?? "";
   const command = (main.subCommands as Record<string, unknown>)[name];
-  if (!command) throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
+  if (!command)
+    throw new ConfigError(`unknown command ${JSON.stringify(name.slice(0, 40))}; use spec, check, discover or read`);
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${await usage(command as typeof main, main)}\n`);
     return 0;
@@ -71,7 +112,7 @@ async function run(argv: string[]): Promise<number> {
  */
 async function usage(command: typeof main, parent?: typeof main): Promise<string> {
   const text = await renderUsage(command, parent);
-  return process.stdout.isTTY && !process.env.NO_COLOR ? text : text.replace(/\u001B\[[0-9;]*m/g, "");
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
 }
 
 async function fail(error: unknown): Promise<number> {
@@ -87,10 +128,12 @@ async function fail(error: unknown): Promise<number> {
 const code = await run(process.argv.slice(2)).catch((error: unknown) => fail(asUsageError(error)));
 process.exit(code);
 
-/** citty reports a missing required flag as its own error; it is the user's mistake. */
+/**
+ * citty reports a usage mistake (a missing or invalid argument, an unknown command) as its own
+ * CLIError, which it does not export: it is told apart by its name and code, not its wording.
+ */
 function asUsageError(error: unknown): unknown {
-  if (error instanceof Error && /Missing required argument|Unknown command|required/i.test(error.message) && !(error instanceof ConfigError)) {
-    if ((error as { code?: string }).code?.startsWith("E_") || /argument/i.test(error.message)) return new ConfigError(error.message);
-  }
-  return error;
+  const usage =
+    error instanceof Error && error.name === "CLIError" && typeof (error as { code?: unknown }).code === "string";
+  return usage ? new ConfigError(error.message, { cause: error }) : error;
 }

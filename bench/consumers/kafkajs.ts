@@ -8,7 +8,9 @@
 import { Kafka, logLevel } from "kafkajs";
 import { parseArgs } from "node:util";
 
-const { values: args } = parseArgs({ options: { broker: { type: "string" }, topic: { type: "string" }, records: { type: "string" } } });
+const { values: args } = parseArgs({
+  options: { broker: { type: "string" }, topic: { type: "string" }, records: { type: "string" } },
+});
 const wanted = Number(args.records);
 
 const kafka = new Kafka({ clientId: "bench-kafkajs", brokers: [args.broker!], logLevel: logLevel.ERROR });

@@ -31,14 +31,26 @@ try {
     while (open.length > 0) {
       const response = await consumer.fetch({
         node: leader,
-        topics: [{ topicId: info.id, partitions: open.map((p) => ({ partition: p, fetchOffset: next.get(p)!, currentLeaderEpoch: -1, lastFetchedEpoch: -1, partitionMaxBytes: 2 << 20 })) }] as never,
+        topics: [
+          {
+            topicId: info.id,
+            partitions: open.map((p) => ({
+              partition: p,
+              fetchOffset: next.get(p)!,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+              partitionMaxBytes: 2 << 20,
+            })),
+          },
+        ] as never,
         maxWaitTime: 500,
         minBytes: 1,
         maxBytes: 8 << 20,
       });
       for (const topicResponse of response.responses) {
         for (const partition of topicResponse.partitions) {
-          if (partition.errorCode !== 0) throw new Error(`partition ${partition.partitionIndex}: error ${partition.errorCode}`);
+          if (partition.errorCode !== 0)
+            throw new Error(`partition ${partition.partitionIndex}: error ${partition.errorCode}`);
           const from = next.get(partition.partitionIndex)!;
           for (const batch of partition.records ?? []) {
             for (const record of batch.records) if (batch.firstOffset + BigInt(record.offsetDelta) >= from) count++;

@@ -12,5 +12,9 @@ export function partitionOf(account: string, partitions: number): number {
 }
 
 export function eventMessages(events: AccountEvent[], partitions: number): TestMessage[] {
-  return events.map((e) => ({ partition: partitionOf(e.account, partitions), key: e.account, value: JSON.stringify(e) }));
+  return events.map((e) => ({
+    partition: partitionOf(e.account, partitions),
+    key: e.account,
+    value: JSON.stringify(e),
+  }));
 }

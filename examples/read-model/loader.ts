@@ -53,7 +53,10 @@ type StateMessage = { type: "STREAM"; stream: { stream_descriptor: { name: strin
  * both commit together. Records after the last STATE are left for the next run, which reads
  * them again from that STATE. Returns how many events were applied.
  */
-export async function applyProtocol(sql: SQL, lines: AsyncIterable<string>): Promise<{ applied: number; checkpoints: number }> {
+export async function applyProtocol(
+  sql: SQL,
+  lines: AsyncIterable<string>,
+): Promise<{ applied: number; checkpoints: number }> {
   let pending: AccountEvent[] = [];
   let applied = 0;
   let checkpoints = 0;
@@ -81,6 +84,7 @@ export async function applyProtocol(sql: SQL, lines: AsyncIterable<string>): Pro
 
 /** Every account's balance and event count, by account. */
 export async function balances(sql: SQL): Promise<{ account: string; balance: number; events: number }[]> {
-  const rows: { account: string; balance: string; events: string }[] = await sql`select account, balance::text, events::text from balances order by account`;
+  const rows: { account: string; balance: string; events: string }[] =
+    await sql`select account, balance::text, events::text from balances order by account`;
   return rows.map((row) => ({ account: row.account, balance: Number(row.balance), events: Number(row.events) }));
 }

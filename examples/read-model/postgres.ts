@@ -27,7 +27,8 @@ const isRoot = process.getuid?.() === 0;
 
 function run(command: string, args: string[], options: SpawnSyncOptions = {}): string {
   const result = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
-  if (result.status !== 0) throw new PostgresError(`${command} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
+  if (result.status !== 0)
+    throw new PostgresError(`${command} ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
   return String(result.stdout);
 }
 
@@ -42,13 +43,17 @@ function serverBin(): string | undefined {
 function ensureInstalled(): string {
   const found = serverBin();
   if (found) return found;
-  if (!isRoot) throw new PostgresError("PostgreSQL is not installed: install Debian's postgresql package (apt-get install postgresql)");
+  if (!isRoot)
+    throw new PostgresError(
+      "PostgreSQL is not installed: install Debian's postgresql package (apt-get install postgresql)",
+    );
   console.error("installing PostgreSQL (apt-get install postgresql)...");
   const quiet = { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } };
   run("apt-get", ["update", "-qq"], quiet);
   run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "postgresql"], quiet);
   const installed = serverBin();
-  if (!installed) throw new PostgresError("apt-get installed postgresql but no /usr/lib/postgresql/*/bin/pg_ctl appeared");
+  if (!installed)
+    throw new PostgresError("apt-get installed postgresql but no /usr/lib/postgresql/*/bin/pg_ctl appeared");
   return installed;
 }
 
@@ -78,7 +83,17 @@ export async function startPostgres(): Promise<Postgres> {
   }
   const data = join(dir, "data");
   const log = join(dir, "postgres.log");
-  asPostgres(join(bin, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+  asPostgres(join(bin, "initdb"), [
+    "-D",
+    data,
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "--no-sync",
+    "-E",
+    "UTF8",
+    "--locale=C",
+  ]);
   const port = await freePort();
   // The socket goes in our own folder: Debian's /var/run/postgresql may not exist or be ours.
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;

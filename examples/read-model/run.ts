@@ -26,7 +26,9 @@ try {
 
   const round = async (events: AccountEvent[]) => {
     await produce(cluster.bootstrap, topic, eventMessages(events, 3));
-    say(`\nProduced ${events.length} events to ${topic}: ${events.map((e) => `${e.account} ${e.event} ${e.amount}`).join(", ")}`);
+    say(
+      `\nProduced ${events.length} events to ${topic}: ${events.map((e) => `${e.account} ${e.event} ${e.amount}`).join(", ")}`,
+    );
     const { applied, checkpoints } = await sync(sql, { bootstrap: cluster.bootstrap, topic });
     say(`source-kafka read | loader: applied ${applied} events in ${checkpoints} transaction(s); balances:`);
     console.table(await balances(sql));

@@ -20,16 +20,26 @@ export class ConnectorError extends Error {
 const root = join(import.meta.dir, "..", "..");
 
 /** The connector from source, with this Bun; `SOURCE_KAFKA` may name the compiled executable. */
-const [program, ...programArgs] = process.env.SOURCE_KAFKA ? [process.env.SOURCE_KAFKA] : [process.execPath, join(root, "src", "main.ts")];
+const [program, ...programArgs] = process.env.SOURCE_KAFKA
+  ? [process.env.SOURCE_KAFKA]
+  : [process.execPath, join(root, "src", "main.ts")];
 
-export async function sync(sql: SQL, options: { bootstrap: string; topic: string }): Promise<{ applied: number; checkpoints: number }> {
+export async function sync(
+  sql: SQL,
+  options: { bootstrap: string; topic: string },
+): Promise<{ applied: number; checkpoints: number }> {
   await createSchema(sql);
   const work = mkdtempSync(join(tmpdir(), "read-model-"));
   try {
     const config = join(work, "config.json");
     const catalog = join(work, "catalog.json");
     writeFileSync(config, JSON.stringify({ bootstrap_servers: options.bootstrap }));
-    writeFileSync(catalog, JSON.stringify({ streams: [{ stream: { name: options.topic }, sync_mode: "incremental", destination_sync_mode: "append" }] }));
+    writeFileSync(
+      catalog,
+      JSON.stringify({
+        streams: [{ stream: { name: options.topic }, sync_mode: "incremental", destination_sync_mode: "append" }],
+      }),
+    );
     const args = ["read", "--config", config, "--catalog", catalog];
     const state = await savedState(sql);
     if (state.length > 0) {
@@ -41,10 +51,12 @@ export async function sync(sql: SQL, options: { bootstrap: string; topic: string
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const result = await applyProtocol(sql, createInterface({ input: child.stdout, crlfDelay: Infinity })).catch((error: unknown) => {
-      child.kill();
-      throw error;
-    });
+    const result = await applyProtocol(sql, createInterface({ input: child.stdout, crlfDelay: Infinity })).catch(
+      (error: unknown) => {
+        child.kill();
+        throw error;
+      },
+    );
     const code = await exited;
     if (code !== 0) throw new ConnectorError(`source-kafka read exited ${code}: ${stderr.trim()}`);
     return result;

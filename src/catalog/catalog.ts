@@ -9,7 +9,11 @@ import { fullRange, parseRange, type Range } from "../plan/range.ts";
 
 const ConfiguredStream = v.object({
   stream: v.object({
-    name: v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(249, "is longer than Kafka's 249-character topic limit")),
+    name: v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(249, "is longer than Kafka's 249-character topic limit"),
+    ),
   }),
   sync_mode: v.picklist(["full_refresh", "incremental"], "must be full_refresh or incremental"),
 });

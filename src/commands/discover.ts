@@ -13,19 +13,28 @@ import { protocolLog } from "../log.ts";
 import { catalogMessage } from "../protocol/messages.ts";
 import { emit } from "../protocol/output.ts";
 import { RegistryClient } from "../registry/client.ts";
-import { compileSchema, type JsonSchema } from "../registry/compile.ts";
+import { compileSchema } from "../registry/compile.ts";
+import type { JsonSchema } from "../json-schema/json-schema.ts";
 import { resolveReferences } from "../registry/references.ts";
 import { SchemaCache } from "../registry/schemas.ts";
 import { documentJsonSchema } from "../json-schema/document.ts";
 import { inferJsonSchema } from "../json-schema/infer.ts";
-import { sampleDocuments } from "../discover/sample.ts";
+import { type Sample, sampleDocuments } from "../discover/sample.ts";
 import { openStatus, type Status } from "../terminal/status.ts";
 
 /** The sample: the last messages of each partition and how long all topics' sampling may take. */
 const samplePerPartition = 100;
 const sampleBudgetMs = 10_000;
 
-export function streamFor(topic: string, value?: JsonSchema) {
+/** Why a sample is missing or partial, for discover's WARN; undefined for a full sample with values. */
+function sampleProblem(sample: Sample, perPartition: number): string | undefined {
+  if (sample.problems.length > 0) return sample.problems.join("; ");
+  if (sample.values.length > 0) return undefined;
+  if (sample.offsets === 0) return "it holds no messages";
+  return `none of the last ${perPartition} messages of each partition is a value that decodes (tombstones, aborted or undecodable)`;
+}
+
+function streamFor(topic: string, value?: JsonSchema) {
   return {
     name: topic,
     json_schema: documentJsonSchema(value, metaJsonSchema),
@@ -62,10 +71,13 @@ async function valueSchemas(
   status: Status,
 ): Promise<Map<string, JsonSchema>> {
   const found = new Map<string, JsonSchema>();
-  const registry = config.schema_registry ? new RegistryClient(config.schema_registry, config.connect_timeout_ms) : undefined;
+  const registry = config.schema_registry
+    ? new RegistryClient(config.schema_registry, config.connect_timeout_ms)
+    : undefined;
   const toSample: string[] = [];
   // Values read as JSON, text or bytes are not what their registered schema describes.
-  const subjects = registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
+  const subjects =
+    registry && (config.value_format === "auto" || config.value_format === "schema_registry") ? registry : undefined;
   for (const topic of topics) {
     if (subjects) status.step(`looking up ${topic}-value in the schema registry`);
     const registered = await subjects?.latest(`${topic}-value`);
@@ -85,15 +97,30 @@ async function valueSchemas(
   const limits = { perPartition: samplePerPartition, deadline: Date.now() + sampleBudgetMs };
   for (const [index, topic] of toSample.entries()) {
     const info = infos.get(topic);
-    if (!info) continue;
+    if (!info) {
+      protocolLog(
+        "WARN",
+        `discover: cannot sample ${topic}: the cluster's metadata no longer lists it; its stream describes _meta only`,
+      );
+      continue;
+    }
     status.step(`sampling ${topic} to infer its schema (${index + 1} of ${toSample.length})`);
     if (Date.now() >= limits.deadline) {
-      protocolLog("WARN", `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`);
+      protocolLog(
+        "WARN",
+        `discover: no time left to sample ${topic} and the topics after it; their streams describe _meta only`,
+      );
       break;
     }
     try {
-      const documents = await sampleDocuments(client, info, decode, schemas, limits);
-      if (documents.length > 0) found.set(topic, inferJsonSchema(documents));
+      const sample = await sampleDocuments(client, info, decode, schemas, limits);
+      if (sample.values.length > 0) found.set(topic, inferJsonSchema(sample.values));
+      const reason = sampleProblem(sample, limits.perPartition);
+      if (reason)
+        protocolLog(
+          "WARN",
+          `discover: ${sample.values.length > 0 ? "sampled only part of" : "cannot sample values of"} ${topic} (${reason}); ${sample.values.length > 0 ? "its schema may lack fields" : "its stream describes _meta only"}`,
+        );
     } catch (error) {
       // Refused registry credentials are the user's to fix; anything else only costs this topic its sample.
       if (error instanceof ConfigError) throw error;

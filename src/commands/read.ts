@@ -18,10 +18,10 @@ import type { Assignment } from "../worker/messages.ts";
 import { partitionStarts, planRead } from "../plan/plan.ts";
 import { Pool } from "../merge/pool.ts";
 import { withinRetryBudget } from "../worker/retry.ts";
-import { StopSignal } from "../stop-signal.ts";
 import { showReadProgress } from "../terminal/read-progress.ts";
 import { openStatus } from "../terminal/status.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
+import type { StopSignal } from "../stop-signal.ts";
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
 const progressIntervalMs = 10_000;
@@ -35,7 +35,13 @@ export type ReadOptions = {
   quiet?: boolean;
 };
 
-export async function read(options: ReadOptions): Promise<void> {
+/**
+ * A signal before the plan exists (validating the inputs, reading metadata and offsets, waiting
+ * for the cluster) ends the read at once with a StoppedError: nothing was read, so there is no
+ * STATE to write and the platform keeps the one it has. From the plan on, it ends the read with
+ * a final STATE of what was written, and exit 0.
+ */
+export async function read(options: ReadOptions, stop: StopSignal): Promise<void> {
   const config = loadConfig(options.config);
   const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
   const state: ResumeState = options.state ? parseState(readJsonFile(options.state, "state")) : new Map();
@@ -43,8 +49,6 @@ export async function read(options: ReadOptions): Promise<void> {
   const tail = options.tail ?? catalog.tail;
 
   const client = new KafkaClient(config);
-  // SIGTERM or SIGINT, whenever it comes: let the workers finish their fetch, then end with a final STATE.
-  const stopSignal = new StopSignal();
   let pool: Pool | undefined;
   // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
   const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
@@ -52,49 +56,69 @@ export async function read(options: ReadOptions): Promise<void> {
   let endProgress: ((outcome: "done" | "stopped" | "failed") => void) | undefined;
   let finished = false;
   try {
-    const plan = await withinRetryBudget(
+    let lastFailure: string | undefined;
+    const planning = withinRetryBudget(
       config.retry_budget_ms,
       () => planRead(client, config, catalog, state, range, tail),
-      (error, delayMs) => protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`),
-      stopSignal.abort,
+      (error, delayMs) => {
+        lastFailure = error.message;
+        protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`);
+      },
+      stop.abort,
+    );
+    const plan = await stop.race(planning, () =>
+      lastFailure === undefined
+        ? `read stopped by ${stop.name} before it began; nothing was read`
+        : `read stopped by ${stop.name} before the cluster could be reached; nothing was read (last try: ${lastFailure})`,
     );
     for (const warning of plan.warnings) protocolLog("WARN", warning);
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
-    protocolLog("INFO", `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`);
+    protocolLog(
+      "INFO",
+      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
+    );
+    // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
+    const left = new Map<string, number>();
+    for (const a of plan.assignments) left.set(a.topic, (left.get(a.topic) ?? 0) + (a.to === null ? 0 : a.to - a.from));
     for (const stream of catalog.streams) {
       await emit(streamStatusMessage(stream.name, "STARTED"));
-      if (!tail) {
-        const left = plan.assignments.filter((a) => a.topic === stream.name).reduce((sum, a) => sum + (a.to! - a.from), 0);
-        await emit(estimateMessage(stream.name, left));
-      }
+      if (!tail) await emit(estimateMessage(stream.name, left.get(stream.name) ?? 0));
     }
 
-    const checkpoints = new Checkpoints(plan.startState, { records: config.checkpoint_records, intervalMs: config.checkpoint_interval_ms });
+    const checkpoints = new Checkpoints(plan.startState, {
+      records: config.checkpoint_records,
+      intervalMs: config.checkpoint_interval_ms,
+    });
     pool = new Pool(checkpoints);
-    pool.start(spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)), {
-      settings: config,
-      decode: decodeOptions(config),
-      registry: config.schema_registry,
-      // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
-      // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
-      // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
-      // keeps the process under 256 MiB.
-      tuning: {
-        maxWaitMs: tail ? 100 : 500,
-        maxBytes: 512 << 10,
-        partitionMaxBytes: 128 << 10,
-        maxBatchesInFlight: 4,
-        maxBatchRecords: config.checkpoint_records,
-        maxBatchChars: 1 << 20,
+    pool.start(
+      spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
+      {
+        settings: config,
+        decode: decodeOptions(config),
+        registry: config.schema_registry,
+        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
+        // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
+        // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
+        // keeps the process under 256 MiB.
+        tuning: {
+          maxWaitMs: tail ? 100 : 500,
+          maxBytes: 512 << 10,
+          partitionMaxBytes: 128 << 10,
+          maxBatchesInFlight: 4,
+          maxBatchRecords: config.checkpoint_records,
+          maxBatchChars: 1 << 20,
+        },
+        onOutOfRange: config.on_offset_out_of_range,
+        retryBudgetMs: config.retry_budget_ms,
+        failAfterBatches: faultInjection(),
       },
-      onOutOfRange: config.on_offset_out_of_range,
-      retryBudgetMs: config.retry_budget_ms,
-      failAfterBatches: faultInjection(),
-    }, tail);
+      tail,
+    );
     endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
-    stopSignal.onStop(() => pool?.stop());
+    // SIGTERM or SIGINT, whenever it comes from here on: let the workers finish their fetch, then end with a final STATE.
+    stop.onStop(() => pool?.stop());
     try {
       if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
       else await pool.done;
@@ -103,18 +127,23 @@ export async function read(options: ReadOptions): Promise<void> {
     }
 
     await pool.finalCheckpoint();
-    // A batch read stopped by a signal did not reach the end, nor did a stream whose topic was
-    // deleted while tailing; a tail itself always ends by a signal.
+    // A stream is complete when a batch read reached the end of each of its partitions, whether
+    // or not a signal came (one may come after the last fetch), and its topic was not deleted
+    // while tailing; a tail itself always ends by a signal.
+    const unfinished = new Set(
+      plan.assignments
+        .filter((a) => a.to !== null && checkpoints.offset(a.topic, a.partition)! < a.to)
+        .map((a) => a.topic),
+    );
     for (const stream of catalog.streams) {
-      const incomplete = (stopSignal.requested && !tail) || pool.ended(stream.name);
+      const incomplete = unfinished.has(stream.name) || pool.ended(stream.name);
       await emit(streamStatusMessage(stream.name, incomplete ? "INCOMPLETE" : "COMPLETE"));
     }
     await flush();
     finished = true;
   } finally {
-    if (endProgress) endProgress(!finished ? "failed" : stopSignal.requested ? "stopped" : "done");
+    if (endProgress) endProgress(!finished ? "failed" : stop.requested ? "stopped" : "done");
     else status.end();
-    stopSignal.dispose();
     pool?.terminate();
     await client.close();
   }
@@ -138,15 +167,28 @@ async function tailUntilSignal(
   async function refresh(): Promise<void> {
     const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
     for (const topic of topics.values()) {
-      const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
+      const owned = ownedPartitions(
+        topic.name,
+        topic.partitions.map((p) => p.partition),
+        range,
+      );
       const fresh = owned.filter((p) => !known.has(`${topic.id}\u0000${p}`));
       if (fresh.length === 0) continue;
       // A partition born after the read began is read from its start, whatever the start position.
-      const added = await partitionStarts(client, { ...config, start_position: "earliest" }, topic, fresh, new Map(), true, []);
+      const added = await partitionStarts(
+        client,
+        { ...config, start_position: "earliest" },
+        [{ topic, owned: fresh, saved: new Map() }],
+        true,
+        [],
+      );
       for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
       const previous = pool.topicId(topic.name);
       if (previous !== undefined && previous !== topic.id) {
-        protocolLog("WARN", `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`);
+        protocolLog(
+          "WARN",
+          `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`,
+        );
         pool.restart(topic.name, topic.id, added, owned);
       } else {
         protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);

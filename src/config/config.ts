@@ -4,7 +4,10 @@
  */
 import * as v from "valibot";
 
-const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({ airbyte_secret: true, secret: true });
+const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
+  airbyte_secret: true,
+  secret: true,
+});
 
 const hostPort = /^[^\s,:]+:\d{1,5}$/;
 
@@ -22,7 +25,11 @@ const BootstrapServers = v.pipe(
 );
 
 const pem = (what: string) =>
-  v.pipe(v.string(), v.maxLength(1 << 20, "is too long"), v.regex(/-----BEGIN [A-Z0-9 ]+-----/, `must be a PEM ${what}`));
+  v.pipe(
+    v.string(),
+    v.maxLength(1 << 20, "is too long"),
+    v.regex(/-----BEGIN [A-Z0-9 ]+-----/, `must be a PEM ${what}`),
+  );
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(max, "is too long"));
 
@@ -39,39 +46,73 @@ const Sasl = v.object({
   username: v.optional(v.pipe(text(1024), v.title("Username"), v.description("PLAIN and SCRAM."))),
   password: v.optional(v.pipe(text(65536), v.title("Password"), v.description("PLAIN and SCRAM."), secret)),
   token: v.optional(
-    v.pipe(text(65536), v.title("OAuth bearer token"), v.description("OAUTHBEARER: the token (a JWT), sent as is."), secret),
+    v.pipe(
+      text(65536),
+      v.title("OAuth bearer token"),
+      v.description("OAUTHBEARER: the token (a JWT), sent as is."),
+      secret,
+    ),
   ),
   aws_region: v.optional(
-    v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"), v.title("AWS region"),
-      v.description("AWS_MSK_IAM: the cluster's region.")),
+    v.pipe(
+      v.string(),
+      v.regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
+      v.title("AWS region"),
+      v.description("AWS_MSK_IAM: the cluster's region."),
+    ),
   ),
   aws_access_key_id: v.optional(
-    v.pipe(text(128), v.title("AWS access key id"),
-      v.description("AWS_MSK_IAM: explicit credentials, with aws_secret_access_key. Without them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile in ~/.aws/credentials.")),
+    v.pipe(
+      text(128),
+      v.title("AWS access key id"),
+      v.description(
+        "AWS_MSK_IAM: explicit credentials, with aws_secret_access_key. Without them: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile in ~/.aws/credentials.",
+      ),
+    ),
   ),
   aws_secret_access_key: v.optional(v.pipe(text(1024), v.title("AWS secret access key"), secret)),
   aws_session_token: v.optional(v.pipe(text(8192), v.title("AWS session token"), secret)),
   aws_profile: v.optional(
-    v.pipe(text(128), v.title("AWS profile"),
-      v.description("AWS_MSK_IAM: the ~/.aws/credentials profile used when no keys are given. Default: $AWS_PROFILE, else default.")),
+    v.pipe(
+      text(128),
+      v.title("AWS profile"),
+      v.description(
+        "AWS_MSK_IAM: the ~/.aws/credentials profile used when no keys are given. Default: $AWS_PROFILE, else default.",
+      ),
+    ),
   ),
 });
 
 const Tls = v.object({
   ca: v.optional(
-    v.pipe(v.string(), v.maxLength(1 << 20, "is too long"), v.title("CA certificate (PEM)"),
-      v.description("Trust this CA instead of the system's. Leave empty to use the system CAs.")),
+    v.pipe(
+      v.string(),
+      v.maxLength(1 << 20, "is too long"),
+      v.title("CA certificate (PEM)"),
+      v.description("Trust this CA instead of the system's. Leave empty to use the system CAs."),
+    ),
   ),
   client_certificate: v.optional(
-    v.pipe(pem("certificate"), v.title("Client certificate (PEM)"),
-      v.description("For mutual TLS: the certificate the connector presents, with client_key.")),
+    v.pipe(
+      pem("certificate"),
+      v.title("Client certificate (PEM)"),
+      v.description("For mutual TLS: the certificate the connector presents, with client_key."),
+    ),
   ),
   client_key: v.optional(
-    v.pipe(pem("private key"), v.title("Client key (PEM)"), v.description("The unencrypted private key of client_certificate."), secret),
+    v.pipe(
+      pem("private key"),
+      v.title("Client key (PEM)"),
+      v.description("The unencrypted private key of client_certificate."),
+      secret,
+    ),
   ),
   insecure_skip_verify: v.optional(
-    v.pipe(v.boolean(), v.title("Skip certificate verification"),
-      v.description("Accept any server certificate. Only for testing.")),
+    v.pipe(
+      v.boolean(),
+      v.title("Skip certificate verification"),
+      v.description("Accept any server certificate. Only for testing."),
+    ),
     false,
   ),
 });
@@ -90,11 +131,24 @@ const SchemaRegistry = v.object({
     v.string(),
     v.trim(),
     v.maxLength(2048, "is too long"),
-    v.regex(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, "must be an http:// or https:// URL without credentials, e.g. http://registry:8081"),
+    v.regex(
+      /^https?:\/\/[^\s/@]+(\/[^\s]*)?$/,
+      "must be an http:// or https:// URL without credentials, e.g. http://registry:8081",
+    ),
     v.title("URL"),
   ),
-  username: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(1024, "is too long"), v.title("Username"))),
-  password: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(65536, "is too long"), v.title("Password"), secret)),
+  username: v.optional(
+    v.pipe(v.string(), v.minLength(1, "must not be empty"), v.maxLength(1024, "is too long"), v.title("Username")),
+  ),
+  password: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(65536, "is too long"),
+      v.title("Password"),
+      secret,
+    ),
+  ),
 });
 
 const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"));
@@ -102,7 +156,11 @@ const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0,
 export const ConfigSchema = v.object({
   bootstrap_servers: BootstrapServers,
   client_id: v.optional(
-    v.pipe(v.string(), v.regex(/^[\w.\-]{1,200}$/, "must be 1-200 letters, digits, '.', '_' or '-'"), v.title("Client id")),
+    v.pipe(
+      v.string(),
+      v.regex(/^[\w.-]{1,200}$/, "must be 1-200 letters, digits, '.', '_' or '-'"),
+      v.title("Client id"),
+    ),
     "source-kafka",
   ),
   tls: v.optional(v.pipe(Tls, v.title("TLS"), v.description("Encrypt connections. Absent means plaintext."))),
@@ -111,7 +169,9 @@ export const ConfigSchema = v.object({
     v.pipe(
       v.picklist(["earliest", "latest", "timestamp"], "must be one of earliest, latest, timestamp"),
       v.title("Start position"),
-      v.description("Where a partition without state starts: its first offset, its end, or the first offset at or after start_timestamp."),
+      v.description(
+        "Where a partition without state starts: its first offset, its end, or the first offset at or after start_timestamp.",
+      ),
     ),
     "earliest",
   ),
@@ -127,48 +187,93 @@ export const ConfigSchema = v.object({
     v.pipe(
       v.picklist(["fail", "earliest"], "must be one of fail, earliest"),
       v.title("When the saved offset is gone"),
-      v.description("If retention removed the data a saved offset points at: fail (default) or restart at the earliest offset still kept."),
+      v.description(
+        "If retention removed the data a saved offset points at: fail (default) or restart at the earliest offset still kept.",
+      ),
     ),
     "fail",
   ),
   key_format: v.optional(v.pipe(MessageFormat, v.title("Key format"), v.description(formatDescription)), "auto"),
   value_format: v.optional(v.pipe(MessageFormat, v.title("Value format"), v.description(formatDescription)), "auto"),
   schema_registry: v.optional(
-    v.pipe(SchemaRegistry, v.title("Schema registry"),
-      v.description("A Confluent-compatible schema registry: Avro, Protobuf and JSON Schema messages in its wire format decode to JSON.")),
+    v.pipe(
+      SchemaRegistry,
+      v.title("Schema registry"),
+      v.description(
+        "A Confluent-compatible schema registry: Avro, Protobuf and JSON Schema messages in its wire format decode to JSON.",
+      ),
+    ),
   ),
   on_decode_error: v.optional(
-    v.pipe(v.picklist(["fail", "emit_raw"], "must be one of fail, emit_raw"), v.title("When a message cannot be decoded"),
-      v.description("fail (default) names topic, partition and offset; emit_raw emits the bytes as base64 with the error in _meta.")),
+    v.pipe(
+      v.picklist(["fail", "emit_raw"], "must be one of fail, emit_raw"),
+      v.title("When a message cannot be decoded"),
+      v.description(
+        "fail (default) names topic, partition and offset; emit_raw emits the bytes as base64 with the error in _meta.",
+      ),
+    ),
     "fail",
   ),
   include_internal_topics: v.optional(v.pipe(v.boolean(), v.title("Include internal topics")), false),
   workers: v.optional(
-    v.pipe(v.number(), v.integer("must be an integer"), v.minValue(1, "must be at least 1"), v.maxValue(64, "must be at most 64"),
-      v.title("Worker threads"), v.description("Threads that fetch and decode in parallel. Default: cores, at most one per partition.")),
+    v.pipe(
+      v.number(),
+      v.integer("must be an integer"),
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(64, "must be at most 64"),
+      v.title("Worker threads"),
+      v.description("Threads that fetch and decode in parallel. Default: cores, at most one per partition."),
+    ),
   ),
   checkpoint_records: v.optional(
-    v.pipe(Offset, v.minValue(1, "must be at least 1"), v.maxValue(10_000_000, "must be at most 10000000"), v.title("Checkpoint every N records")),
+    v.pipe(
+      Offset,
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(10_000_000, "must be at most 10000000"),
+      v.title("Checkpoint every N records"),
+    ),
     20000,
   ),
   checkpoint_interval_ms: v.optional(
-    v.pipe(Offset, v.minValue(10, "must be at least 10"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Checkpoint interval (ms)")),
+    v.pipe(
+      Offset,
+      v.minValue(10, "must be at least 10"),
+      v.maxValue(3_600_000, "must be at most 3600000"),
+      v.title("Checkpoint interval (ms)"),
+    ),
     1000,
   ),
   metadata_refresh_ms: v.optional(
-    v.pipe(Offset, v.minValue(100, "must be at least 100"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Metadata refresh (ms)"),
-      v.description("While tailing, how often to look for new partitions of the catalog's topics.")),
+    v.pipe(
+      Offset,
+      v.minValue(100, "must be at least 100"),
+      v.maxValue(3_600_000, "must be at most 3600000"),
+      v.title("Metadata refresh (ms)"),
+      v.description("While tailing, how often to look for new partitions of the catalog's topics."),
+    ),
     10000,
   ),
   connect_timeout_ms: v.optional(
-    v.pipe(Offset, v.minValue(100, "must be at least 100"), v.maxValue(600_000, "must be at most 600000"), v.title("Connect timeout (ms)")),
+    v.pipe(
+      Offset,
+      v.minValue(100, "must be at least 100"),
+      v.maxValue(600_000, "must be at most 600000"),
+      v.title("Connect timeout (ms)"),
+    ),
     10000,
   ),
   retry_budget_ms: v.optional(
-    v.pipe(Offset, v.minValue(1000, "must be at least 1000"), v.maxValue(3_600_000, "must be at most 3600000"), v.title("Retry budget (ms)"),
-      v.description("How long the cluster may be unreachable when a read starts, or a partition go unserved during it (a broker restarting, " +
-        "leadership moving, the cluster unreachable), while the connector retries with backoff and follows new leaders, before the read " +
-        "fails with a transient error.")),
+    v.pipe(
+      Offset,
+      v.minValue(1000, "must be at least 1000"),
+      v.maxValue(3_600_000, "must be at most 3600000"),
+      v.title("Retry budget (ms)"),
+      v.description(
+        "How long the cluster may be unreachable when a read starts, or a partition go unserved during it (a broker restarting, " +
+          "leadership moving, the cluster unreachable), while the connector retries with backoff and follows new leaders, before the read " +
+          "fails with a transient error.",
+      ),
+    ),
     60000,
   ),
 });

@@ -16,8 +16,12 @@ export function parseConfig(input: unknown): Config {
 
 /** The schema registry fields that only make sense together. */
 function checkRegistry({ schema_registry: registry, key_format, value_format }: Config): void {
-  for (const [field, format] of [["key_format", key_format], ["value_format", value_format]] as const) {
-    if (format === "schema_registry" && !registry) throw new ConfigError(`config: schema_registry is required when ${field} is schema_registry`);
+  for (const [field, format] of [
+    ["key_format", key_format],
+    ["value_format", value_format],
+  ] as const) {
+    if (format === "schema_registry" && !registry)
+      throw new ConfigError(`config: schema_registry is required when ${field} is schema_registry`);
   }
   if (registry && (registry.username === undefined) !== (registry.password === undefined)) {
     throw new ConfigError("config: schema_registry.username and schema_registry.password must be given together");
@@ -31,7 +35,8 @@ function checkSecurity({ tls, sasl }: Config): void {
   }
   if (!sasl) return;
   const need = (field: keyof NonNullable<Config["sasl"]>) => {
-    if (sasl[field] === undefined) throw new ConfigError(`config: sasl.${field} is required when sasl.mechanism is ${sasl.mechanism}`);
+    if (sasl[field] === undefined)
+      throw new ConfigError(`config: sasl.${field} is required when sasl.mechanism is ${sasl.mechanism}`);
   };
   if (sasl.mechanism === "OAUTHBEARER") need("token");
   else if (sasl.mechanism === "AWS_MSK_IAM") {

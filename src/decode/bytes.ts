@@ -20,7 +20,8 @@ const jsonStart = /^[\s]*[{["\-0-9tfn]/;
 export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
   if (format === "bytes") return base64(bytes);
   // Registry-framed bytes never get here (src/registry/decode.ts takes them first).
-  if (format === "schema_registry") throw new DecodeError("is not in the schema registry's wire format (magic byte 0 and a schema id)");
+  if (format === "schema_registry")
+    throw new DecodeError("is not in the schema registry's wire format (magic byte 0 and a schema id)");
   let text: string;
   try {
     text = utf8.decode(bytes);

@@ -43,7 +43,7 @@ export type Meta = {
  * A message the configured format cannot decode, under policy `fail`. It is the user's to resolve
  * (a format that fits the topic, or emit_raw), not a bug of ours: hence a config error.
  */
-export class UndecodableMessage extends ConfigError {
+class UndecodableMessage extends ConfigError {
   override name = "UndecodableMessage";
 }
 

@@ -1,8 +1,9 @@
 /**
  * A bounded sample of a topic's recent documents (without `_meta`), decoded as `read` would: the last
- * `perPartition` messages of each partition, fetched until they are all in or the deadline passes.
+ * `perPartition` messages of each partition, fetched until they are all in or the deadline passes,
+ * with the reasons any partition was left out, so that discover can say why a schema is missing.
  *
- *   const documents = await sampleDocuments(client, topicInfo, decode, schemas, { perPartition: 100, deadline: Date.now() + 5000 });
+ *   const { values, problems } = await sampleDocuments(client, topicInfo, decode, schemas, { perPartition: 100, deadline: Date.now() + 5000 });
  */
 import { toDocument, type DecodeOptions } from "../decode/document.ts";
 import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
@@ -12,22 +13,36 @@ export type SampleLimits = { perPartition: number; deadline: number };
 
 type Position = { partition: number; leader: number; leaderEpoch: number; next: number; end: number };
 
+export type Sample = {
+  /** The decoded values (objects or not) of the sampled messages that were neither tombstones nor undecodable. */
+  values: unknown[];
+  /** Why partitions were not (fully) sampled, e.g. "partition 2: UNKNOWN_TOPIC_OR_PARTITION". */
+  problems: string[];
+  /** Offsets in the sampled ranges: 0 when the topic holds no messages. */
+  offsets: number;
+};
+
 export async function sampleDocuments(
   client: KafkaClient,
   topic: TopicInfo,
   decode: DecodeOptions,
   schemas: SchemaCache | undefined,
   limits: SampleLimits,
-): Promise<unknown[]> {
+): Promise<Sample> {
   const partitions = topic.partitions.map((p) => p.partition);
-  if (partitions.length === 0) return [];
-  const [earliest, latest] = await Promise.all([client.offsets(topic.name, partitions, "earliest"), client.offsets(topic.name, partitions, "latest")]);
+  const problems: string[] = [];
+  if (partitions.length === 0) return { values: [], problems, offsets: 0 };
+  const [earliest, latest] = await Promise.all([
+    client.offsets(topic.name, partitions, "earliest"),
+    client.offsets(topic.name, partitions, "latest"),
+  ]);
   let positions: Position[] = topic.partitions
     .map((p) => {
       const end = latest.get(p.partition)!;
       return { ...p, next: Math.max(earliest.get(p.partition)!, end - limits.perPartition), end };
     })
     .filter((p) => p.next < p.end);
+  const offsets = positions.reduce((sum, p) => sum + p.end - p.next, 0);
   const values: unknown[] = [];
   // Undecodable samples are left out, not fatal: discover describes what it can.
   const options: DecodeOptions = { ...decode, onDecodeError: "emit_raw" };
@@ -35,7 +50,13 @@ export async function sampleDocuments(
     for (const [leader, group] of Map.groupBy(positions, (p) => p.leader)) {
       const results = await client.fetch({
         node: leader,
-        partitions: group.map((p) => ({ topicId: topic.id, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+        partitions: group.map((p) => ({
+          topic: topic.name,
+          topicId: topic.id,
+          partition: p.partition,
+          offset: p.next,
+          leaderEpoch: p.leaderEpoch,
+        })),
         maxWaitMs: 100,
         maxBytes: 4 << 20,
         partitionMaxBytes: 1 << 20,
@@ -44,6 +65,7 @@ export async function sampleDocuments(
         const position = group.find((p) => p.partition === result.partition);
         if (!position) continue;
         if (result.error !== null) {
+          problems.push(`partition ${position.partition}: ${result.error} from broker ${leader}`);
           position.next = position.end; // a partition that cannot be sampled now is left out
           continue;
         }
@@ -52,11 +74,16 @@ export async function sampleDocuments(
           await schemas?.prepare(topic.name, position.partition, wanted, decode);
         } catch (error) {
           if (!(error instanceof UnknownSchemaError)) throw error;
+          problems.push(`partition ${position.partition}: ${error.message}`);
           position.next = position.end;
           continue;
         }
         for (const record of wanted) {
-          const document = toDocument({ ...record, topic: topic.name, partition: position.partition, logAppendTime: result.logAppendTime }, options, schemas?.decode);
+          const document = toDocument(
+            { ...record, topic: topic.name, partition: position.partition, logAppendTime: result.logAppendTime },
+            options,
+            schemas?.decode,
+          );
           const { _meta: meta, ...value } = document as { _meta: { decode_error?: string; op: string } };
           if (meta.decode_error === undefined && meta.op === "c") values.push(value);
         }
@@ -68,5 +95,9 @@ export async function sampleDocuments(
     }
     positions = positions.filter((p) => p.next < p.end);
   }
-  return values;
+  if (positions.length > 0)
+    problems.push(
+      `no time left for partition${positions.length > 1 ? "s" : ""} ${positions.map((p) => p.partition).join(", ")}`,
+    );
+  return { values, problems, offsets };
 }

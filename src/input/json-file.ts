@@ -13,7 +13,10 @@ export function readJsonFile(path: string, what: string): unknown {
     text = bytes.toString("utf8");
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`${what}: cannot read file ${path} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`, { cause: error });
+    throw new ConfigError(
+      `${what}: cannot read file ${path} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+      { cause: error },
+    );
   }
   try {
     return JSON.parse(text);

@@ -32,7 +32,13 @@ function kindOf(value: unknown): string {
   return typeof value === "object" ? "an object" : typeof value;
 }
 
-type SchemaNode = { type?: string; entries?: Record<string, SchemaNode>; wrapped?: SchemaNode; item?: SchemaNode; value?: SchemaNode };
+type SchemaNode = {
+  type?: string;
+  entries?: Record<string, SchemaNode>;
+  wrapped?: SchemaNode;
+  item?: SchemaNode;
+  value?: SchemaNode;
+};
 
 /**
  * valibot's object schema takes arrays too (as objects with every field absent), so a `[]` where
@@ -44,7 +50,11 @@ function arrayWhereObjectBelongs(schema: SchemaNode, input: unknown, path: strin
   if (node.type === "object" && node.entries) {
     if (Array.isArray(input)) return path;
     for (const [key, entry] of Object.entries(node.entries)) {
-      const found = arrayWhereObjectBelongs(entry, (input as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      const found = arrayWhereObjectBelongs(
+        entry,
+        (input as Record<string, unknown>)[key],
+        path ? `${path}.${key}` : key,
+      );
       if (found !== undefined) return found;
     }
   } else if (node.type === "array" && node.item && Array.isArray(input)) {

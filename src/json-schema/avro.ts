@@ -10,7 +10,7 @@
  */
 import type avro from "avsc";
 
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from "./json-schema.ts";
 
 const primitives: Record<string, JsonSchema> = {
   null: { type: "null" },

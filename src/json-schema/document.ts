@@ -7,7 +7,7 @@
  *   documentJsonSchema({ type: "object", properties: { id: { type: "integer" } } }, meta)
  *   // { …, required: [..keys, "_meta"], properties: { id: { type: "integer" }, ...keys, _meta: meta } }
  */
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from "./json-schema.ts";
 
 /** The top-level key fields every document carries (src/decode/document.ts writes them). */
 export const keyProperties = {
@@ -19,7 +19,8 @@ export function documentJsonSchema(value: JsonSchema | undefined, meta: JsonSche
   const properties: Record<string, unknown> = {};
   const definitions: JsonSchema = {};
   if (value !== undefined) {
-    const types = value.type === undefined ? [] : Array.isArray(value.type) ? (value.type as string[]) : [value.type as string];
+    const types =
+      value.type === undefined ? [] : Array.isArray(value.type) ? (value.type as string[]) : [value.type as string];
     if (types.includes("object") && typeof value.properties === "object" && value.properties !== null) {
       Object.assign(properties, value.properties);
       const others = types.filter((t) => t !== "object");

@@ -8,8 +8,7 @@
  *   // { type: "object", properties: { id: { type: "number" }, tag: { type: ["string", "null"] } } }
  */
 import { isRawJson, rawJsonText } from "../decode/raw-json.ts";
-
-type JsonSchema = Record<string, unknown>;
+import { type JsonSchema, nullable } from "./json-schema.ts";
 
 type JsonType = "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
 
@@ -85,9 +84,3 @@ function toSchema(shape: Shape): JsonSchema {
   return schema;
 }
 
-function nullable(schema: JsonSchema): JsonSchema {
-  if (schema.type === undefined) return schema;
-  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
-  if (types.includes("null")) return schema;
-  return { ...schema, type: [...types, "null"] };
-}

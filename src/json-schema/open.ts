@@ -7,7 +7,7 @@
  *   openSchema({ type: "object", additionalProperties: false, properties: { a: { type: "string" } } })
  *   // { type: "object", properties: { a: { type: "string" } } }
  */
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from "./json-schema.ts";
 
 export function openSchema<T>(schema: T): T {
   if (Array.isArray(schema)) return schema.map(openSchema) as T;

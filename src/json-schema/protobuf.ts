@@ -9,7 +9,7 @@
  */
 import protobuf from "protobufjs";
 
-type JsonSchema = Record<string, unknown>;
+import { type JsonSchema, nullable } from "./json-schema.ts";
 
 const scalars: Record<string, JsonSchema> = {
   double: { type: "number" },
@@ -82,10 +82,4 @@ function valueSchema(field: protobuf.Field, enclosing: Set<protobuf.Type>): Json
   if (resolved instanceof protobuf.Type) return wellKnown[resolved.fullName]?.() ?? message(resolved, enclosing);
   if (resolved instanceof protobuf.Enum) return { type: "string", enum: Object.keys(resolved.values) };
   return { ...(scalars[field.type] ?? {}) };
-}
-
-function nullable(schema: JsonSchema): JsonSchema {
-  if (Array.isArray(schema.type) && schema.type.includes("null")) return schema;
-  if (typeof schema.type !== "string") return { anyOf: [schema, { type: "null" }] };
-  return { ...schema, type: [schema.type, "null"], ...(schema.enum ? { enum: [...(schema.enum as unknown[]), null] } : {}) };
 }

@@ -9,7 +9,7 @@
  *   inlineRefs({ properties: { c: { $ref: "customer.json" } } }, new Map([["customer.json", { type: "object" }]]))
  *   // { properties: { c: { type: "object" } } }
  */
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from "./json-schema.ts";
 
 /** Keywords whose values are data, not schemas: left exactly as written. */
 const dataKeywords = new Set(["enum", "const", "default", "examples"]);

@@ -15,20 +15,33 @@ import {
   ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
-import { ConfigError, TransientError, oneLine } from "../errors.ts";
-import { BrokerTooOldError, ensureRawFetch, useRawFetch, type RawFetchResponse } from "./fetch-response.ts";
+import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
+import {
+  BrokerTooOldError,
+  fetchVersion,
+  firstFetchVersionWithTopicIds,
+  useRawFetch,
+  type RawFetchResponse,
+} from "./fetch-response.ts";
+import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
+import { errorName } from "./error-codes.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
 
 export type { ConnectionSettings } from "./security.ts";
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
+/**
+ * `id` is the topic's id where the cluster gives topics ids (Kafka 2.8+), else its name: a topic
+ * deleted and created again under its name is then not told apart.
+ */
 export type TopicInfo = { name: string; id: string; partitions: PartitionInfo[] };
 
 export type FetchRequest = {
   node: number;
-  partitions: { topicId: string; partition: number; offset: number; leaderEpoch: number }[];
+  /** `topic` is the name: Fetch before v13 (Kafka 3.0 and older) names topics instead of giving their ids. */
+  partitions: { topic: string; topicId: string; partition: number; offset: number; leaderEpoch: number }[];
   maxWaitMs: number;
   maxBytes: number;
   partitionMaxBytes: number;
@@ -42,9 +55,15 @@ export class UnreadableResponseError extends Error {
   override name = "UnreadableResponseError";
 }
 
+/** The id a broker without topic ids (Metadata before v10, Kafka 2.7) or a topic without one reports. */
+const noTopicId = "00000000-0000-0000-0000-000000000000";
+
 const earliest = -2n;
 const latest = -1n;
 const readCommitted = 1;
+const unknownTopicOrPartition = 3;
+const invalidTopic = 17;
+const topicAuthorizationFailed = 29;
 
 export class KafkaClient {
   readonly #consumer: Consumer;
@@ -62,6 +81,8 @@ export class KafkaClient {
       timeout: Math.max(30_000, settings.connect_timeout_ms),
       retries: 3,
       retryDelay: 250,
+      // The library's default too; said here because a read must never create a topic it asks about.
+      autocreateTopics: false,
       isolationLevel: readCommitted,
       ...connectionSecurity(settings),
     });
@@ -77,6 +98,7 @@ export class KafkaClient {
       connectTimeout: this.#settings.connect_timeout_ms,
       retries: 3,
       retryDelay: 250,
+      autocreateTopics: false,
       ...connectionSecurity(this.#settings),
     });
     this.#tlsAlerts.watch(admin);
@@ -88,30 +110,48 @@ export class KafkaClient {
     }
   }
 
-  /** Metadata of the named topics; a topic that does not exist is absent from the result. */
+  /**
+   * Metadata of the named topics, in one request however many there are; a topic that does not
+   * exist is absent from the result (and is never created by asking).
+   */
   async describeTopics(names: string[]): Promise<Map<string, TopicInfo>> {
     const found = new Map<string, TopicInfo>();
     if (names.length === 0) return found;
-    const metadata = await this.#call("read metadata", () =>
-      this.#consumer.metadata({ topics: names, forceUpdate: true, autocreateTopics: false }).catch((error: unknown) => {
-        if (isUnknownTopic(error)) return null;
-        throw error;
-      }),
-    );
-    if (metadata === null) {
-      // One unknown topic fails the whole request: ask one by one to learn which exist.
-      if (names.length === 1) return found;
-      for (const name of names) for (const [key, info] of await this.describeTopics([name])) found.set(key, info);
-      return found;
-    }
-    for (const name of names) {
-      const topic = metadata.topics.get(name);
-      if (!topic) continue;
-      found.set(name, {
-        name,
-        id: topic.id,
-        partitions: topic.partitions.map((p, partition) => ({ partition, leader: p.leader, leaderEpoch: p.leaderEpoch })),
+    const metadata = await this.#call("read metadata", () => requestMetadata(this.#consumer, names));
+    const denied: string[] = [];
+    for (const topic of metadata.topics) {
+      // A name Kafka does not allow (a space, a slash) names no topic either: no retry will find one.
+      if (topic.errorCode === unknownTopicOrPartition || topic.errorCode === invalidTopic) continue;
+      if (topic.errorCode === topicAuthorizationFailed) {
+        denied.push(topic.name);
+        continue;
+      }
+      if (topic.errorCode !== 0)
+        throw new TransientError(
+          `cannot read metadata of topic ${topic.name}: Kafka answered ${errorName(topic.errorCode)}`,
+        );
+      const leaderless = topic.partitions.find((p) => p.errorCode !== 0 && p.leaderId < 0);
+      if (leaderless) {
+        throw new TransientError(
+          `cannot read metadata of ${topic.name} partition ${leaderless.partitionIndex}: Kafka answered ${errorName(leaderless.errorCode)}`,
+        );
+      }
+      const partitions = [...topic.partitions].sort((a, b) => a.partitionIndex - b.partitionIndex);
+      found.set(topic.name, {
+        name: topic.name,
+        // Brokers before Kafka 2.8 have no topic ids: a topic is known by its name there.
+        id: topic.topicId && topic.topicId !== noTopicId ? topic.topicId : topic.name,
+        partitions: partitions.map((p) => ({
+          partition: p.partitionIndex,
+          leader: p.leaderId,
+          leaderEpoch: p.leaderEpoch,
+        })),
       });
+    }
+    if (denied.length > 0) {
+      throw new ConfigError(
+        `authorisation step: Kafka denied Describe on ${denied.length === 1 ? "topic" : `${denied.length} topics`} ${listNames(denied)} (TOPIC_AUTHORIZATION_FAILED)`,
+      );
     }
     return found;
   }
@@ -127,25 +167,57 @@ export class KafkaClient {
    * at or after a timestamp (ms) — the end when no message is that recent.
    */
   async offsets(topic: string, partitions: number[], at: "earliest" | "latest" | number): Promise<Map<number, number>> {
+    return (await this.offsetsOf(new Map([[topic, partitions]]), at)).get(topic)!;
+  }
+
+  /**
+   * `offsets` for many topics at once: one ListOffsets request per leader, however many topics a
+   * catalog names. `wanted` maps a topic to its partitions (none: the topic is left out).
+   */
+  async offsetsOf(
+    wanted: Map<string, number[]>,
+    at: "earliest" | "latest" | number,
+  ): Promise<Map<string, Map<number, number>>> {
+    const asked = [...wanted].filter(([, partitions]) => partitions.length > 0);
+    const result = new Map<string, Map<number, number>>();
+    if (asked.length === 0) return result;
     const timestamp = at === "earliest" ? earliest : at === "latest" ? latest : BigInt(at);
-    const listed = await this.#call(`list offsets of ${topic}`, () =>
-      this.#consumer.listOffsets({ topics: [topic], partitions: { [topic]: partitions }, timestamp, isolationLevel: readCommitted }),
+    const what = asked.length === 1 ? `list offsets of ${asked[0]![0]}` : `list offsets of ${asked.length} topics`;
+    const listed = await this.#call(what, () =>
+      this.#consumer.listOffsets({
+        topics: asked.map(([topic]) => topic),
+        partitions: Object.fromEntries(asked),
+        timestamp,
+        isolationLevel: readCommitted,
+      }),
     );
-    const byPartition = listed.get(topic) ?? [];
-    const result = new Map<number, number>();
-    const ends = typeof at === "number" ? await this.offsets(topic, partitions, "latest") : undefined;
-    for (const partition of partitions) {
-      const offset = byPartition[partition];
-      if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
-      result.set(partition, offset < 0n && ends ? ends.get(partition)! : Number(offset));
+    const ends = typeof at === "number" ? await this.offsetsOf(wanted, "latest") : undefined;
+    for (const [topic, partitions] of asked) {
+      const byPartition = listed.get(topic) ?? [];
+      const offsets = new Map<number, number>();
+      for (const partition of partitions) {
+        const offset = byPartition[partition];
+        if (offset === undefined)
+          throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
+        offsets.set(partition, offset < 0n && ends ? ends.get(topic)!.get(partition)! : Number(offset));
+      }
+      result.set(topic, offsets);
     }
     return result;
   }
 
-  /** Fails with a config error naming the versions when the brokers are too old to be read (before Kafka 2.7). */
-  async ensureReadable(): Promise<void> {
+  /**
+   * The Fetch version the brokers will be read with; fails with a config error naming the
+   * versions when they are too old to be read (before Kafka 2.7).
+   */
+  async ensureReadable(): Promise<number> {
+    return await this.#fetchVersion();
+  }
+
+  /** The Fetch version the brokers are read with; a config error when they are too old. */
+  async #fetchVersion(): Promise<number> {
     try {
-      await ensureRawFetch(this.#consumer);
+      return await fetchVersion(this.#consumer);
     } catch (error) {
       if (error instanceof BrokerTooOldError) throw new ConfigError(error.message);
       throw classify(error, "read the broker's API versions", this.#tlsAlerts.recent());
@@ -154,9 +226,15 @@ export class KafkaClient {
 
   /** One fetch from one broker; partition-level errors come back in the result, not as throws. */
   async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
+    // Before v13 the broker knows topics by name only: send names, and map the names it answers
+    // with back to the ids the caller asked for.
+    const byName = (await this.#fetchVersion()) < firstFetchVersionWithTopicIds;
+    const idOf = new Map<string, string>();
     const topics = new Map<string, { topicId: string; partitions: object[] }>();
     for (const p of request.partitions) {
-      const entry = topics.get(p.topicId) ?? { topicId: p.topicId, partitions: [] };
+      const key = byName ? p.topic : p.topicId;
+      idOf.set(key, p.topicId);
+      const entry = topics.get(key) ?? { topicId: key, partitions: [] };
       entry.partitions.push({
         partition: p.partition,
         fetchOffset: BigInt(p.offset),
@@ -164,7 +242,7 @@ export class KafkaClient {
         lastFetchedEpoch: -1,
         partitionMaxBytes: request.partitionMaxBytes,
       });
-      topics.set(p.topicId, entry);
+      topics.set(key, entry);
     }
     let response: RawFetchResponse;
     try {
@@ -183,14 +261,20 @@ export class KafkaClient {
       // A ResponseError is itself an aggregate (of its partitions' errors): only the library's
       // retry wrapper around it is to be unwrapped.
       const last =
-        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors.at(-1) : error;
+        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error)
+          ? error.errors.at(-1)
+          : error;
       const carried = (last as { response?: RawFetchResponse }).response;
-      if (unreadable(error)) throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
-      if (!(last instanceof ResponseError) || !carried?.responses) throw classify(error, "fetch", this.#tlsAlerts.recent());
+      if (unreadable(error))
+        throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
+      if (!(last instanceof ResponseError) || !carried?.responses)
+        throw classify(error, "fetch", this.#tlsAlerts.recent());
       response = carried;
     }
     try {
-      return response.responses.flatMap((topic) => topic.partitions.map((p) => toFetchedPartition(topic.topicId, p)));
+      return response.responses.flatMap((topic) =>
+        topic.partitions.map((p) => toFetchedPartition(idOf.get(topic.topicId) ?? topic.topicId, p)),
+      );
     } catch (error) {
       if (error instanceof CorruptBatchError) throw new UnreadableResponseError(error.message);
       throw error;
@@ -221,12 +305,15 @@ class TlsAlerts {
   #last: { message: string; at: number } | undefined;
 
   watch(client: Admin | Consumer): void {
-    client.on("client:broker:connect", ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
-      connection.on("error", (error) => {
-        const cause = error.cause instanceof Error ? error.cause : error;
-        if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
-      });
-    });
+    client.on(
+      "client:broker:connect",
+      ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
+        connection.on("error", (error) => {
+          const cause = error.cause instanceof Error ? error.cause : error;
+          if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
+        });
+      },
+    );
   }
 
   /** The last alert, if recent enough to explain a failure now. */
@@ -246,10 +333,6 @@ export { transientPartitionErrors } from "./error-codes.ts";
 function unreadable(error: unknown): boolean {
   const tries = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors : [error];
   return tries.length > 0 && tries.every((e) => e instanceof Error && !GenericError.isGenericError(e));
-}
-
-function isUnknownTopic(error: unknown): boolean {
-  return /UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition|unknown topic/i.test(describe(error));
 }
 
 /** Everything the library's (possibly nested) errors say, flattened to one line. */
@@ -279,7 +362,8 @@ export function failedStep(text: string): FailedStep | undefined {
   if (/\bSASL\b|authenticat/i.test(text)) return "SASL";
   if (/certificate|CERT_|self[- ]signed|\bTLS\b|\bSSL\b|handshake|wrong version number/i.test(text)) return "TLS";
   if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo/i.test(text)) return "DNS";
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text)) return "TCP";
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text))
+    return "TCP";
   return undefined;
 }
 
@@ -302,13 +386,16 @@ const stepProblem: Record<FailedStep, string> = {
 export function classify(error: unknown, what: string, tlsAlert?: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
   const said = describe(error);
-  const text = tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
-  const step = error instanceof AuthenticationError
-    ? "SASL"
-    : failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined);
+  const text =
+    tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
+  const step =
+    error instanceof AuthenticationError
+      ? "SASL"
+      : (failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined));
   if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
   const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
-  const problem = step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
+  const problem =
+    step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
   const message = `${step} step: ${problem}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
   return step === "DNS" || step === "TCP" ? new TransientError(message) : new ConfigError(message);
 }

@@ -39,7 +39,7 @@ export class CorruptBatchError extends Error {
   override name = "CorruptBatchError";
 }
 
-export const controlFlag = 0x20;
+const controlFlag = 0x20;
 export const logAppendTimeFlag = 0x08;
 const compressionMask = 0x07;
 /** Bytes before `batchLength` counts: baseOffset and batchLength themselves. */
@@ -55,21 +55,23 @@ const noHeaders: [Uint8Array | null, Uint8Array | null][] = Object.freeze([]) as
  * batch's records read (then `onRecord` gets each), false to skip them (aborted transactions).
  * A batch cut short at the end of `bytes` is left out, as the broker may cut the last one.
  */
-export function readBatches(
-  bytes: Buffer,
-  onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void,
-): void {
+export function readBatches(bytes: Buffer, onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void): void {
   let at = 0;
   while (bytes.length - at >= headerSize) {
     const length = bytes.readInt32BE(at + 8);
     const end = at + logOverhead + length;
     if (end > bytes.length) break;
     const firstOffset = int64(bytes, at);
-    if (length < headerSize - logOverhead) throw new CorruptBatchError(`the batch at offset ${firstOffset} declares a length of ${length} bytes`);
+    if (length < headerSize - logOverhead)
+      throw new CorruptBatchError(`the batch at offset ${firstOffset} declares a length of ${length} bytes`);
     const magic = bytes.readInt8(at + 16);
-    if (magic !== 2) throw new CorruptBatchError(`the batch at offset ${firstOffset} has message format v${magic}; only v2 (Kafka 0.11 and later) is read`);
+    if (magic !== 2)
+      throw new CorruptBatchError(
+        `the batch at offset ${firstOffset} has message format v${magic}; only v2 (Kafka 0.11 and later) is read`,
+      );
     const crc = bytes.readUInt32BE(at + 17);
-    if (crc32c(bytes.subarray(at + crcStart, end)) !== crc) throw new CorruptBatchError(`the batch at offset ${firstOffset} fails its CRC-32C check`);
+    if (crc32c(bytes.subarray(at + crcStart, end)) !== crc)
+      throw new CorruptBatchError(`the batch at offset ${firstOffset} fails its CRC-32C check`);
     const header: BatchHeader = {
       firstOffset,
       lastOffsetDelta: bytes.readInt32BE(at + 23),
@@ -90,15 +92,21 @@ function readRecords(body: Buffer, header: BatchHeader, count: number): BatchRec
   let bytes = body;
   if (codec !== 0) {
     const algorithm = compressionsAlgorithmsByBitmask[codec];
-    if (!algorithm) throw new CorruptBatchError(`the batch at offset ${header.firstOffset} uses unknown compression ${codec}`);
+    if (!algorithm)
+      throw new CorruptBatchError(`the batch at offset ${header.firstOffset} uses unknown compression ${codec}`);
     try {
       bytes = algorithm.decompressSync(body) as Buffer;
     } catch (error) {
-      throw new CorruptBatchError(`the batch at offset ${header.firstOffset} does not decompress (${(error as Error).message})`);
+      throw new CorruptBatchError(
+        `the batch at offset ${header.firstOffset} does not decompress (${(error as Error).message})`,
+      );
     }
   }
   // A record takes 7 bytes at the least: no more records than that can fit.
-  if (count < 0 || count * 7 > bytes.length) throw new CorruptBatchError(`the batch at offset ${header.firstOffset} declares ${count} records in ${bytes.length} bytes`);
+  if (count < 0 || count * 7 > bytes.length)
+    throw new CorruptBatchError(
+      `the batch at offset ${header.firstOffset} declares ${count} records in ${bytes.length} bytes`,
+    );
   const reader = new RecordReader(bytes, header);
   const records: BatchRecord[] = new Array(count);
   for (let i = 0; i < count; i++) records[i] = reader.record();
@@ -156,6 +164,7 @@ class RecordReader {
     let scale = 1;
     for (let shift = 0; shift < 70; shift += 7) {
       if (this.#at >= this.bytes.length) this.#corrupt();
+      // biome-ignore lint/style/noNonNullAssertion: the line above checked the bounds (a hot loop: no second check)
       const byte = this.bytes[this.#at++]!;
       value += (byte & 0x7f) * scale;
       if ((byte & 0x80) === 0) return value % 2 === 0 ? value / 2 : -(value + 1) / 2;

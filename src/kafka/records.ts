@@ -67,7 +67,9 @@ class AbortedTransactions {
   readonly #open = new Set<number>();
 
   constructor(list: { producerId: bigint; firstOffset: bigint }[]) {
-    this.#pending = list.map((t) => ({ producerId: Number(t.producerId), firstOffset: Number(t.firstOffset) })).sort((a, b) => a.firstOffset - b.firstOffset);
+    this.#pending = list
+      .map((t) => ({ producerId: Number(t.producerId), firstOffset: Number(t.firstOffset) }))
+      .sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
   /** True for a control batch or a batch of an aborted transaction; batches must come in offset order. */
@@ -75,7 +77,10 @@ class AbortedTransactions {
     const control = isControl(batch);
     if (batch.producerId < 0) return control;
     const lastOffset = batch.firstOffset + batch.lastOffsetDelta;
-    while (this.#pending.length > 0 && this.#pending[0]!.firstOffset <= lastOffset) this.#open.add(this.#pending.shift()!.producerId);
+    for (let first = this.#pending[0]; first && first.firstOffset <= lastOffset; first = this.#pending[0]) {
+      this.#pending.shift();
+      this.#open.add(first.producerId);
+    }
     if (control) {
       if (isAbortMarker(read()[0])) this.#open.delete(batch.producerId);
       return true;
@@ -86,5 +91,5 @@ class AbortedTransactions {
 
 function isAbortMarker(record: BatchRecord | undefined): boolean {
   const key = record?.key;
-  return key !== null && key !== undefined && key.length >= 4 && ((key[2]! << 8) | key[3]!) === abortMarker;
+  return key !== null && key !== undefined && key.length >= 4 && (((key[2] ?? 0) << 8) | (key[3] ?? 0)) === abortMarker;
 }

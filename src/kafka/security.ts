@@ -3,11 +3,15 @@
  * through here to the library and nowhere else.
  */
 import type { Config } from "../config/config.ts";
+import { ConfigError } from "../errors.ts";
 import { resolveAwsCredentials } from "./aws/credentials.ts";
 import { mskIamToken } from "./aws/msk-iam.ts";
 
 /** What a connection needs of the config: where the brokers are and how to reach them. */
-export type ConnectionSettings = Pick<Config, "bootstrap_servers" | "client_id" | "tls" | "sasl" | "connect_timeout_ms">;
+export type ConnectionSettings = Pick<
+  Config,
+  "bootstrap_servers" | "client_id" | "tls" | "sasl" | "connect_timeout_ms"
+>;
 
 export function connectionSecurity(settings: ConnectionSettings): object {
   const security: Record<string, unknown> = {};
@@ -21,7 +25,10 @@ export function connectionSecurity(settings: ConnectionSettings): object {
     };
   }
   if (sasl?.mechanism === "AWS_MSK_IAM") {
-    const region = sasl.aws_region!;
+    const region = sasl.aws_region;
+    // Config validation requires it (config/load.ts); a config built in code may still lack it.
+    if (region === undefined)
+      throw new ConfigError("config: sasl.aws_region is required when sasl.mechanism is AWS_MSK_IAM");
     // Resolved now, so that missing credentials fail before any connection; again for each
     // token, so that a refreshed credentials file or session is picked up.
     resolveAwsCredentials(sasl);

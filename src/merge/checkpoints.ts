@@ -67,6 +67,11 @@ export class Checkpoints {
     progress.changed = true;
   }
 
+  /** The next offset to read of a stream's partition, as the last batch written left it. */
+  offset(stream: string, partition: number): number | undefined {
+    return this.#streams.get(stream)?.partitions.get(partition);
+  }
+
   due(now = Date.now()): boolean {
     return this.#recordsSinceState >= this.#cadence.records || now - this.#lastStateAt >= this.#cadence.intervalMs;
   }

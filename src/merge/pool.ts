@@ -14,14 +14,24 @@ import { PeriodicCollector } from "../worker/collector.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
-export class WorkerFailure extends Error {
+class WorkerFailure extends Error {
   override name = "WorkerFailure";
-  constructor(readonly failureType: FailureType, message: string) {
+  constructor(
+    readonly failureType: FailureType,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 export class Pool {
+  /**
+   * How long stop() lets the workers finish their fetch. One waiting on a broker that stopped
+   * answering would hold the end back for the client's timeouts (30 s and more); what was written
+   * is all a STATE covers, so past this the rest is dropped.
+   */
+  static readonly stopGraceMs = 3_000;
+
   readonly #workers: Worker[] = [];
   readonly #checkpoints: Checkpoints;
   #running = 0;
@@ -39,6 +49,8 @@ export class Pool {
   /** While tailing, the pool lives until stop(), even with no partition to read yet. */
   #tailing = false;
   #stopping = false;
+  /** Stopped and past the grace: worker messages are ignored from now on. */
+  #abandoned = false;
   #added = 0;
 
   constructor(checkpoints: Checkpoints) {
@@ -67,7 +79,8 @@ export class Pool {
       event.preventDefault?.();
       this.#fail(new WorkerFailure("system_error", `a read worker crashed: ${event.message}`));
     };
-    this.#send(worker, { type: "start", ...this.#base!, assignments });
+    if (!this.#base) throw new Error("the pool starts workers only after start()");
+    this.#send(worker, { type: "start", ...this.#base, assignments });
   }
 
   #settleIfIdle(): void {
@@ -104,15 +117,30 @@ export class Pool {
       this.#checkpoints.addPartition(a.topic, a.partition, a.from);
     }
     const worker = this.#workers[this.#added++ % this.#workers.length];
-    if (!worker) return this.#spawn(assignments);
-    this.#send(worker, { type: "add", assignments });
+    if (worker) this.#send(worker, { type: "add", assignments });
+    else this.#spawn(assignments);
   }
 
   /** Asks every worker to finish its current fetch and stop; `done` resolves when all have. */
   stop(): void {
+    if (this.#stopping) return;
     this.#stopping = true;
     for (const worker of this.#workers) this.#send(worker, { type: "stop" });
     this.#settleIfIdle();
+    setTimeout(() => this.#abandon(), Pool.stopGraceMs).unref();
+  }
+
+  /** Ends a stop that the workers have not finished within the grace: once the batch being written is out. */
+  #abandon(): void {
+    if (this.#running === 0 || this.#failed) return;
+    this.#abandoned = true;
+    this.terminate();
+    protocolLog(
+      "WARN",
+      `${this.#running} of the read workers had not finished ${Pool.stopGraceMs / 1000} s after the stop; batches not yet written are dropped, and the final STATE covers what was`,
+    );
+    this.#running = 0;
+    void this.#queue.then(() => this.#settle.resolve());
   }
 
   /** Writes a STATE for each stream that moved, if one is due (the tail's timer calls this). */
@@ -131,7 +159,8 @@ export class Pool {
    */
   async #writeStates(final: boolean): Promise<void> {
     if (!final && !this.#checkpoints.due()) return;
-    for (const { stream, state, recordCount } of this.#checkpoints.take(final)) await emit(stateMessage(stream, state, recordCount));
+    for (const { stream, state, recordCount } of this.#checkpoints.take(final))
+      await emit(stateMessage(stream, state, recordCount));
   }
 
   terminate(): void {
@@ -139,7 +168,7 @@ export class Pool {
   }
 
   async #handle(worker: Worker, message: FromWorker): Promise<void> {
-    if (this.#failed) return;
+    if (this.#failed || this.#abandoned) return;
     switch (message.type) {
       case "batch": {
         if (message.lines.length > 0) await writeRaw(message.lines);
@@ -176,9 +205,11 @@ export class Pool {
     this.terminate();
     if (error instanceof WorkerFailure) {
       const typed =
-        error.failureType === "config_error" ? new ConfigError(error.message, { cause: error })
-        : error.failureType === "transient_error" ? new TransientError(error.message, { cause: error })
-        : error;
+        error.failureType === "config_error"
+          ? new ConfigError(error.message, { cause: error })
+          : error.failureType === "transient_error"
+            ? new TransientError(error.message, { cause: error })
+            : error;
       this.#settle.reject(typed);
       return;
     }

@@ -16,7 +16,12 @@ export class Progress {
   readonly #lag = new Map<string, Map<number, [number, number]>>();
 
   /** Counts a written batch: its size, its records, and where its partitions stand. */
-  written(bytes: number, counts: [string, number][], positions: PartitionPosition[], ends: [string, number, number][]): void {
+  written(
+    bytes: number,
+    counts: [string, number][],
+    positions: PartitionPosition[],
+    ends: [string, number, number][],
+  ): void {
     this.#bytes += bytes;
     this.#totalBytes += bytes;
     for (const [, count] of counts) {
@@ -49,7 +54,10 @@ export class Progress {
   lagByTopic(): Map<string, number> {
     const lag = new Map<string, number>();
     for (const [topic, partitions] of this.#lag) {
-      lag.set(topic, [...partitions.values()].reduce((sum, [next, end]) => sum + Math.max(0, end - next), 0));
+      lag.set(
+        topic,
+        [...partitions.values()].reduce((sum, [next, end]) => sum + Math.max(0, end - next), 0),
+      );
     }
     return lag;
   }

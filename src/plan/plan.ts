@@ -5,7 +5,7 @@
  */
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
-import { ConfigError, TransientError } from "../errors.ts";
+import { ConfigError, listNames, TransientError } from "../errors.ts";
 import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
 import { ownedPartitions } from "./assign.ts";
 import type { Range } from "./range.ts";
@@ -27,70 +27,91 @@ export async function planRead(
   range: Range,
   tail: boolean,
 ): Promise<Plan> {
+  // One metadata request for every stream: which have no topic is known at once, however many.
   const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
   // A broker too old to be read fails here, before any worker starts.
   await client.ensureReadable();
+  const missing = catalog.streams.filter((s) => !topics.has(s.name)).map((s) => s.name);
+  if (missing.length === 1)
+    throw new ConfigError(`catalog: stream ${JSON.stringify(missing[0])} has no topic of that name in the cluster`);
+  if (missing.length > 1)
+    throw new ConfigError(
+      `catalog: ${missing.length} streams have no topic of that name in the cluster: ${listNames(missing)}`,
+    );
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
+  const wanted: TopicStarts[] = [];
   for (const stream of catalog.streams) {
-    const topic = topics.get(stream.name);
-    if (!topic) throw new ConfigError(`catalog: stream ${JSON.stringify(stream.name)} has no topic of that name in the cluster`);
+    const topic = topics.get(stream.name)!;
     const saved = stream.syncMode === "incremental" ? (state.get(stream.name) ?? new Map()) : new Map<number, number>();
-    const carried = new Map(saved);
-    plan.startState.set(stream.name, carried);
-    const owned = ownedPartitions(topic.name, topic.partitions.map((p) => p.partition), range);
-    if (owned.length === 0) continue;
-    for (const assignment of await partitionStarts(client, config, topic, owned, saved, tail, plan.warnings)) {
-      carried.set(assignment.partition, assignment.from);
-      plan.assignments.push(assignment);
-    }
+    plan.startState.set(stream.name, new Map(saved));
+    const owned = ownedPartitions(
+      topic.name,
+      topic.partitions.map((p) => p.partition),
+      range,
+    );
+    if (owned.length > 0) wanted.push({ topic, owned, saved });
+  }
+  for (const assignment of await partitionStarts(client, config, wanted, tail, plan.warnings)) {
+    plan.startState.get(assignment.topic)!.set(assignment.partition, assignment.from);
+    plan.assignments.push(assignment);
   }
   return plan;
 }
 
-/** Start and end offsets of the owned partitions of one topic. */
+/** A topic's partitions this instance owns, and the offsets its state saved for them. */
+export type TopicStarts = { topic: TopicInfo; owned: number[]; saved: Map<number, number> };
+
+/**
+ * Start and end offsets of the owned partitions of each topic, asked of the cluster for all
+ * topics together (a ListOffsets request per broker, not per topic).
+ */
 export async function partitionStarts(
   client: KafkaClient,
   config: Config,
-  topic: TopicInfo,
-  owned: number[],
-  saved: Map<number, number>,
+  topics: TopicStarts[],
   tail: boolean,
   warnings: string[],
 ): Promise<Assignment[]> {
-  const earliest = await client.offsets(topic.name, owned, "earliest");
-  const latest = await client.offsets(topic.name, owned, "latest");
-  const fresh = owned.filter((p) => !saved.has(p));
+  const all = new Map(topics.map((t) => [t.topic.name, t.owned]));
+  const earliest = await client.offsetsOf(all, "earliest");
+  const latest = await client.offsetsOf(all, "latest");
+  const fresh = new Map(topics.map((t) => [t.topic.name, t.owned.filter((p) => !t.saved.has(p))]));
+  const anyFresh = [...fresh.values()].some((partitions) => partitions.length > 0);
   const configured =
-    fresh.length === 0 || config.start_position === "earliest"
+    !anyFresh || config.start_position === "earliest"
       ? earliest
       : config.start_position === "latest"
         ? latest
-        : await client.offsets(topic.name, fresh, Date.parse(config.start_timestamp!));
-  return owned.map((partition) => {
-    const info = topic.partitions[partition];
-    // Metadata that lists a partition number without its partition is a cluster mid-change: ask again.
-    if (!info) throw new TransientError(`the cluster's metadata for ${topic.name} lacks partition ${partition}`);
-    const low = earliest.get(partition)!;
-    const high = latest.get(partition)!;
-    let from = saved.get(partition) ?? configured.get(partition)!;
-    if (saved.has(partition) && (from < low || from > high)) {
-      const where = `${topic.name} partition ${partition}`;
-      if (config.on_offset_out_of_range === "fail") {
-        throw new ConfigError(
-          `state: ${where} wants offset ${from}, but the partition holds ${low}..${high}; retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
+        : await client.offsetsOf(fresh, Date.parse(config.start_timestamp!));
+  return topics.flatMap(({ topic, owned, saved }) =>
+    owned.map((partition) => {
+      const info = topic.partitions[partition];
+      // Metadata that lists a partition number without its partition is a cluster mid-change: ask again.
+      if (!info) throw new TransientError(`the cluster's metadata for ${topic.name} lacks partition ${partition}`);
+      const low = earliest.get(topic.name)!.get(partition)!;
+      const high = latest.get(topic.name)!.get(partition)!;
+      let from = saved.get(partition) ?? configured.get(topic.name)!.get(partition)!;
+      if (saved.has(partition) && (from < low || from > high)) {
+        const where = `${topic.name} partition ${partition}`;
+        if (config.on_offset_out_of_range === "fail") {
+          throw new ConfigError(
+            `state: ${where} wants offset ${from}, but the partition holds ${low}..${high}; retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead`,
+          );
+        }
+        warnings.push(
+          `${where}: offset ${from} is no longer kept (available ${low}..${high}); reset to earliest ${low}, skipping ${Math.max(0, low - from)} offsets`,
         );
+        from = low;
       }
-      warnings.push(`${where}: offset ${from} is no longer kept (available ${low}..${high}); reset to earliest ${low}, skipping ${Math.max(0, low - from)} offsets`);
-      from = low;
-    }
-    return {
-      topic: topic.name,
-      topicId: topic.id,
-      partition,
-      leader: info.leader,
-      leaderEpoch: info.leaderEpoch,
-      from,
-      to: tail ? null : Math.max(from, high),
-    };
-  });
+      return {
+        topic: topic.name,
+        topicId: topic.id,
+        partition,
+        leader: info.leader,
+        leaderEpoch: info.leaderEpoch,
+        from,
+        to: tail ? null : Math.max(from, high),
+      };
+    }),
+  );
 }

@@ -66,7 +66,8 @@ export function parseRange(begin: unknown, end: unknown, field: string): Range {
 /** Parses the command line's `--range BEGIN-END`. */
 export function parseRangeFlag(text: string): Range {
   const parts = text.split("-");
-  if (parts.length !== 2) throw new ConfigError(`--range must be BEGIN-END with 8 hex digits each, got ${describe(text)}`);
+  if (parts.length !== 2)
+    throw new ConfigError(`--range must be BEGIN-END with 8 hex digits each, got ${describe(text)}`);
   return parseRange(parts[0], parts[1], "--range");
 }
 

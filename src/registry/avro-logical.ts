@@ -8,9 +8,9 @@
  */
 import avro from "avsc";
 import { rawJson } from "../decode/raw-json.ts";
+import type { JsonSchema } from "../json-schema/json-schema.ts";
 import { calendarDate, dateTime, timeOfDay } from "./temporal.ts";
 
-type JsonSchema = Record<string, unknown>;
 type Attributes = { type?: unknown; logicalType?: unknown; precision?: unknown; scale?: unknown; size?: unknown };
 
 /** What src/json-schema/avro.ts asks of a logical type: the JSON Schema of the values it decodes to. */

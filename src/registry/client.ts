@@ -85,14 +85,22 @@ export class RegistryClient {
         if (attempt < attempts) await sleep(retryDelayMs * attempt);
         continue;
       }
-      if (!response.ok) throw new ConfigError(`schema registry at ${this.#base} answered HTTP ${response.status} for ${what}: ${await errorMessage(response)}`);
+      if (!response.ok)
+        throw new ConfigError(
+          `schema registry at ${this.#base} answered HTTP ${response.status} for ${what}: ${await errorMessage(response)}`,
+        );
       try {
         return await response.json();
       } catch (error) {
-        throw new ConfigError(`schema registry at ${this.#base} answered ${what} with something that is not JSON; is schema_registry.url a schema registry?`, { cause: error });
+        throw new ConfigError(
+          `schema registry at ${this.#base} answered ${what} with something that is not JSON; is schema_registry.url a schema registry?`,
+          { cause: error },
+        );
       }
     }
-    throw new TransientError(`schema registry at ${this.#base} is unavailable after ${attempts} attempts while reading ${what}: ${last}`);
+    throw new TransientError(
+      `schema registry at ${this.#base} is unavailable after ${attempts} attempts while reading ${what}: ${last}`,
+    );
   }
 }
 
@@ -100,11 +108,16 @@ export class RegistryClient {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toRegistered(body: unknown, what: string): RegisteredSchema {
-  const { schema, schemaType, references } = (body ?? {}) as { schema?: unknown; schemaType?: unknown; references?: unknown };
+  const { schema, schemaType, references } = (body ?? {}) as {
+    schema?: unknown;
+    schemaType?: unknown;
+    references?: unknown;
+  };
   if (typeof schema !== "string") throw new ConfigError(`schema registry answered ${what} without a schema`);
   // Confluent leaves schemaType out for Avro, the first type it supported.
   const type = schemaType ?? "AVRO";
-  if (type !== "AVRO" && type !== "PROTOBUF" && type !== "JSON") throw new ConfigError(`${what} has schema type ${String(type)}, which is not supported`);
+  if (type !== "AVRO" && type !== "PROTOBUF" && type !== "JSON")
+    throw new ConfigError(`${what} has schema type ${String(type)}, which is not supported`);
   return { schemaType: type, schema, references: Array.isArray(references) ? references : [] };
 }
 
@@ -118,7 +131,8 @@ async function errorMessage(response: Response): Promise<string> {
 }
 
 function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs} ms`;
+  if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError"))
+    return `no answer within ${timeoutMs} ms`;
   const code = (error as { code?: unknown }).code;
   return typeof code === "string" ? `${code}: ${oneLine(error)}` : oneLine(error);
 }

@@ -13,6 +13,7 @@ import { DecodeError, type Decoded } from "../decode/bytes.ts";
 import { exactInteger, isRawJson } from "../decode/raw-json.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import { avroToJsonSchema } from "../json-schema/avro.ts";
+import type { JsonSchema } from "../json-schema/json-schema.ts";
 import { openSchema } from "../json-schema/open.ts";
 import { inlineRefs } from "../json-schema/refs.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
@@ -22,7 +23,6 @@ import { protobufJson } from "./protobuf-json.ts";
 import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
 
-export type JsonSchema = Record<string, unknown>;
 
 export type CompiledSchema = {
   /** Decodes a payload (the bytes after magic byte and schema id); throws DecodeError. */

@@ -19,18 +19,25 @@ const maxDepth = 32;
  * Every schema `registered` refers to, directly or through others, each once, those referred to
  * before those referring to them (the order in which they must be defined).
  */
-export async function resolveReferences(registry: RegistryClient, registered: RegisteredSchema, what: string): Promise<ResolvedReference[]> {
+export async function resolveReferences(
+  registry: RegistryClient,
+  registered: RegisteredSchema,
+  what: string,
+): Promise<ResolvedReference[]> {
   const resolved: ResolvedReference[] = [];
   const seen = new Set<string>();
   const visit = async (schema: RegisteredSchema, depth: number): Promise<void> => {
-    if (depth > maxDepth) throw new ConfigError(`${what}: its schema references go more than ${maxDepth} deep (a cycle?)`);
+    if (depth > maxDepth)
+      throw new ConfigError(`${what}: its schema references go more than ${maxDepth} deep (a cycle?)`);
     for (const reference of schema.references) {
       const key = `${reference.subject}\u0000${reference.version}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const referenced = await registry.version(reference.subject, reference.version);
       if (referenced === null) {
-        throw new ConfigError(`${what} refers to ${reference.name} as subject ${reference.subject} version ${reference.version}, which the schema registry does not have`);
+        throw new ConfigError(
+          `${what} refers to ${reference.name} as subject ${reference.subject} version ${reference.version}, which the schema registry does not have`,
+        );
       }
       await visit(referenced, depth + 1);
       resolved.push({ name: reference.name, registered: referenced });

@@ -33,9 +33,17 @@ export class SchemaCache {
    * yet. An id the registry does not know fails naming the message: it is no payload problem
    * that emitting the message raw would answer, but a registry that is not the producers' one.
    */
-  async prepare(topic: string, partition: number, records: Iterable<Message>, formats: { keyFormat: Format; valueFormat: Format }): Promise<void> {
+  async prepare(
+    topic: string,
+    partition: number,
+    records: Iterable<Message>,
+    formats: { keyFormat: Format; valueFormat: Format },
+  ): Promise<void> {
     for (const record of records) {
-      for (const [what, bytes, format] of [["key", record.key, formats.keyFormat], ["value", record.value, formats.valueFormat]] as const) {
+      for (const [what, bytes, format] of [
+        ["key", record.key, formats.keyFormat],
+        ["value", record.value, formats.valueFormat],
+      ] as const) {
         const framed = bytes !== null && usesRegistry(format) ? unframe(bytes) : null;
         if (framed === null || this.#compiled.has(framed.schemaId)) continue;
         const registered = await this.#client.schemaById(framed.schemaId);

@@ -13,7 +13,7 @@ export function unframe(bytes: Uint8Array): Framed | null {
   return { schemaId, payload: bytes.subarray(5) };
 }
 
-export class WireFormatError extends Error {
+class WireFormatError extends Error {
   override name = "WireFormatError";
 }
 
@@ -31,6 +31,7 @@ export function messageIndexes(payload: Uint8Array): { indexes: number[]; rest: 
     let value = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (at >= payload.length) throw new WireFormatError("ends inside its Protobuf message indexes");
+      // biome-ignore lint/style/noNonNullAssertion: the line above checked the bounds
       const byte = payload[at++]!;
       value |= (byte & 0x7f) << shift;
       if ((byte & 0x80) === 0) return (value >>> 1) ^ -(value & 1);

@@ -13,18 +13,26 @@ import type { FetchedPartition, Position, WorkerState } from "./state.ts";
 
 /** Fetches every ready partition once: grouped by leader, and alone those read a batch at a time. */
 export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise<void> {
-  for (const [leader, group] of Map.groupBy(ready.filter((p) => !p.oneBatch), (p) => p.leader)) {
+  for (const [leader, group] of Map.groupBy(
+    ready.filter((p) => !p.oneBatch),
+    (p) => p.leader,
+  )) {
     await attempt(worker, group, () => fetchFrom(worker, leader, group, worker.start.tuning), isolate);
   }
   for (const position of ready.filter((p) => p.oneBatch)) {
     const oneBatch = { ...worker.start.tuning, maxBytes: 1, partitionMaxBytes: 1 };
-    await attempt(worker, [position], () => fetchFrom(worker, position.leader, [position], oneBatch), (_, [p], error) => {
-      throw new ConfigError(
-        `${p?.topic} partition ${p?.partition}: the record batch holding offset ${p?.next} cannot be read (${error.message}); ` +
-          "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
-          "state past that batch, or delete the records before the offset after it",
-      );
-    });
+    await attempt(
+      worker,
+      [position],
+      () => fetchFrom(worker, position.leader, [position], oneBatch),
+      (_, [p], error) => {
+        throw new ConfigError(
+          `${p?.topic} partition ${p?.partition}: the record batch holding offset ${p?.next} cannot be read (${error.message}); ` +
+            "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
+            "state past that batch, or delete the records before the offset after it",
+        );
+      },
+    );
   }
 }
 
@@ -35,7 +43,12 @@ type OnUnreadable = (worker: WorkerState, group: Position[], error: UnreadableRe
  * leadership moved) makes the group wait and look up its leaders again, within the retry budget;
  * a response that cannot be read goes to `onUnreadable`.
  */
-async function attempt(worker: WorkerState, group: Position[], fetch: () => Promise<FetchedPartition[]>, onUnreadable: OnUnreadable): Promise<void> {
+async function attempt(
+  worker: WorkerState,
+  group: Position[],
+  fetch: () => Promise<FetchedPartition[]>,
+  onUnreadable: OnUnreadable,
+): Promise<void> {
   let results: FetchedPartition[];
   try {
     results = await fetch();
@@ -58,14 +71,30 @@ async function isolate(worker: WorkerState, group: Position[]): Promise<void> {
     return;
   }
   for (const position of group) {
-    await attempt(worker, [position], () => fetchFrom(worker, position.leader, [position], worker.start.tuning), isolate);
+    await attempt(
+      worker,
+      [position],
+      () => fetchFrom(worker, position.leader, [position], worker.start.tuning),
+      isolate,
+    );
   }
 }
 
-function fetchFrom(worker: WorkerState, leader: number, group: Position[], tuning: FetchTuning): Promise<FetchedPartition[]> {
+function fetchFrom(
+  worker: WorkerState,
+  leader: number,
+  group: Position[],
+  tuning: FetchTuning,
+): Promise<FetchedPartition[]> {
   return worker.client.fetch({
     node: leader,
-    partitions: group.map((p) => ({ topicId: p.topicId, partition: p.partition, offset: p.next, leaderEpoch: p.leaderEpoch })),
+    partitions: group.map((p) => ({
+      topic: p.topic,
+      topicId: p.topicId,
+      partition: p.partition,
+      offset: p.next,
+      leaderEpoch: p.leaderEpoch,
+    })),
     maxWaitMs: tuning.maxWaitMs,
     maxBytes: tuning.maxBytes,
     partitionMaxBytes: tuning.partitionMaxBytes,
@@ -78,8 +107,10 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
   const progressBefore = new Map(group.map((p) => [p, p.next]));
   const emittedAt = Date.now();
   const batch = new PendingBatch(worker);
+  // By key, not by a search of the group: a fetch may cover thousands of partitions.
+  const byKey = new Map(group.map((p) => [`${p.topicId}\u0000${p.partition}`, p]));
   for (const result of results) {
-    const position = group.find((p) => p.topicId === result.topicId && p.partition === result.partition);
+    const position = byKey.get(`${result.topicId}\u0000${result.partition}`);
     if (!position || worker.ended.has(position.topicId)) continue;
     if (result.error !== null) {
       await handlePartitionError(worker, position, result.error);
@@ -87,6 +118,7 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     }
     position.retry.succeeded();
     position.failures = 0;
+    position.unknownWarned = false;
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
     const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
@@ -94,7 +126,9 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
     const schemas = worker.schemas;
     if (schemas) {
-      const wanted = result.records.filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
+      const wanted = result.records.filter(
+        (r) => r.offset >= position.next && (position.to === null || r.offset < position.to),
+      );
       await schemas.prepare(position.topic, position.partition, wanted, decode);
     }
     for (const record of result.records) {

@@ -6,7 +6,7 @@
  */
 import { ConfigError, TransientError } from "../errors.ts";
 import { transientPartitionErrors } from "../kafka/error-codes.ts";
-import type { Position, WorkerState } from "./state.ts";
+import type { Position, TopicInfo, WorkerState } from "./state.ts";
 
 /** Failures in a row after which the client starts afresh. */
 export const reconnectEvery = 5;
@@ -22,10 +22,27 @@ export async function handlePartitionError(worker: WorkerState, position: Positi
   if (error === "UNKNOWN_TOPIC_OR_PARTITION" || error === "UNKNOWN_TOPIC_ID") {
     // A broker that has just restarted may not know the partition yet: only the cluster's
     // metadata can tell that the topic is gone.
-    const gone = await deleted(worker, position).catch((e: unknown) => (e instanceof TransientError ? undefined : Promise.reject(e)));
-    if (!gone) return retryLater(worker, [position], error);
+    const gone = await deleted(worker, position).catch((e: unknown) =>
+      e instanceof TransientError ? undefined : Promise.reject(e),
+    );
+    if (gone === undefined) return retryLater(worker, [position], error);
+    if (!gone) {
+      // Odd unless the broker is just starting: say so at once rather than only when the budget runs out.
+      const odd = `broker ${position.leader} answered ${error} for ${where}, though the cluster's metadata lists the topic`;
+      if (!position.unknownWarned) {
+        position.unknownWarned = true;
+        worker.post({
+          type: "log",
+          level: "WARN",
+          message: `${odd}; retrying for up to ${worker.start.retryBudgetMs / 1000} s (a restarting broker may not know it yet; if this lasts, the broker does not serve the topic as it is named in the fetch)`,
+        });
+      }
+      return retryLater(worker, [position], odd);
+    }
     if (position.to !== null) {
-      throw new ConfigError(`topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`);
+      throw new ConfigError(
+        `topic ${position.topic} was deleted during the read (partition ${position.partition} was at offset ${position.next} of ${position.to})`,
+      );
     }
     return endTopic(worker, position);
   }
@@ -36,11 +53,18 @@ async function offsetOutOfRange(worker: WorkerState, position: Position, error: 
   const where = `${position.topic} partition ${position.partition}`;
   // Asked at once, a broker has answered OFFSET_OUT_OF_RANGE for a new partition's offset 0
   // (saying the range is -1..-1): believe it only when the partition's offsets confirm it.
-  const earliest = (await worker.client.offsets(position.topic, [position.partition], "earliest")).get(position.partition) ?? 0;
-  const latest = (await worker.client.offsets(position.topic, [position.partition], "latest")).get(position.partition) ?? 0;
-  if (position.next >= earliest && position.next <= latest) return retryLater(worker, [position], `${error} for offset ${position.next} of ${earliest}..${latest}`);
+  const earliest =
+    (await worker.client.offsets(position.topic, [position.partition], "earliest")).get(position.partition) ?? 0;
+  const latest =
+    (await worker.client.offsets(position.topic, [position.partition], "latest")).get(position.partition) ?? 0;
+  if (position.next >= earliest && position.next <= latest)
+    return retryLater(worker, [position], `${error} for offset ${position.next} of ${earliest}..${latest}`);
   if (worker.start.onOutOfRange === "earliest") {
-    worker.post({ type: "log", level: "WARN", message: `${where}: offset ${position.next} is no longer kept; reset to earliest ${earliest}, skipping ${Math.max(0, earliest - position.next)} offsets` });
+    worker.post({
+      type: "log",
+      level: "WARN",
+      message: `${where}: offset ${position.next} is no longer kept; reset to earliest ${earliest}, skipping ${Math.max(0, earliest - position.next)} offsets`,
+    });
     position.next = earliest;
     return;
   }
@@ -67,7 +91,7 @@ export async function retryLater(worker: WorkerState, group: Position[], reason:
     }
     p.notBefore = Date.now() + delay;
   }
-  let topics;
+  let topics: Map<string, TopicInfo>;
   try {
     topics = await worker.client.describeTopics([...new Set(group.map((p) => p.topic))]);
   } catch (error) {
@@ -90,7 +114,12 @@ export async function retryLater(worker: WorkerState, group: Position[], reason:
  * retry budget and reconnecting (a new client starts a new session) turns a silent hang into a
  * retry, and past the budget into a transient error.
  */
-export async function watchForStalls(worker: WorkerState, group: Position[], before: Map<Position, number>, now = Date.now()): Promise<void> {
+export async function watchForStalls(
+  worker: WorkerState,
+  group: Position[],
+  before: Map<Position, number>,
+  now = Date.now(),
+): Promise<void> {
   const stalled: Position[] = [];
   for (const p of group) {
     const waiting = (p.to ?? p.end) > p.next;
@@ -102,8 +131,14 @@ export async function watchForStalls(worker: WorkerState, group: Position[], bef
     if (now - p.stalledSince >= stallLimitMs) stalled.push(p);
   }
   if (stalled.length === 0) return;
-  const where = stalled.map((p) => `${p.topic} partition ${p.partition} at offset ${p.next} of ${p.to ?? p.end}`).join(", ");
-  worker.post({ type: "log", level: "WARN", message: `no data for ${stallLimitMs / 1000} s from ${where}; reconnecting` });
+  const where = stalled
+    .map((p) => `${p.topic} partition ${p.partition} at offset ${p.next} of ${p.to ?? p.end}`)
+    .join(", ");
+  worker.post({
+    type: "log",
+    level: "WARN",
+    message: `no data for ${stallLimitMs / 1000} s from ${where}; reconnecting`,
+  });
   for (const p of stalled) p.stalledSince = null;
   await reconnect(worker);
   await retryLater(worker, stalled, `no data served for ${stallLimitMs / 1000} s`);
@@ -130,6 +165,10 @@ function endTopic(worker: WorkerState, gone: Position): void {
   const stopped = worker.positions.filter((p) => p.topicId === gone.topicId);
   worker.positions = worker.positions.filter((p) => p.topicId !== gone.topicId);
   const where = stopped.map((p) => `partition ${p.partition} at offset ${p.next}`).join(", ");
-  worker.post({ type: "log", level: "WARN", message: `topic ${gone.topic} was deleted; its partitions stop here (${where}) while the others go on` });
+  worker.post({
+    type: "log",
+    level: "WARN",
+    message: `topic ${gone.topic} was deleted; its partitions stop here (${where}) while the others go on`,
+  });
   worker.post({ type: "ended", topic: gone.topic, topicId: gone.topicId });
 }

@@ -65,27 +65,16 @@ export async function withinRetryBudget<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof TransientError)) throw error;
+      // Once stopped, whoever waited has gone: a failure now (the client closed under it) is no news.
+      if (!(error instanceof TransientError) || stop?.aborted) throw error;
       const delay = budget.failed();
       if (delay === null) {
-        throw new TransientError(`${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`);
+        throw new TransientError(
+          `${error.message} (failing for ${Math.round(budget.failingForMs() / 1000)} s; retry_budget_ms is ${budgetMs})`,
+        );
       }
-      // Stopped while waiting: there is nothing read to checkpoint, so waiting on is pointless.
-      if (stop?.aborted) throw new TransientError(`stopped before the cluster could be reached: ${error.message}`);
       onRetry(error, delay);
-      await abortableDelay(delay, stop);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
-}
-
-function abortableDelay(ms: number, stop?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    stop?.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      stop?.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

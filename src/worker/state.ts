@@ -27,6 +27,8 @@ export type Position = Assignment & {
   stalledSince: number | null;
   /** Failures in a row; every few, the client reconnects (see retryLater). */
   failures: number;
+  /** A WARN said that a broker calls the partition unknown though metadata lists it; reset once served. */
+  unknownWarned: boolean;
 };
 
 export type WorkerState = {
@@ -46,7 +48,11 @@ export type WorkerState = {
   readonly collector: PeriodicCollector;
 };
 
-export function newWorkerState(start: WorkerStart, connect: () => WorkerClient, post: WorkerState["post"]): WorkerState {
+export function newWorkerState(
+  start: WorkerStart,
+  connect: () => WorkerClient,
+  post: WorkerState["post"],
+): WorkerState {
   return {
     start,
     client: connect(),
@@ -63,5 +69,15 @@ export function newWorkerState(start: WorkerStart, connect: () => WorkerClient, 
 }
 
 export function toPosition(a: Assignment, retryBudgetMs: number): Position {
-  return { ...a, next: a.from, retry: new RetryBudget(retryBudgetMs), notBefore: 0, oneBatch: false, end: a.to ?? 0, stalledSince: null, failures: 0 };
+  return {
+    ...a,
+    next: a.from,
+    retry: new RetryBudget(retryBudgetMs),
+    notBefore: 0,
+    oneBatch: false,
+    end: a.to ?? 0,
+    stalledSince: null,
+    failures: 0,
+    unknownWarned: false,
+  };
 }

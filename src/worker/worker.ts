@@ -51,8 +51,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
  * The schema registry's decoders, loaded only when one is configured: they bring Avro and
  * Protobuf libraries whose code would otherwise cost every worker a few MB for nothing.
  */
-async function registrySchemas(registry: NonNullable<WorkerStart["registry"]>, timeoutMs: number): Promise<SchemaCache> {
-  const [{ RegistryClient }, { SchemaCache }] = await Promise.all([import("../registry/client.ts"), import("../registry/schemas.ts")]);
+async function registrySchemas(
+  registry: NonNullable<WorkerStart["registry"]>,
+  timeoutMs: number,
+): Promise<SchemaCache> {
+  const [{ RegistryClient }, { SchemaCache }] = await Promise.all([
+    import("../registry/client.ts"),
+    import("../registry/schemas.ts"),
+  ]);
   return new SchemaCache(new RegistryClient(registry, timeoutMs));
 }
 
@@ -74,7 +80,8 @@ async function run(worker: WorkerState): Promise<void> {
       await sleep(Math.min(...active.map((p) => p.notBefore)) - now);
       continue;
     }
-    while (worker.inFlight >= start.tuning.maxBatchesInFlight && !worker.stopping) await new Promise<void>((resolve) => (wakeUp = resolve));
+    while (worker.inFlight >= start.tuning.maxBatchesInFlight && !worker.stopping)
+      await new Promise<void>((resolve) => (wakeUp = resolve));
     if (worker.stopping) break;
     await fetchOnce(worker, ready);
   }

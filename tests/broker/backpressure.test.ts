@@ -48,12 +48,16 @@ beforeAll(async () => {
 test("with stdout read slowly, RSS stays bounded while a large backlog waits", async () => {
   const config = jsonFile("config.json", { bootstrap_servers: broker, workers: 2 });
   let records = 0;
-  const live = startLive("binary", ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))], {
-    bytesPerSecond: readRate,
-    onLine: (line) => {
-      if (line.startsWith('{"type":"RECORD"')) records++;
+  const live = startLive(
+    "binary",
+    ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))],
+    {
+      bytesPerSecond: readRate,
+      onLine: (line) => {
+        if (line.startsWith('{"type":"RECORD"')) records++;
+      },
     },
-  });
+  );
   // Sampled from the start (startup counts toward the peak), for sampleForMs after the first
   // record arrives: by then the pipe is full and the workers have fetched ahead as far as they may.
   const samples: number[] = [];
@@ -62,7 +66,8 @@ test("with stdout read slowly, RSS stays bounded while a large backlog waits", a
   try {
     while (streamingFrom === undefined || samples.length - streamingFrom < sampleForMs / sampleEveryMs) {
       if (streamingFrom === undefined && records > 0) streamingFrom = samples.length;
-      if (streamingFrom === undefined && Date.now() - started > startupLimitMs) throw new Error(`no record within ${startupLimitMs} ms`);
+      if (streamingFrom === undefined && Date.now() - started > startupLimitMs)
+        throw new Error(`no record within ${startupLimitMs} ms`);
       const rss = rssBytes(live.pid);
       if (rss === null) break;
       samples.push(rss);

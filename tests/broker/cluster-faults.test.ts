@@ -12,7 +12,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { openSync, readSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
-import { readMultiCluster, downCluster, electPreferredLeaders, NODE_IDS, runningNodes, startNode, stopNode, upCluster } from "../../harness/cluster.ts";
+import {
+  readMultiCluster,
+  downCluster,
+  electPreferredLeaders,
+  NODE_IDS,
+  runningNodes,
+  startNode,
+  stopNode,
+  upCluster,
+} from "../../harness/cluster.ts";
 import { partitionLeaders } from "../../harness/topics.ts";
 import { catalog, jsonFile, parseProtocol, run, uniqueTopic, type Message } from "../support/connector.ts";
 import { stateOffsets, walkOutput } from "../support/invariants.ts";
@@ -44,7 +53,8 @@ async function fill(topic: string, partitions: number, perPartition: number, pad
   for (let from = 0; from < perPartition; from += chunk) {
     const messages = [];
     for (let p = 0; p < partitions; p++) {
-      for (let i = from; i < Math.min(from + chunk, perPartition); i++) messages.push({ partition: p, value: JSON.stringify({ p, i, pad: "x".repeat(pad) }) });
+      for (let i = from; i < Math.min(from + chunk, perPartition); i++)
+        messages.push({ partition: p, value: JSON.stringify({ p, i, pad: "x".repeat(pad) }) });
     }
     await produce(bootstrap, topic, messages);
   }
@@ -64,12 +74,19 @@ async function until(what: string, ready: () => boolean | Promise<boolean>, time
 }
 
 /** Every offset of every partition exactly once, in order, and every STATE a valid resume point. */
-function expectComplete(messages: Message[], topic: string, ends: Map<number, number>, start = new Map<number, number>()): void {
+function expectComplete(
+  messages: Message[],
+  topic: string,
+  ends: Map<number, number>,
+  start = new Map<number, number>(),
+): void {
   const walk = walkOutput(messages, topic, start);
   expect(walk.violations).toEqual([]);
   const expected = [...ends].reduce((sum, [p, end]) => sum + end - (start.get(p) ?? 0), 0);
   expect(walk.records).toBe(expected);
-  expect(new Map([...walk.maxOffset].map(([p, max]) => [p, max + 1]))).toEqual(new Map([...ends].filter(([p, end]) => end > (start.get(p) ?? 0))));
+  expect(new Map([...walk.maxOffset].map(([p, max]) => [p, max + 1]))).toEqual(
+    new Map([...ends].filter(([p, end]) => end > (start.get(p) ?? 0))),
+  );
 }
 
 const lastState = (messages: Message[], topic: string) =>
@@ -82,7 +99,17 @@ describe("a three-broker cluster (source)", () => {
     const ends = await fill(topic, 3, 10_000);
     const leader = (await partitionLeaders(bootstrap, topic))[0]!;
     // stdout read at 500 kB/s: the ~16 MB read lasts (~30 s) long enough for the crash and the restart to land inside it.
-    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 2, checkpoint_records: 1000 }), "--catalog", jsonFile("catalog.json", catalog([topic]))], { bytesPerSecond: 500_000 });
+    const live = startLive(
+      runner,
+      [
+        "read",
+        "--config",
+        jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 2, checkpoint_records: 1000 }),
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+      ],
+      { bytesPerSecond: 500_000 },
+    );
     await until("the first records", () => recordCount(live) > 1_000);
     await stopNode(leader, "SIGKILL");
     const atCrash = recordCount(live);
@@ -105,7 +132,13 @@ describe("a three-broker cluster (source)", () => {
     const topic = uniqueTopic("tail-restart");
     await createTopic(bootstrap, topic, 3, replicated);
     await fill(topic, 3, 100, 10);
-    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap }), "--catalog", jsonFile("catalog.json", catalog([topic], { tail: true }))]);
+    const live = startLive(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: bootstrap }),
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic], { tail: true })),
+    ]);
     await until("the backlog", () => recordCount(live) === 300);
     const leader = (await partitionLeaders(bootstrap, topic))[1]!;
     await stopNode(leader, "SIGTERM");
@@ -121,8 +154,22 @@ describe("a three-broker cluster (source)", () => {
     live.kill("SIGTERM");
     expect((await live.finished).code).toBe(0);
     const messages = messagesOf(live);
-    expectComplete(messages, topic, new Map([[0, 300], [1, 300], [2, 300]]));
-    expect(stateOffsets(lastState(messages, topic)!)).toEqual(new Map([[0, 300], [1, 300], [2, 300]]));
+    expectComplete(
+      messages,
+      topic,
+      new Map([
+        [0, 300],
+        [1, 300],
+        [2, 300],
+      ]),
+    );
+    expect(stateOffsets(lastState(messages, topic)!)).toEqual(
+      new Map([
+        [0, 300],
+        [1, 300],
+        [2, 300],
+      ]),
+    );
   }, 120_000);
 
   test("a topic deleted during a batch read fails it with an error naming the topic", async () => {
@@ -131,7 +178,17 @@ describe("a three-broker cluster (source)", () => {
     // ~22 MB: more than the worker fetches ahead (4 batches of at most 4 MB) before stdout
     // takes them, so that it must fetch again after the deletion.
     await fill(topic, 2, 10_000, 1_000);
-    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 1 }), "--catalog", jsonFile("catalog.json", catalog([topic]))], { bytesPerSecond: 4_000_000 });
+    const live = startLive(
+      runner,
+      [
+        "read",
+        "--config",
+        jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 1 }),
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+      ],
+      { bytesPerSecond: 4_000_000 },
+    );
     await until("the first records", () => recordCount(live) > 0);
     await deleteTopic(bootstrap, topic);
     const started = Date.now();
@@ -152,10 +209,18 @@ describe("a three-broker cluster (source)", () => {
     await createTopic(bootstrap, kept, 2, replicated);
     await fill(doomed, 2, 50, 10);
     await fill(kept, 2, 50, 10);
-    const live = startLive(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap }), "--catalog", jsonFile("catalog.json", catalog([doomed, kept], { tail: true }))]);
+    const live = startLive(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: bootstrap }),
+      "--catalog",
+      jsonFile("catalog.json", catalog([doomed, kept], { tail: true })),
+    ]);
     await until("the backlog", () => recordCount(live) === 200);
     await deleteTopic(bootstrap, doomed);
-    await until("a WARN naming the deleted topic", () => live.lines.some((line) => line.includes(`topic ${doomed} was deleted`)));
+    await until("a WARN naming the deleted topic", () =>
+      live.lines.some((line) => line.includes(`topic ${doomed} was deleted`)),
+    );
     await fill(kept, 2, 50, 10);
     await until("the other stream's new records", () => recordCount(live) === 300);
     live.kill("SIGTERM");
@@ -164,10 +229,30 @@ describe("a three-broker cluster (source)", () => {
     expect(messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR")).toEqual([]);
     const warn = messages.find((m) => m.type === "LOG" && m.log.message.includes(`topic ${doomed} was deleted`))!;
     expect(warn.log.level).toBe("WARN");
-    expectComplete(messages, kept, new Map([[0, 100], [1, 100]]));
+    expectComplete(
+      messages,
+      kept,
+      new Map([
+        [0, 100],
+        [1, 100],
+      ]),
+    );
     // The deleted stream's final STATE keeps where its partitions stopped, and it ends INCOMPLETE.
-    expect(stateOffsets(lastState(messages, doomed)!)).toEqual(new Map([[0, 50], [1, 50]]));
-    const finalStatus = (stream: string) => messages.filter((m) => m.type === "TRACE" && m.trace.type === "STREAM_STATUS" && m.trace.stream_status.stream_descriptor.name === stream).at(-1)?.trace.stream_status.status;
+    expect(stateOffsets(lastState(messages, doomed)!)).toEqual(
+      new Map([
+        [0, 50],
+        [1, 50],
+      ]),
+    );
+    const finalStatus = (stream: string) =>
+      messages
+        .filter(
+          (m) =>
+            m.type === "TRACE" &&
+            m.trace.type === "STREAM_STATUS" &&
+            m.trace.stream_status.stream_descriptor.name === stream,
+        )
+        .at(-1)?.trace.stream_status.status;
     expect(finalStatus(doomed)).toBe("INCOMPLETE");
     expect(finalStatus(kept)).toBe("COMPLETE");
   }, 90_000);
@@ -177,9 +262,21 @@ describe("a three-broker cluster (source)", () => {
     await createTopic(bootstrap, topic, 3, replicated);
     const ends = await fill(topic, 3, 100, 10);
     await Promise.all(NODE_IDS.map((id) => stopNode(id, "SIGKILL")));
-    const config = jsonFile("config.json", { bootstrap_servers: bootstrap, retry_budget_ms: 60_000, connect_timeout_ms: 1000 });
-    const live = startLive(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
-    await until("a WARN that planning will be tried again", () => live.lines.some((line) => line.includes("planning the read failed")));
+    const config = jsonFile("config.json", {
+      bootstrap_servers: bootstrap,
+      retry_budget_ms: 60_000,
+      connect_timeout_ms: 1000,
+    });
+    const live = startLive(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
+    await until("a WARN that planning will be tried again", () =>
+      live.lines.some((line) => line.includes("planning the read failed")),
+    );
     await Promise.all(NODE_IDS.map((id) => startNode(id)));
     const { code, stderr } = await live.finished;
     expect(code, stderr).toBe(0);
@@ -190,9 +287,23 @@ describe("a three-broker cluster (source)", () => {
     const topic = uniqueTopic("outage");
     await createTopic(bootstrap, topic, 3, replicated);
     await fill(topic, 3, 200, 10);
-    const config = jsonFile("config.json", { bootstrap_servers: bootstrap, retry_budget_ms: 3000, connect_timeout_ms: 1000 });
-    const live = startLive(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic], { tail: true }))]);
-    const at200 = new Map([[0, 200], [1, 200], [2, 200]]);
+    const config = jsonFile("config.json", {
+      bootstrap_servers: bootstrap,
+      retry_budget_ms: 3000,
+      connect_timeout_ms: 1000,
+    });
+    const live = startLive(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic], { tail: true })),
+    ]);
+    const at200 = new Map([
+      [0, 200],
+      [1, 200],
+      [2, 200],
+    ]);
     await until("the backlog and its STATE", () => {
       const state = live.lines.findLast((line) => line.startsWith('{"type":"STATE"'));
       return state !== undefined && Bun.deepEquals(stateOffsets(JSON.parse(state)), at200);
@@ -206,41 +317,92 @@ describe("a three-broker cluster (source)", () => {
     const errors = messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
     expect(errors).toHaveLength(1);
     expect(errors[0]!.trace.error.failure_type).toBe("transient_error");
-    expect(errors[0]!.trace.error.message).toMatch(new RegExp(`${topic} partition \\d: no broker served it .*retry_budget_ms is 3000`));
+    expect(errors[0]!.trace.error.message).toMatch(
+      new RegExp(`${topic} partition \\d: no broker served it .*retry_budget_ms is 3000`),
+    );
     expect(walkOutput(messages, topic, new Map()).violations).toEqual([]);
     const resume = lastState(messages, topic)!;
 
     await Promise.all(NODE_IDS.map((id) => startNode(id)));
     await fill(topic, 3, 100, 10);
-    const resumed = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", [resume])]);
+    const resumed = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      "--state",
+      jsonFile("state.json", [resume]),
+    ]);
     expect(resumed.code, resumed.stderr).toBe(0);
     const from = stateOffsets(resume);
-    expectComplete(resumed.messages, topic, new Map([[0, 300], [1, 300], [2, 300]]), from);
+    expectComplete(
+      resumed.messages,
+      topic,
+      new Map([
+        [0, 300],
+        [1, 300],
+        [2, 300],
+      ]),
+      from,
+    );
   }, 120_000);
 
   // gzip: the batch no longer decompresses; none: only its CRC-32C tells (the bytes still parse).
-  test.each(["gzip", "none"])("a corrupt batch (compression %s) fails the read naming topic, partition and offset, after every record before it", async (compression) => {
-    const topic = uniqueTopic(`corrupt-${compression}`);
-    // One replica, so that the one copy corrupted below is the one served; the broker stores the batches as compressed here.
-    await createTopic(bootstrap, topic, 2, { replicas: 1, configs: { "compression.type": compression === "none" ? "uncompressed" : compression } });
-    for (let batch = 0; batch < 3; batch++) {
-      await produce(bootstrap, topic, Array.from({ length: 20 }, (_, i) => ({ partition: i % 2, value: JSON.stringify({ batch, i, note: "compress me ".repeat(8) }) })));
-    }
-    const leader = (await partitionLeaders(bootstrap, topic))[0]!;
-    corruptSecondBatch(join(readMultiCluster()!.nodes.find((n) => n.id === leader)!.dir, "data", `${topic}-0`, "00000000000000000000.log"));
+  test.each(["gzip", "none"])(
+    "a corrupt batch (compression %s) fails the read naming topic, partition and offset, after every record before it",
+    async (compression) => {
+      const topic = uniqueTopic(`corrupt-${compression}`);
+      // One replica, so that the one copy corrupted below is the one served; the broker stores the batches as compressed here.
+      await createTopic(bootstrap, topic, 2, {
+        replicas: 1,
+        configs: { "compression.type": compression === "none" ? "uncompressed" : compression },
+      });
+      for (let batch = 0; batch < 3; batch++) {
+        await produce(
+          bootstrap,
+          topic,
+          Array.from({ length: 20 }, (_, i) => ({
+            partition: i % 2,
+            value: JSON.stringify({ batch, i, note: "compress me ".repeat(8) }),
+          })),
+        );
+      }
+      const leader = (await partitionLeaders(bootstrap, topic))[0]!;
+      corruptSecondBatch(
+        join(
+          readMultiCluster()!.nodes.find((n) => n.id === leader)!.dir,
+          "data",
+          `${topic}-0`,
+          "00000000000000000000.log",
+        ),
+      );
 
-    const result = await run(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 1, on_decode_error: "emit_raw" }), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
-    expect(result.code).not.toBe(0);
-    const errors = result.messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.trace.error.failure_type).toBe("config_error");
-    expect(errors[0]!.trace.error.message).toStartWith(`${topic} partition 0: the record batch holding offset 10 cannot be read (`);
-    if (compression === "none") expect(errors[0]!.trace.error.message).toContain("(the batch at offset 10 fails its CRC-32C check)");
-    const read = result.messages.filter((m) => m.type === "RECORD").map((m) => [m.record.data._meta.partition, m.record.data._meta.offset]);
-    // Partition 1 in full; partition 0 up to the corrupt batch, which is never skipped.
-    expect(read.filter(([p]) => p === 1).map(([, o]) => o)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    expect(read.filter(([p]) => p === 0).map(([, o]) => o)).toEqual(Array.from({ length: 10 }, (_, i) => i));
-  }, 60_000);
+      const result = await run(runner, [
+        "read",
+        "--config",
+        jsonFile("config.json", { bootstrap_servers: bootstrap, workers: 1, on_decode_error: "emit_raw" }),
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+      ]);
+      expect(result.code).not.toBe(0);
+      const errors = result.messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.trace.error.failure_type).toBe("config_error");
+      expect(errors[0]!.trace.error.message).toStartWith(
+        `${topic} partition 0: the record batch holding offset 10 cannot be read (`,
+      );
+      if (compression === "none")
+        expect(errors[0]!.trace.error.message).toContain("(the batch at offset 10 fails its CRC-32C check)");
+      const read = result.messages
+        .filter((m) => m.type === "RECORD")
+        .map((m) => [m.record.data._meta.partition, m.record.data._meta.offset]);
+      // Partition 1 in full; partition 0 up to the corrupt batch, which is never skipped.
+      expect(read.filter(([p]) => p === 1).map(([, o]) => o)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      expect(read.filter(([p]) => p === 0).map(([, o]) => o)).toEqual(Array.from({ length: 10 }, (_, i) => i));
+    },
+    60_000,
+  );
 });
 
 /**

@@ -5,17 +5,30 @@
  * the test cannot pass on data that was never compressed.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
-import { kafkaTool } from "../../harness/kafka.ts";
+import { brokerSpec, kafkaTool, toolClass } from "../../harness/kafka.ts";
 import { batches, codecIds } from "../support/batches.ts";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  keyed,
+  records,
+  run,
+  runners,
+  states,
+  uniqueTopic,
+} from "../support/connector.ts";
 import { createTopic } from "../support/kafka.ts";
 
 const codecs = ["gzip", "snappy", "lz4", "zstd"] as const;
 
 /** key|value lines; the values repeat enough that every codec really shrinks them. */
 const lines = [
-  ...Array.from({ length: 20 }, (_, i) => `order-${i}|{"order":${i},"status":"placed","note":"${"compress me ".repeat(8)}"}`),
+  ...Array.from(
+    { length: 20 },
+    (_, i) => `order-${i}|{"order":${i},"status":"placed","note":"${"compress me ".repeat(8)}"}`,
+  ),
   "greeting|héllo, wörld — ünïcode",
   "list|[1,2,3]",
 ];
@@ -34,7 +47,12 @@ function expectedDocuments(topic: string) {
     op: "c",
   });
   return [
-    ...Array.from({ length: 20 }, (_, i) => ({ order: i, status: "placed", note: "compress me ".repeat(8), _meta: meta(i, `order-${i}`, "json") })),
+    ...Array.from({ length: 20 }, (_, i) => ({
+      order: i,
+      status: "placed",
+      note: "compress me ".repeat(8),
+      _meta: meta(i, `order-${i}`, "json"),
+    })),
     { value: "héllo, wörld — ünïcode", _meta: meta(20, "greeting", "utf-8") },
     { value: [1, 2, 3], _meta: meta(21, "list", "json") },
   ].map(keyed);
@@ -50,8 +68,19 @@ beforeAll(async () => {
     const topic = uniqueTopic(`compressed-${codec}`);
     await createTopic(broker, topic, 1);
     await kafkaTool(
-      "org.apache.kafka.tools.ConsoleProducer",
-      ["--bootstrap-server", broker, "--topic", topic, "--compression-codec", codec, "--property", "parse.key=true", "--property", "key.separator=|"],
+      toolClass(brokerSpec(), "ConsoleProducer"),
+      [
+        "--bootstrap-server",
+        broker,
+        "--topic",
+        topic,
+        "--compression-codec",
+        codec,
+        "--property",
+        "parse.key=true",
+        "--property",
+        "key.separator=|",
+      ],
       { input: lines.join("\n") + "\n" },
     );
     topics.set(codec, topic);
@@ -71,8 +100,10 @@ describe.each(runners)("read of compressed batches (%s)", (runner) => {
     const topic = topics.get(codec)!;
     const result = await run(runner, [
       "read",
-      "--config", jsonFile("config.json", { bootstrap_servers: broker }),
-      "--catalog", jsonFile("catalog.json", catalog([topic])),
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: broker }),
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
     ]);
     expectSuccess(result);
     const documents = records(result).map((r) => r.data);

@@ -61,11 +61,19 @@ test("resumes from state without loss after kill -9 at random moments", async ()
     const from = startOf();
     const left = [...ends].reduce((sum, [p, end]) => sum + end - from.get(p)!, 0);
     const plan = killPlan(left);
-    const args = ["read", "--config", config, "--catalog", catalogFile, ...(lastState ? ["--state", jsonFile("state.json", [lastState])] : [])];
+    const args = [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      catalogFile,
+      ...(lastState ? ["--state", jsonFile("state.json", [lastState])] : []),
+    ];
     let seen = 0;
     const live = startLive("binary", args, {
       onLine: (line) => {
-        if ("afterRecords" in plan && line.startsWith('{"type":"RECORD"') && ++seen === plan.afterRecords) live.kill("SIGKILL");
+        if ("afterRecords" in plan && line.startsWith('{"type":"RECORD"') && ++seen === plan.afterRecords)
+          live.kill("SIGKILL");
       },
     });
     const timer = "afterMs" in plan ? setTimeout(() => live.kill("SIGKILL"), plan.afterMs) : undefined;
@@ -83,7 +91,14 @@ test("resumes from state without loss after kill -9 at random moments", async ()
   // The last run goes undisturbed to the end.
   {
     const from = startOf();
-    const live = startLive("binary", ["read", "--config", config, "--catalog", catalogFile, ...(lastState ? ["--state", jsonFile("state.json", [lastState])] : [])]);
+    const live = startLive("binary", [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      catalogFile,
+      ...(lastState ? ["--state", jsonFile("state.json", [lastState])] : []),
+    ]);
     const exit = await live.finished;
     expect(exit.code).toBe(0);
     runs.push({ from, messages: parseProtocol(live.lines.join("\n")), killed: false, code: 0 });
@@ -91,7 +106,10 @@ test("resumes from state without loss after kill -9 at random moments", async ()
 
   // Each run on its own: in order from where it resumed, and no STATE ahead of its records.
   for (const [i, r] of runs.entries()) {
-    expect({ run: i, violations: walkOutput(r.messages, topic, r.from).violations }).toEqual({ run: i, violations: [] });
+    expect({ run: i, violations: walkOutput(r.messages, topic, r.from).violations }).toEqual({
+      run: i,
+      violations: [],
+    });
   }
 
   // Nothing lost: the union of all runs' records is every produced (partition, offset).
@@ -103,7 +121,9 @@ test("resumes from state without loss after kill -9 at random moments", async ()
       emitted.set(key, [...(emitted.get(key) ?? []), i]);
     }
   }
-  const missing = [...ends].flatMap(([p, end]) => Array.from({ length: end }, (_, o) => `${p}/${o}`)).filter((key) => !emitted.has(key));
+  const missing = [...ends]
+    .flatMap(([p, end]) => Array.from({ length: end }, (_, o) => `${p}/${o}`))
+    .filter((key) => !emitted.has(key));
   expect(missing.slice(0, 20)).toEqual([]);
   expect(emitted.size).toBe(count);
 
@@ -115,7 +135,8 @@ test("resumes from state without loss after kill -9 at random moments", async ()
     for (const i of byRuns.slice(0, -1)) {
       const run = runs[i]!;
       const resumedAt = runs[i + 1]!.from.get(p)!;
-      if (!run.killed || o < resumedAt) duplicateProblems.push(`${key} from run ${i} (killed: ${run.killed}), again after resuming at ${resumedAt}`);
+      if (!run.killed || o < resumedAt)
+        duplicateProblems.push(`${key} from run ${i} (killed: ${run.killed}), again after resuming at ${resumedAt}`);
     }
   }
   expect(duplicateProblems.slice(0, 20)).toEqual([]);

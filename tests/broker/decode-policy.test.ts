@@ -6,7 +6,18 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, states, traces, uniqueTopic, type Run } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  records,
+  run,
+  runners,
+  states,
+  traces,
+  uniqueTopic,
+  type Run,
+} from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
 let broker: string;
@@ -17,13 +28,26 @@ beforeAll(async () => {
 const read = (runner: (typeof runners)[number], topic: string, config: object, state?: Run) =>
   run(runner, [
     "read",
-    "--config", jsonFile("config.json", { bootstrap_servers: broker, ...config }),
-    "--catalog", jsonFile("catalog.json", catalog([topic])),
-    ...(state ? ["--state", jsonFile("state.json", states(state).map((s) => ({ type: "STATE", state: s })))] : []),
+    "--config",
+    jsonFile("config.json", { bootstrap_servers: broker, ...config }),
+    "--catalog",
+    jsonFile("catalog.json", catalog([topic])),
+    ...(state
+      ? [
+          "--state",
+          jsonFile(
+            "state.json",
+            states(state).map((s) => ({ type: "STATE", state: s })),
+          ),
+        ]
+      : []),
   ]);
 
 /** Offsets of partition `p` the run emitted, in order. */
-const offsetsOf = (result: Run, p: number) => records(result).filter((r) => r.data._meta.partition === p).map((r) => r.data._meta.offset);
+const offsetsOf = (result: Run, p: number) =>
+  records(result)
+    .filter((r) => r.data._meta.partition === p)
+    .map((r) => r.data._meta.offset);
 
 /**
  * Every STATE is a sound resume point: each partition's offset is at most `limit` (the bad
@@ -38,7 +62,9 @@ function expectStatesConsistent(result: Run, start: Record<string, number>, limi
       seen.set(key, (seen.get(key) ?? new Set()).add(message.record.data._meta.offset));
     }
     if (message.type !== "STATE") continue;
-    for (const [partition, { offset }] of Object.entries(message.state.stream.stream_state.partitions as Record<string, { offset: number }>)) {
+    for (const [partition, { offset }] of Object.entries(
+      message.state.stream.stream_state.partitions as Record<string, { offset: number }>,
+    )) {
       expect(offset).toBeLessThanOrEqual(limit[partition]!);
       for (let o = start[partition]!; o < offset; o++) expect(seen.get(partition)?.has(o)).toBe(true);
     }
@@ -77,7 +103,9 @@ describe.each(runners)("decode policy (%s)", (runner) => {
     const resumeFrom = states(failed).length > 0 ? failed : clean;
     const raw = await read(runner, topic, { value_format: "json", on_decode_error: "emit_raw" }, resumeFrom);
     expectSuccess(raw);
-    const partition0 = records(raw).map((r) => r.data).filter((d) => d._meta.partition === 0);
+    const partition0 = records(raw)
+      .map((r) => r.data)
+      .filter((d) => d._meta.partition === 0);
     expect(partition0).toEqual([
       {
         value: Buffer.from("not json, just text").toString("base64"),
@@ -91,7 +119,12 @@ describe.each(runners)("decode policy (%s)", (runner) => {
           decode_error: `value of ${topic} partition 0 offset 2 is not valid JSON (format json)`,
         }),
       },
-      { n: 3, _kafka_partition: 0, _kafka_offset: 3, _meta: expect.objectContaining({ offset: 3, key: "d", value_encoding: "json" }) },
+      {
+        n: 3,
+        _kafka_partition: 0,
+        _kafka_offset: 3,
+        _meta: expect.objectContaining({ offset: 3, key: "d", value_encoding: "json" }),
+      },
     ]);
     expect(partition0[1]._meta.decode_error).toBeUndefined();
     expect(states(raw).at(-1).stream.stream_state.partitions).toEqual({ "0": { offset: 4 }, "1": { offset: 2 } });

@@ -41,7 +41,7 @@ const withRegistry = () => ({ bootstrap_servers: broker, schema_registry: { url:
 async function discovered(config: object): Promise<Map<string, any>> {
   const result = await run("source", ["discover", "--config", jsonFile("config.json", config)]);
   expectSuccess(result);
-  return new Map(result.messages[0]?.catalog.streams.map((s: any) => [s.name, s.json_schema]));
+  return new Map(result.messages.find((m) => m.type === "CATALOG")!.catalog.streams.map((s: any) => [s.name, s.json_schema]));
 }
 
 const documentSchema = (properties: object, extra: object = {}) => ({

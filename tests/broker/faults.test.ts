@@ -15,10 +15,18 @@ describe.each(runners)("faults (%s)", (runner) => {
     const address = `127.0.0.1:${await closedPort()}`;
     const started = Date.now();
     const config = { bootstrap_servers: address, connect_timeout_ms: 1000, retry_budget_ms: 3000 };
-    const result = await run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog(["events"]))]);
+    const result = await run(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", config),
+      "--catalog",
+      jsonFile("catalog.json", catalog(["events"])),
+    ]);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(result.code).not.toBe(0);
-    const retries = result.messages.filter((m) => m.type === "LOG" && m.log.message.startsWith("planning the read failed"));
+    const retries = result.messages.filter(
+      (m) => m.type === "LOG" && m.log.message.startsWith("planning the read failed"),
+    );
     expect(retries.length).toBeGreaterThan(0);
     expect(retries.every((m) => m.log.level === "WARN")).toBe(true);
     const [trace] = traces(result);
@@ -32,10 +40,24 @@ describe.each(runners)("faults (%s)", (runner) => {
     const topic = uniqueTopic("epipe");
     await createTopic(broker, topic, 2);
     for (let i = 0; i < 4; i++) {
-      await produce(broker, topic, Array.from({ length: 5000 }, (_, j) => ({ partition: j % 2, value: JSON.stringify({ i, j, pad: "x".repeat(200) }) })));
+      await produce(
+        broker,
+        topic,
+        Array.from({ length: 5000 }, (_, j) => ({
+          partition: j % 2,
+          value: JSON.stringify({ i, j, pad: "x".repeat(200) }),
+        })),
+      );
     }
     const child = Bun.spawn(
-      [...command(runner), "read", "--config", jsonFile("config.json", { bootstrap_servers: broker }), "--catalog", jsonFile("catalog.json", catalog([topic]))],
+      [
+        ...command(runner),
+        "read",
+        "--config",
+        jsonFile("config.json", { bootstrap_servers: broker }),
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+      ],
       { stdout: "pipe", stderr: "pipe" },
     );
     const reader = child.stdout.getReader();

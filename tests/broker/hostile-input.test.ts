@@ -12,7 +12,15 @@ import { ConfigError } from "../../src/errors.ts";
 import { parseState } from "../../src/state/parse.ts";
 import { catalog, jsonFile, run, runners, traces } from "../support/connector.ts";
 
-type Property = { type?: string; enum?: unknown[]; pattern?: string; format?: string; minLength?: number; properties?: Record<string, Property>; required?: string[] };
+type Property = {
+  type?: string;
+  enum?: unknown[];
+  pattern?: string;
+  format?: string;
+  minLength?: number;
+  properties?: Record<string, Property>;
+  required?: string[];
+};
 
 const base = { bootstrap_servers: "127.0.0.1:9" };
 const huge = "x".repeat((1 << 20) + 1);
@@ -117,12 +125,21 @@ describe("bad catalogs and states", () => {
     expect(message.length).toBeLessThan(300);
   });
 
-  const stream = (partitions: unknown) => ({ type: "STREAM", stream: { stream_descriptor: { name: "t" }, stream_state: { partitions } } });
+  const stream = (partitions: unknown) => ({
+    type: "STREAM",
+    stream: { stream_descriptor: { name: "t" }, stream_state: { partitions } },
+  });
   const badStates: [string, unknown][] = [
     ["must be a JSON object", 42],
     ["type", { type: "GLOBAL", global: {} }],
-    ["stream.stream_descriptor.name", { type: "STREAM", stream: { stream_descriptor: { name: 7 }, stream_state: { partitions: {} } } }],
-    ["stream.stream_state.partitions", { type: "STREAM", stream: { stream_descriptor: { name: "t" }, stream_state: {} } }],
+    [
+      "stream.stream_descriptor.name",
+      { type: "STREAM", stream: { stream_descriptor: { name: 7 }, stream_state: { partitions: {} } } },
+    ],
+    [
+      "stream.stream_state.partitions",
+      { type: "STREAM", stream: { stream_descriptor: { name: "t" }, stream_state: {} } },
+    ],
     ["partitions.0.offset", stream({ "0": { offset: "12" } })],
     ["partitions.0.offset", stream({ "0": { offset: -5 } })],
     ["partitions.0.offset", stream({ "0": { offset: 2 ** 60 } })],
@@ -163,7 +180,10 @@ describe("parser properties", () => {
     const offsets = fc.dictionary(fc.nat({ max: 100000 }).map(String), fc.record({ offset: fc.maxSafeNat() }));
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 40 }), offsets, (name, partitions) => {
-        const message = { type: "STATE", state: { type: "STREAM", stream: { stream_descriptor: { name }, stream_state: { partitions } } } };
+        const message = {
+          type: "STATE",
+          state: { type: "STREAM", stream: { stream_descriptor: { name }, stream_state: { partitions } } },
+        };
         const parsed = parseState([message]).get(name)!;
         expect(Object.fromEntries([...parsed].map(([p, o]) => [String(p), { offset: o }]))).toEqual(partitions);
       }),
@@ -175,10 +195,19 @@ describe.each(runners)("hostile input through the process (%s)", (runner) => {
   const sample: [string, unknown][] = [
     ["control characters in bootstrap_servers", { bootstrap_servers: "\u0000\u001b[2J" }],
     ["a 1 MB client_id", { ...base, client_id: "x".repeat(1 << 20) }],
-    ["a secret-bearing sasl with a bad mechanism", { ...base, sasl: { mechanism: "NTLM", username: "u", password: "s3cr3t-value" } }],
+    [
+      "a secret-bearing sasl with a bad mechanism",
+      { ...base, sasl: { mechanism: "NTLM", username: "u", password: "s3cr3t-value" } },
+    ],
   ];
   test.each(sample)("%s: config_error, non-zero exit, one line, no echo", async (_, config) => {
-    const result = await run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog(["t"]))]);
+    const result = await run(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", config),
+      "--catalog",
+      jsonFile("catalog.json", catalog(["t"])),
+    ]);
     expect(result.code).not.toBe(0);
     expect(traces(result)[0].error.failure_type).toBe("config_error");
     expect(result.stderr.trim().split("\n")).toHaveLength(1);

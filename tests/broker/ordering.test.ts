@@ -34,12 +34,28 @@ describe.each(runners)("ordering (%s)", (runner) => {
         type: "STREAM",
         stream: {
           stream_descriptor: { name: topic },
-          stream_state: { partitions: Object.fromEntries([...start].filter(([p]) => p % 2 === 0).map(([p, offset]) => [String(p), { offset }])) },
+          stream_state: {
+            partitions: Object.fromEntries(
+              [...start].filter(([p]) => p % 2 === 0).map(([p, offset]) => [String(p), { offset }]),
+            ),
+          },
         },
       },
     };
     const config = jsonFile("config.json", { bootstrap_servers: broker, workers: 4, checkpoint_records: 100 });
-    const result = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", [resumeFrom])], { timeoutMs: 90_000 });
+    const result = await run(
+      runner,
+      [
+        "read",
+        "--config",
+        config,
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+        "--state",
+        jsonFile("state.json", [resumeFrom]),
+      ],
+      { timeoutMs: 90_000 },
+    );
     expectSuccess(result);
 
     const walk = walkOutput(result.messages, topic, start);
@@ -47,7 +63,9 @@ describe.each(runners)("ordering (%s)", (runner) => {
     // Every record from each partition's start to its end, once.
     const expectedRecords = [...ends].reduce((sum, [p, end]) => sum + end - start.get(p)!, 0);
     expect(walk.records).toBe(expectedRecords);
-    expect(walk.maxOffset).toEqual(new Map([...ends].filter(([p, end]) => end > start.get(p)!).map(([p, end]) => [p, end - 1])));
+    expect(walk.maxOffset).toEqual(
+      new Map([...ends].filter(([p, end]) => end > start.get(p)!).map(([p, end]) => [p, end - 1])),
+    );
     // Not vacuous: many checkpoints were taken mid-stream, between interleaved batches.
     expect(walk.states).toBeGreaterThanOrEqual(12);
     const finalState = result.messages.filter((m) => m.type === "STATE").at(-1)!;

@@ -25,14 +25,20 @@ describe("partition hash", () => {
   });
 
   test("ranges that tile the space own every partition exactly once", () => {
-    const tiles = ["00000000-3fffffff", "40000000-9fffffff", "a0000000-fffffffe", "ffffffff-ffffffff"].map(parseRangeFlag);
+    const tiles = ["00000000-3fffffff", "40000000-9fffffff", "a0000000-fffffffe", "ffffffff-ffffffff"].map(
+      parseRangeFlag,
+    );
     const partitions = Array.from({ length: 500 }, (_, p) => p);
-    const owners = partitions.map((p) => tiles.filter((range) => ownedPartitions("orders", [p], range).length === 1).length);
+    const owners = partitions.map(
+      (p) => tiles.filter((range) => ownedPartitions("orders", [p], range).length === 1).length,
+    );
     expect(owners.every((n) => n === 1)).toBe(true);
   });
 
   test("consecutive partitions spread evenly over equal ranges", () => {
-    const quarters = ["00000000-3fffffff", "40000000-7fffffff", "80000000-bfffffff", "c0000000-ffffffff"].map(parseRangeFlag);
+    const quarters = ["00000000-3fffffff", "40000000-7fffffff", "80000000-bfffffff", "c0000000-ffffffff"].map(
+      parseRangeFlag,
+    );
     const partitions = Array.from({ length: 256 }, (_, p) => p);
     for (const range of quarters) {
       const share = ownedPartitions("events", partitions, range).length;
@@ -52,7 +58,10 @@ describe.each(runners)("range extension (%s)", (runner) => {
     const topic = uniqueTopic("range-tiles");
     const partitionCount = 32;
     await createTopic(broker, topic, partitionCount);
-    const produced = Array.from({ length: partitionCount * 3 }, (_, i) => ({ partition: i % partitionCount, value: `m-${i}` }));
+    const produced = Array.from({ length: partitionCount * 3 }, (_, i) => ({
+      partition: i % partitionCount,
+      value: `m-${i}`,
+    }));
     await produce(broker, topic, produced);
     const config = jsonFile("config.json", { bootstrap_servers: broker });
     const tiles = ["00000000-55555554", "55555555-aaaaaaa9", "aaaaaaaa-ffffffff"];
@@ -76,7 +85,13 @@ describe.each(runners)("range extension (%s)", (runner) => {
     for (const [i, result] of results.entries()) {
       // Each copy's state names exactly the partitions of its own range.
       const owned = Object.keys(states(result).at(-1)!.stream.stream_state.partitions).map(Number);
-      expect(owned.sort((a, b) => a - b)).toEqual(ownedPartitions(topic, Array.from({ length: partitionCount }, (_, p) => p), parseRangeFlag(tiles[i]!)));
+      expect(owned.sort((a, b) => a - b)).toEqual(
+        ownedPartitions(
+          topic,
+          Array.from({ length: partitionCount }, (_, p) => p),
+          parseRangeFlag(tiles[i]!),
+        ),
+      );
     }
   });
 });

@@ -4,7 +4,18 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, keyed, records, run, runners, states, uniqueTopic, type Run } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  keyed,
+  records,
+  run,
+  runners,
+  states,
+  uniqueTopic,
+  type Run,
+} from "../support/connector.ts";
 import { createTopic, produce, type TestMessage } from "../support/kafka.ts";
 
 const t0 = Date.parse("2024-03-01T10:00:00.000Z");
@@ -16,7 +27,13 @@ const firstBatch: TestMessage[] = [
   { partition: 0, key: "acct-1", value: null, timestamp: t0 + 2000 },
   { partition: 1, key: "greeting", value: "hello, world", timestamp: t0 + 100 },
   { partition: 1, key: '{"id":7}', value: "[1,2,3]", timestamp: t0 + 200 },
-  { partition: 2, key: Buffer.from([0x80, 0x81]), value: Buffer.from([0xff, 0x00, 0xfe]), headers: { bin: Buffer.from([0xc3, 0x28]), txt: "ok" }, timestamp: t0 + 300 },
+  {
+    partition: 2,
+    key: Buffer.from([0x80, 0x81]),
+    value: Buffer.from([0xff, 0x00, 0xfe]),
+    headers: { bin: Buffer.from([0xc3, 0x28]), txt: "ok" },
+    timestamp: t0 + 300,
+  },
 ];
 
 const meta = (topic: string, partition: number, offset: number, timestamp: number, rest: object) => ({
@@ -32,18 +49,40 @@ const meta = (topic: string, partition: number, offset: number, timestamp: numbe
 
 function expectedFirst(topic: string) {
   return [
-    { event: "opened", amount: 0, _meta: meta(topic, 0, 0, t0, { key: "acct-1", key_encoding: "utf-8", value_encoding: "json", headers: [{ key: "trace", value: "t-1" }] }) },
-    { event: "deposited", amount: 50, _meta: meta(topic, 0, 1, t0 + 1000, { key: "acct-1", key_encoding: "utf-8", value_encoding: "json" }) },
+    {
+      event: "opened",
+      amount: 0,
+      _meta: meta(topic, 0, 0, t0, {
+        key: "acct-1",
+        key_encoding: "utf-8",
+        value_encoding: "json",
+        headers: [{ key: "trace", value: "t-1" }],
+      }),
+    },
+    {
+      event: "deposited",
+      amount: 50,
+      _meta: meta(topic, 0, 1, t0 + 1000, { key: "acct-1", key_encoding: "utf-8", value_encoding: "json" }),
+    },
     { _meta: meta(topic, 0, 2, t0 + 2000, { key: "acct-1", key_encoding: "utf-8", value_encoding: null, op: "d" }) },
-    { value: "hello, world", _meta: meta(topic, 1, 0, t0 + 100, { key: "greeting", key_encoding: "utf-8", value_encoding: "utf-8" }) },
-    { value: [1, 2, 3], _meta: meta(topic, 1, 1, t0 + 200, { key: { id: 7 }, key_encoding: "json", value_encoding: "json" }) },
+    {
+      value: "hello, world",
+      _meta: meta(topic, 1, 0, t0 + 100, { key: "greeting", key_encoding: "utf-8", value_encoding: "utf-8" }),
+    },
+    {
+      value: [1, 2, 3],
+      _meta: meta(topic, 1, 1, t0 + 200, { key: { id: 7 }, key_encoding: "json", value_encoding: "json" }),
+    },
     {
       value: Buffer.from([0xff, 0x00, 0xfe]).toString("base64"),
       _meta: meta(topic, 2, 0, t0 + 300, {
         key: Buffer.from([0x80, 0x81]).toString("base64"),
         key_encoding: "base64",
         value_encoding: "base64",
-        headers: [{ key: "bin", value: Buffer.from([0xc3, 0x28]).toString("base64"), encoding: "base64" }, { key: "txt", value: "ok" }],
+        headers: [
+          { key: "bin", value: Buffer.from([0xc3, 0x28]).toString("base64"), encoding: "base64" },
+          { key: "txt", value: "ok" },
+        ],
       }),
     },
   ].map(keyed);
@@ -91,7 +130,13 @@ describe.each(runners)("read (%s)", (runner) => {
     await createTopic(broker, topic, 3);
     await produce(broker, topic, firstBatch);
     const config = jsonFile("config.json", { bootstrap_servers: broker });
-    const first = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    const first = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
     expect(first.stderr).not.toContain("ERROR");
     expectSuccess(first);
     expect(byPartition(first)).toEqual(groupExpected(expectedFirst(topic)));
@@ -101,7 +146,10 @@ describe.each(runners)("read (%s)", (runner) => {
     }
     expect(finalState(first)).toEqual({
       type: "STREAM",
-      stream: { stream_descriptor: { name: topic }, stream_state: { partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 1 } } } },
+      stream: {
+        stream_descriptor: { name: topic },
+        stream_state: { partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 1 } } },
+      },
       sourceStats: expect.any(Object),
     });
     expectRecordCountsMatch(first);
@@ -111,19 +159,51 @@ describe.each(runners)("read (%s)", (runner) => {
       { partition: 1, key: "later", value: '{"event":"withdrawn","amount":20}', timestamp: t0 + 5000 },
       { partition: 2, key: null, value: "tail", timestamp: t0 + 6000 },
     ]);
-    const stateFile = jsonFile("state.json", states(first).map((state) => ({ type: "STATE", state })));
-    const second = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", stateFile]);
+    const stateFile = jsonFile(
+      "state.json",
+      states(first).map((state) => ({ type: "STATE", state })),
+    );
+    const second = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      "--state",
+      stateFile,
+    ]);
     expectSuccess(second);
-    const secondDocuments = records(second).map((r) => r.data).sort((a, b) => a._meta.partition - b._meta.partition);
-    expect(secondDocuments).toEqual([
-      { event: "withdrawn", amount: 20, _meta: meta(topic, 1, 2, t0 + 5000, { key: "later", key_encoding: "utf-8", value_encoding: "json" }) },
-      { value: "tail", _meta: meta(topic, 2, 1, t0 + 6000, { key: null, key_encoding: null, value_encoding: "utf-8" }) },
-    ].map(keyed));
-    expect(finalState(second)!.stream.stream_state).toEqual({ partitions: { "0": { offset: 3 }, "1": { offset: 3 }, "2": { offset: 2 } } });
+    const secondDocuments = records(second)
+      .map((r) => r.data)
+      .sort((a, b) => a._meta.partition - b._meta.partition);
+    expect(secondDocuments).toEqual(
+      [
+        {
+          event: "withdrawn",
+          amount: 20,
+          _meta: meta(topic, 1, 2, t0 + 5000, { key: "later", key_encoding: "utf-8", value_encoding: "json" }),
+        },
+        {
+          value: "tail",
+          _meta: meta(topic, 2, 1, t0 + 6000, { key: null, key_encoding: null, value_encoding: "utf-8" }),
+        },
+      ].map(keyed),
+    );
+    expect(finalState(second)!.stream.stream_state).toEqual({
+      partitions: { "0": { offset: 3 }, "1": { offset: 3 }, "2": { offset: 2 } },
+    });
     expectRecordCountsMatch(second);
 
     // A third read from the newest state (given as one message, not an array) emits nothing new.
-    const third = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", { type: "STATE", state: finalState(second) })]);
+    const third = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      "--state",
+      jsonFile("state.json", { type: "STATE", state: finalState(second) }),
+    ]);
     expectSuccess(third);
     expect(records(third)).toEqual([]);
     expect(finalState(third)!.stream.stream_state).toEqual(finalState(second)!.stream.stream_state);
@@ -138,14 +218,30 @@ describe.each(runners)("read (%s)", (runner) => {
       { partition: 1, value: "old-1", timestamp: t0 },
     ]);
     const config = jsonFile("config.json", { bootstrap_servers: broker, start_position: "latest" });
-    const first = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    const first = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
     expectSuccess(first);
     expect(records(first)).toEqual([]);
     expect(finalState(first)!.stream.stream_state).toEqual({ partitions: { "0": { offset: 1 }, "1": { offset: 1 } } });
 
     await produce(broker, topic, [{ partition: 1, value: "new-1", timestamp: t0 + 1 }]);
-    const second = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", states(first))]);
-    expect(records(second).map((r) => [r.data._meta.partition, r.data._meta.offset, r.data.value])).toEqual([[1, 1, "new-1"]]);
+    const second = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      "--state",
+      jsonFile("state.json", states(first)),
+    ]);
+    expect(records(second).map((r) => [r.data._meta.partition, r.data._meta.offset, r.data.value])).toEqual([
+      [1, 1, "new-1"],
+    ]);
   });
 
   test("start position timestamp starts each partition at the first message at or after it", async () => {
@@ -162,7 +258,13 @@ describe.each(runners)("read (%s)", (runner) => {
       start_position: "timestamp",
       start_timestamp: new Date(t0 + 10_000).toISOString(),
     });
-    const result = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    const result = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
     expectSuccess(result);
     expect(records(result).map((r) => [r.data._meta.partition, r.data._meta.offset, r.data.value])).toEqual([
       [0, 1, "b"],
@@ -179,7 +281,20 @@ describe.each(runners)("read (%s)", (runner) => {
       { partition: 0, value: "x", timestamp: t0 },
       { partition: 1, value: "y", timestamp: t0 },
     ]);
-    const result = await run(runner, ["read", "--config", jsonFile("config.json", { bootstrap_servers: broker, start_position: "earliest" }), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
-    expect(records(result).map((r) => [r.data._meta.partition, r.data.value]).sort()).toEqual([[0, "x"], [1, "y"]]);
+    const result = await run(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: broker, start_position: "earliest" }),
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
+    expect(
+      records(result)
+        .map((r) => [r.data._meta.partition, r.data.value])
+        .sort(),
+    ).toEqual([
+      [0, "x"],
+      [1, "y"],
+    ]);
   });
 });

@@ -8,7 +8,18 @@ import { readFileSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { running, type Cluster } from "../../harness/kafka.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { catalog, jsonFile, keyed, records, run, runners, traces, uniqueTopic, type Run, type Runner } from "../support/connector.ts";
+import {
+  catalog,
+  jsonFile,
+  keyed,
+  records,
+  run,
+  runners,
+  traces,
+  uniqueTopic,
+  type Run,
+  type Runner,
+} from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
 let cluster: Cluster;
@@ -19,7 +30,8 @@ const t0 = Date.parse("2024-05-01T08:00:00.000Z");
 
 beforeAll(async () => {
   const found = await running();
-  if (!found?.listeners.SASL_SSL) throw new Error("these tests need the harness broker's secured listeners: run `bun harness/cli.ts up`");
+  if (!found?.listeners.SASL_SSL)
+    throw new Error("these tests need the harness broker's secured listeners: run `bun harness/cli.ts up`");
   cluster = found;
   topic = uniqueTopic("secured");
   aclTopic = uniqueTopic(cluster.acls.topicPrefix + "secured");
@@ -34,10 +46,21 @@ beforeAll(async () => {
 
 const expected = (name: string) => {
   const meta = (offset: number, rest: object) => ({
-    topic: name, partition: 0, offset, timestamp: new Date(t0 + offset).toISOString(), timestamp_type: "create_time",
-    key: `k-${offset + 1}`, key_encoding: "utf-8", headers: [], op: "c", ...rest,
+    topic: name,
+    partition: 0,
+    offset,
+    timestamp: new Date(t0 + offset).toISOString(),
+    timestamp_type: "create_time",
+    key: `k-${offset + 1}`,
+    key_encoding: "utf-8",
+    headers: [],
+    op: "c",
+    ...rest,
   });
-  return [{ n: 1, _meta: meta(0, { value_encoding: "json" }) }, { value: "two", _meta: meta(1, { value_encoding: "utf-8" }) }].map(keyed);
+  return [
+    { n: 1, _meta: meta(0, { value_encoding: "json" }) },
+    { value: "two", _meta: meta(1, { value_encoding: "utf-8" }) },
+  ].map(keyed);
 };
 
 /** An unsecured JWT ("alg":"none"), as the OAUTHBEARER listener's unsecured validator accepts. */
@@ -54,29 +77,78 @@ type Config = Record<string, unknown>;
 
 /** Every way in, each with the config a user would write for it. */
 const ways: [string, () => Config][] = [
-  ["SASL PLAIN", () => ({ bootstrap_servers: listener("SASL_PLAINTEXT").address,
-    sasl: { mechanism: "PLAIN", username: "alice", password: password("SASL_PLAINTEXT", "alice") } })],
-  ["SASL SCRAM-SHA-256", () => ({ bootstrap_servers: listener("SASL_PLAINTEXT").address,
-    sasl: { mechanism: "SCRAM-SHA-256", username: "alice", password: password("SASL_PLAINTEXT", "alice") } })],
-  ["SASL SCRAM-SHA-512", () => ({ bootstrap_servers: listener("SASL_PLAINTEXT").address,
-    sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: password("SASL_PLAINTEXT", "alice") } })],
-  ["SASL OAUTHBEARER (unsecured token)", () => ({ bootstrap_servers: listener("OAUTHBEARER").address,
-    sasl: { mechanism: "OAUTHBEARER", token: unsecuredJwt("alice") } })],
+  [
+    "SASL PLAIN",
+    () => ({
+      bootstrap_servers: listener("SASL_PLAINTEXT").address,
+      sasl: { mechanism: "PLAIN", username: "alice", password: password("SASL_PLAINTEXT", "alice") },
+    }),
+  ],
+  [
+    "SASL SCRAM-SHA-256",
+    () => ({
+      bootstrap_servers: listener("SASL_PLAINTEXT").address,
+      sasl: { mechanism: "SCRAM-SHA-256", username: "alice", password: password("SASL_PLAINTEXT", "alice") },
+    }),
+  ],
+  [
+    "SASL SCRAM-SHA-512",
+    () => ({
+      bootstrap_servers: listener("SASL_PLAINTEXT").address,
+      sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: password("SASL_PLAINTEXT", "alice") },
+    }),
+  ],
+  [
+    "SASL OAUTHBEARER (unsecured token)",
+    () => ({
+      bootstrap_servers: listener("OAUTHBEARER").address,
+      sasl: { mechanism: "OAUTHBEARER", token: unsecuredJwt("alice") },
+    }),
+  ],
   ["TLS with a custom CA", () => ({ bootstrap_servers: listener("SSL").address, tls: { ca: pem(cluster.tls.ca) } })],
-  ["mutual TLS", () => ({ bootstrap_servers: listener("MTLS").address,
-    tls: { ca: pem(cluster.tls.ca), client_certificate: pem(cluster.tls.clientCert), client_key: pem(cluster.tls.clientKey) } })],
-  ["SASL_SSL (SCRAM-SHA-512 over TLS)", () => ({ bootstrap_servers: listener("SASL_SSL").address, tls: { ca: pem(cluster.tls.ca) },
-    sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: password("SASL_SSL", "alice") } })],
-  ["TLS with insecure_skip_verify", () => ({ bootstrap_servers: listener("SSL").address, tls: { insecure_skip_verify: true } })],
+  [
+    "mutual TLS",
+    () => ({
+      bootstrap_servers: listener("MTLS").address,
+      tls: {
+        ca: pem(cluster.tls.ca),
+        client_certificate: pem(cluster.tls.clientCert),
+        client_key: pem(cluster.tls.clientKey),
+      },
+    }),
+  ],
+  [
+    "SASL_SSL (SCRAM-SHA-512 over TLS)",
+    () => ({
+      bootstrap_servers: listener("SASL_SSL").address,
+      tls: { ca: pem(cluster.tls.ca) },
+      sasl: { mechanism: "SCRAM-SHA-512", username: "alice", password: password("SASL_SSL", "alice") },
+    }),
+  ],
+  [
+    "TLS with insecure_skip_verify",
+    () => ({ bootstrap_servers: listener("SSL").address, tls: { insecure_skip_verify: true } }),
+  ],
 ];
 
 const readTopic = (runner: Runner, config: Config, name = topic, env: Record<string, string> = {}) =>
-  run(runner, ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog([name]))], { env });
+  run(
+    runner,
+    ["read", "--config", jsonFile("config.json", config), "--catalog", jsonFile("catalog.json", catalog([name]))],
+    { env },
+  );
 
 const check = async (config: Config) => {
-  const result = await run("source", ["check", "--config", jsonFile("config.json", { connect_timeout_ms: 2000, ...config })]);
+  const result = await run("source", [
+    "check",
+    "--config",
+    jsonFile("config.json", { connect_timeout_ms: 2000, ...config }),
+  ]);
   expect(result.code).toBe(0);
-  return result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus as { status: string; message: string };
+  return result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus as {
+    status: string;
+    message: string;
+  };
 };
 
 /** A failed read: non-zero exit and one config_error TRACE, whose message is returned. */
@@ -97,7 +169,9 @@ describe.each(runners)("security (%s)", (runner) => {
   }
 
   test("TLS without a CA trusts the operating system's store: the broker's CA installed there (SSL_CERT_FILE) is enough", async () => {
-    const result = await readTopic(runner, { bootstrap_servers: listener("SSL").address, tls: {} }, topic, { SSL_CERT_FILE: cluster.tls.ca });
+    const result = await readTopic(runner, { bootstrap_servers: listener("SSL").address, tls: {} }, topic, {
+      SSL_CERT_FILE: cluster.tls.ca,
+    });
     if (result.code !== 0) throw new Error(`connector exited ${result.code}: ${result.stderr.trim()}`);
     expect(records(result).map((r) => r.data)).toEqual(expected(topic));
   });
@@ -105,10 +179,15 @@ describe.each(runners)("security (%s)", (runner) => {
   test("a wrong password is a config_error naming SASL, within bounded time, the password in no output", async () => {
     const wrong = "not-the-password-5f2c9";
     const started = Date.now();
-    const result = await readTopic(runner, { bootstrap_servers: listener("SASL_PLAINTEXT").address, connect_timeout_ms: 2000,
-      sasl: { mechanism: "SCRAM-SHA-256", username: "alice", password: wrong } });
+    const result = await readTopic(runner, {
+      bootstrap_servers: listener("SASL_PLAINTEXT").address,
+      connect_timeout_ms: 2000,
+      sasl: { mechanism: "SCRAM-SHA-256", username: "alice", password: wrong },
+    });
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(configError(result)).toStartWith(`SASL step: Kafka refused the credentials at broker ${listener("SASL_PLAINTEXT").address}`);
+    expect(configError(result)).toStartWith(
+      `SASL step: Kafka refused the credentials at broker ${listener("SASL_PLAINTEXT").address}`,
+    );
     expect(result.stdout + result.stderr).not.toContain(wrong);
   });
 });
@@ -119,15 +198,23 @@ describe("security: check names the failing step", () => {
   });
 
   test("a wrong PLAIN password fails at the SASL step and the password is not echoed", async () => {
-    const status = await check({ bootstrap_servers: listener("SASL_PLAINTEXT").address,
-      sasl: { mechanism: "PLAIN", username: "alice", password: "wrong-plain-8d1e" } });
+    const status = await check({
+      bootstrap_servers: listener("SASL_PLAINTEXT").address,
+      sasl: { mechanism: "PLAIN", username: "alice", password: "wrong-plain-8d1e" },
+    });
     expect(status.status).toBe("FAILED");
-    expect(status.message).toStartWith(`SASL step: Kafka refused the credentials at broker ${listener("SASL_PLAINTEXT").address}`);
+    expect(status.message).toStartWith(
+      `SASL step: Kafka refused the credentials at broker ${listener("SASL_PLAINTEXT").address}`,
+    );
     expect(status.message).not.toContain("wrong-plain-8d1e");
   });
 
   test("a CA that did not sign the broker's certificate fails at the TLS step, in check and in read", async () => {
-    const config = { bootstrap_servers: listener("SSL").address, connect_timeout_ms: 2000, tls: { ca: pem(cluster.tls.otherCa) } };
+    const config = {
+      bootstrap_servers: listener("SSL").address,
+      connect_timeout_ms: 2000,
+      tls: { ca: pem(cluster.tls.otherCa) },
+    };
     const status = await check(config);
     expect(status.status).toBe("FAILED");
     expect(status.message).toStartWith(`TLS step: the TLS connection failed at broker ${listener("SSL").address}`);
@@ -139,8 +226,12 @@ describe("security: check names the failing step", () => {
     const config = { bootstrap_servers: listener("MTLS").address, tls: { ca: pem(cluster.tls.ca) } };
     const status = await check(config);
     expect(status.status).toBe("FAILED");
-    expect(status.message).toStartWith("TLS step: the broker did not accept the client certificate (a listener with ssl.client.auth=required needs tls.client_certificate and tls.client_key");
-    expect(configError(await readTopic("source", { ...config, connect_timeout_ms: 2000 }))).toStartWith("TLS step: the broker did not accept the client certificate");
+    expect(status.message).toStartWith(
+      "TLS step: the broker did not accept the client certificate (a listener with ssl.client.auth=required needs tls.client_certificate and tls.client_key",
+    );
+    expect(configError(await readTopic("source", { ...config, connect_timeout_ms: 2000 }))).toStartWith(
+      "TLS step: the broker did not accept the client certificate",
+    );
   });
 
   test("without a CA or insecure_skip_verify the system CAs do not trust the broker: TLS step", async () => {
@@ -157,19 +248,26 @@ describe("security: check names the failing step", () => {
 
   test("an unknown host fails at the DNS step", async () => {
     const status = await check({ bootstrap_servers: "no-such-broker.invalid:9092" });
-    expect(status.message).toStartWith("DNS step: cannot resolve the broker's host name at broker no-such-broker.invalid:9092");
+    expect(status.message).toStartWith(
+      "DNS step: cannot resolve the broker's host name at broker no-such-broker.invalid:9092",
+    );
   });
 });
 
 describe("security: ACLs", () => {
-  const as = (user: "reader" | "describer") => ({ bootstrap_servers: listener("SASL_PLAINTEXT").address, connect_timeout_ms: 2000,
-    sasl: { mechanism: "SCRAM-SHA-256", username: user, password: password("SASL_PLAINTEXT", user) } });
+  const as = (user: "reader" | "describer") => ({
+    bootstrap_servers: listener("SASL_PLAINTEXT").address,
+    connect_timeout_ms: 2000,
+    sasl: { mechanism: "SCRAM-SHA-256", username: user, password: password("SASL_PLAINTEXT", user) },
+  });
 
   test("a principal with only Describe and Read on its topic can check, discover and read it", async () => {
     expect((await check(as("reader"))).status).toBe("SUCCEEDED");
     const discovered = await run("source", ["discover", "--config", jsonFile("config.json", as("reader"))]);
     expect(discovered.code).toBe(0);
-    expect(discovered.messages[0]!.catalog.streams.map((s: { name: string }) => s.name)).toContain(aclTopic);
+    expect(
+      discovered.messages.find((m) => m.type === "CATALOG")!.catalog.streams.map((s: { name: string }) => s.name),
+    ).toContain(aclTopic);
     const result = await readTopic("source", as("reader"), aclTopic);
     if (result.code !== 0) throw new Error(`connector exited ${result.code}: ${result.stderr.trim()}`);
     expect(records(result).map((r) => r.data)).toEqual(expected(aclTopic));
@@ -177,6 +275,22 @@ describe("security: ACLs", () => {
 
   test("a principal without Read gets an authorisation config_error", async () => {
     expect(configError(await readTopic("source", as("describer"), aclTopic))).toContain("TOPIC_AUTHORIZATION_FAILED");
+  });
+
+  test("discover by a principal without Read warns that it cannot sample the topic, and why", async () => {
+    const discovered = await run("source", ["discover", "--config", jsonFile("config.json", as("describer"))]);
+    expect(discovered.code).toBe(0);
+    const stream = discovered.messages
+      .find((m) => m.type === "CATALOG")!
+      .catalog.streams.find((s: { name: string }) => s.name === aclTopic);
+    expect(Object.keys(stream.json_schema.properties)).toEqual(["_meta"]);
+    const warnings = discovered.messages.filter(
+      (m) => m.type === "LOG" && m.log.level === "WARN" && m.log.message.includes(aclTopic),
+    );
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.log.message).toStartWith(
+      `discover: cannot sample values of ${aclTopic} (partition 0: TOPIC_AUTHORIZATION_FAILED from broker `,
+    );
   });
 });
 
@@ -217,8 +331,16 @@ describe("security: AWS MSK IAM", () => {
     let status;
     const before = new Date();
     try {
-      status = await check({ bootstrap_servers: proxy.address, sasl: { mechanism: "AWS_MSK_IAM", aws_region: "eu-west-1",
-        aws_access_key_id: "AKIDEXAMPLE", aws_secret_access_key: secretKey, aws_session_token: "session-token-example" } });
+      status = await check({
+        bootstrap_servers: proxy.address,
+        sasl: {
+          mechanism: "AWS_MSK_IAM",
+          aws_region: "eu-west-1",
+          aws_access_key_id: "AKIDEXAMPLE",
+          aws_secret_access_key: secretKey,
+          aws_session_token: "session-token-example",
+        },
+      });
     } finally {
       proxy.close();
     }
@@ -249,16 +371,28 @@ describe("security: AWS MSK IAM", () => {
 
 describe("security: config", () => {
   test("each mechanism's own fields are required, and pairs go together", () => {
-    const fails = (tls: object | undefined, sasl: object | undefined) => () => parseConfig({ bootstrap_servers: "b:9092", tls, sasl });
-    expect(fails(undefined, { mechanism: "PLAIN", password: "p" })).toThrow("config: sasl.username is required when sasl.mechanism is PLAIN");
-    expect(fails(undefined, { mechanism: "SCRAM-SHA-512", username: "u" })).toThrow("config: sasl.password is required when sasl.mechanism is SCRAM-SHA-512");
-    expect(fails(undefined, { mechanism: "OAUTHBEARER" })).toThrow("config: sasl.token is required when sasl.mechanism is OAUTHBEARER");
-    expect(fails(undefined, { mechanism: "AWS_MSK_IAM" })).toThrow("config: sasl.aws_region is required when sasl.mechanism is AWS_MSK_IAM");
-    expect(fails(undefined, { mechanism: "AWS_MSK_IAM", aws_region: "us-east-1", aws_access_key_id: "AKID" }))
-      .toThrow("config: sasl.aws_access_key_id and sasl.aws_secret_access_key must be given together");
-    expect(fails({ client_key: "-----BEGIN PRIVATE KEY-----" }, undefined))
-      .toThrow("config: tls.client_certificate and tls.client_key must be given together");
-    expect(fails({ client_certificate: "not pem", client_key: "-----BEGIN PRIVATE KEY-----" }, undefined))
-      .toThrow("config: tls.client_certificate must be a PEM certificate");
+    const fails = (tls: object | undefined, sasl: object | undefined) => () =>
+      parseConfig({ bootstrap_servers: "b:9092", tls, sasl });
+    expect(fails(undefined, { mechanism: "PLAIN", password: "p" })).toThrow(
+      "config: sasl.username is required when sasl.mechanism is PLAIN",
+    );
+    expect(fails(undefined, { mechanism: "SCRAM-SHA-512", username: "u" })).toThrow(
+      "config: sasl.password is required when sasl.mechanism is SCRAM-SHA-512",
+    );
+    expect(fails(undefined, { mechanism: "OAUTHBEARER" })).toThrow(
+      "config: sasl.token is required when sasl.mechanism is OAUTHBEARER",
+    );
+    expect(fails(undefined, { mechanism: "AWS_MSK_IAM" })).toThrow(
+      "config: sasl.aws_region is required when sasl.mechanism is AWS_MSK_IAM",
+    );
+    expect(fails(undefined, { mechanism: "AWS_MSK_IAM", aws_region: "us-east-1", aws_access_key_id: "AKID" })).toThrow(
+      "config: sasl.aws_access_key_id and sasl.aws_secret_access_key must be given together",
+    );
+    expect(fails({ client_key: "-----BEGIN PRIVATE KEY-----" }, undefined)).toThrow(
+      "config: tls.client_certificate and tls.client_key must be given together",
+    );
+    expect(fails({ client_certificate: "not pem", client_key: "-----BEGIN PRIVATE KEY-----" }, undefined)).toThrow(
+      "config: tls.client_certificate must be a PEM certificate",
+    );
   });
 });

@@ -4,7 +4,17 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, parseProtocol, records, run, runners, uniqueTopic, type Message } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  parseProtocol,
+  records,
+  run,
+  runners,
+  uniqueTopic,
+  type Message,
+} from "../support/connector.ts";
 import { addPartitions, createTopic, deleteTopic, produce } from "../support/kafka.ts";
 import { startLive, type Live } from "../support/process.ts";
 
@@ -17,8 +27,12 @@ beforeAll(async () => {
 async function until(live: Live, what: string, predicate: (live: Live) => boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!predicate(live)) {
-    if (live.exitCode() !== null) throw new Error(`connector exited (${live.exitCode()}) while waiting for ${what}: ${(await live.finished).stderr}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${live.lines.slice(-5).join("\n")}`);
+    if (live.exitCode() !== null)
+      throw new Error(
+        `connector exited (${live.exitCode()}) while waiting for ${what}: ${(await live.finished).stderr}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; output so far:\n${live.lines.slice(-5).join("\n")}`);
     await Bun.sleep(25);
   }
 }
@@ -27,15 +41,28 @@ async function until(live: Live, what: string, predicate: (live: Live) => boolea
 const messagesOf = (live: Live): Message[] => parseProtocol(live.lines.join("\n"));
 
 const recordKeys = (live: Live) =>
-  messagesOf(live).filter((m) => m.type === "RECORD").map((m) => `${m.record.data._meta.partition}/${m.record.data._meta.offset}/${m.record.data.value}`);
+  messagesOf(live)
+    .filter((m) => m.type === "RECORD")
+    .map((m) => `${m.record.data._meta.partition}/${m.record.data._meta.offset}/${m.record.data.value}`);
 
 describe.each(runners)("tail (%s)", (runner) => {
   test("reads records produced while tailing, picks up a new partition, and stops on SIGTERM with a final STATE that resumes", async () => {
     const topic = uniqueTopic("tail");
     await createTopic(broker, topic, 2);
     await produce(broker, topic, [{ partition: 0, value: "before" }]);
-    const config = jsonFile("config.json", { bootstrap_servers: broker, metadata_refresh_ms: 500, checkpoint_interval_ms: 200 });
-    const live = startLive(runner, ["read", "--tail", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    const config = jsonFile("config.json", {
+      bootstrap_servers: broker,
+      metadata_refresh_ms: 500,
+      checkpoint_interval_ms: 200,
+    });
+    const live = startLive(runner, [
+      "read",
+      "--tail",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
 
     await until(live, "the backlog", (l) => recordKeys(l).includes("0/0/before"));
 
@@ -52,8 +79,13 @@ describe.each(runners)("tail (%s)", (runner) => {
 
     // When idle, the timer checkpoints what was written.
     await until(live, "an idle checkpoint", (l) => {
-      const last = messagesOf(l).filter((m) => m.type === "STATE").at(-1);
-      return JSON.stringify(last?.state.stream.stream_state) === JSON.stringify({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
+      const last = messagesOf(l)
+        .filter((m) => m.type === "STATE")
+        .at(-1);
+      return (
+        JSON.stringify(last?.state.stream.stream_state) ===
+        JSON.stringify({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } })
+      );
     });
 
     live.kill("SIGTERM");
@@ -61,46 +93,104 @@ describe.each(runners)("tail (%s)", (runner) => {
     expect(code).toBe(0);
     const messages = messagesOf(live);
     const final = messages.filter((m) => m.type === "STATE").at(-1)!.state;
-    expect(final.stream.stream_state).toEqual({ partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } } });
-    expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
+    expect(final.stream.stream_state).toEqual({
+      partitions: { "0": { offset: 1 }, "1": { offset: 1 }, "2": { offset: 1 } },
+    });
+    expect(messages.at(-1)).toMatchObject({
+      type: "TRACE",
+      trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } },
+    });
     expect(recordKeys(live).sort()).toEqual(["0/0/before", "1/0/while-tailing", "2/0/new-partition"]);
 
     // Resuming from that STATE reads exactly what came after it.
-    await produce(broker, topic, [{ partition: 2, value: "after" }, { partition: 0, value: "after-0" }]);
-    const resumed = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic])), "--state", jsonFile("state.json", final)]);
+    await produce(broker, topic, [
+      { partition: 2, value: "after" },
+      { partition: 0, value: "after-0" },
+    ]);
+    const resumed = await run(runner, [
+      "read",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+      "--state",
+      jsonFile("state.json", final),
+    ]);
     expectSuccess(resumed);
-    expect(records(resumed).map((r) => `${r.data._meta.partition}/${r.data._meta.offset}/${r.data.value}`).sort()).toEqual(["0/1/after-0", "2/1/after"]);
+    expect(
+      records(resumed)
+        .map((r) => `${r.data._meta.partition}/${r.data._meta.offset}/${r.data.value}`)
+        .sort(),
+    ).toEqual(["0/1/after-0", "2/1/after"]);
   });
 
   test("a topic deleted and created again while tailing is followed: the new topic from its start, in STATE too", async () => {
     const topic = uniqueTopic("tail-recreated");
     await createTopic(broker, topic, 2);
-    await produce(broker, topic, [0, 1, 2].map((i) => ({ partition: 0, value: `old-${i}` })));
-    const config = jsonFile("config.json", { bootstrap_servers: broker, metadata_refresh_ms: 500, checkpoint_interval_ms: 200 });
-    const live = startLive(runner, ["read", "--tail", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    await produce(
+      broker,
+      topic,
+      [0, 1, 2].map((i) => ({ partition: 0, value: `old-${i}` })),
+    );
+    const config = jsonFile("config.json", {
+      bootstrap_servers: broker,
+      metadata_refresh_ms: 500,
+      checkpoint_interval_ms: 200,
+    });
+    const live = startLive(runner, [
+      "read",
+      "--tail",
+      "--config",
+      config,
+      "--catalog",
+      jsonFile("catalog.json", catalog([topic])),
+    ]);
     await until(live, "the old topic's records", (l) => recordKeys(l).includes("0/2/old-2"));
 
     await deleteTopic(broker, topic);
     // The name is free again once the broker has finished deleting.
     for (let attempt = 0; ; attempt++) {
-      const created = await createTopic(broker, topic, 2).then(() => true, (error) => (attempt < 100 ? false : Promise.reject(error)));
+      const created = await createTopic(broker, topic, 2).then(
+        () => true,
+        (error) => (attempt < 100 ? false : Promise.reject(error)),
+      );
       if (created) break;
       await Bun.sleep(100);
     }
-    await produce(broker, topic, [{ partition: 1, value: "new-a" }, { partition: 1, value: "new-b" }]);
+    await produce(broker, topic, [
+      { partition: 1, value: "new-a" },
+      { partition: 1, value: "new-b" },
+    ]);
     await until(live, "the new topic's records", (l) => recordKeys(l).includes("1/1/new-b"), 20_000);
     await until(live, "a STATE of the new topic", (l) => {
-      const last = messagesOf(l).filter((m) => m.type === "STATE").at(-1);
-      return JSON.stringify(last?.state.stream.stream_state) === JSON.stringify({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } });
+      const last = messagesOf(l)
+        .filter((m) => m.type === "STATE")
+        .at(-1);
+      return (
+        JSON.stringify(last?.state.stream.stream_state) ===
+        JSON.stringify({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } })
+      );
     });
 
     live.kill("SIGTERM");
     expect((await live.finished).code).toBe(0);
     const messages = messagesOf(live);
     expect(messages.filter((m) => m.type === "TRACE" && m.trace.type === "ERROR")).toEqual([]);
-    expect(messages.some((m) => m.type === "LOG" && m.log.level === "WARN" && m.log.message.includes(`topic ${topic} was deleted and created again`))).toBe(true);
+    expect(
+      messages.some(
+        (m) =>
+          m.type === "LOG" &&
+          m.log.level === "WARN" &&
+          m.log.message.includes(`topic ${topic} was deleted and created again`),
+      ),
+    ).toBe(true);
     expect(recordKeys(live)).toEqual(["0/0/old-0", "0/1/old-1", "0/2/old-2", "1/0/new-a", "1/1/new-b"]);
-    expect(messages.filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 0 }, "1": { offset: 2 } } });
-    expect(messages.at(-1)).toMatchObject({ type: "TRACE", trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } } });
+    expect(messages.filter((m) => m.type === "STATE").at(-1)!.state.stream.stream_state).toEqual({
+      partitions: { "0": { offset: 0 }, "1": { offset: 2 } },
+    });
+    expect(messages.at(-1)).toMatchObject({
+      type: "TRACE",
+      trace: { type: "STREAM_STATUS", stream_status: { status: "COMPLETE" } },
+    });
   }, 60_000);
 });

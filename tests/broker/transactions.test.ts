@@ -6,7 +6,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { batches } from "../support/batches.ts";
 import { bootstrap } from "../support/broker.ts";
-import { catalog, expectSuccess, jsonFile, records, run, runners, states, uniqueTopic, type Run } from "../support/connector.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  records,
+  run,
+  runners,
+  states,
+  uniqueTopic,
+  type Run,
+} from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 import { transactionalProducer, type Transactional } from "../support/transactions.ts";
 
@@ -36,9 +46,19 @@ const finalOffset = (result: Run) => states(result).at(-1).stream.stream_state.p
 const read = (runner: (typeof runners)[number], topic: string, state?: Run) =>
   run(runner, [
     "read",
-    "--config", jsonFile("config.json", { bootstrap_servers: broker }),
-    "--catalog", jsonFile("catalog.json", catalog([topic])),
-    ...(state ? ["--state", jsonFile("state.json", states(state).map((s) => ({ type: "STATE", state: s })))] : []),
+    "--config",
+    jsonFile("config.json", { bootstrap_servers: broker }),
+    "--catalog",
+    jsonFile("catalog.json", catalog([topic])),
+    ...(state
+      ? [
+          "--state",
+          jsonFile(
+            "state.json",
+            states(state).map((s) => ({ type: "STATE", state: s })),
+          ),
+        ]
+      : []),
   ]);
 
 describe.each(runners)("transactions (%s)", (runner) => {
@@ -65,7 +85,13 @@ describe.each(runners)("transactions (%s)", (runner) => {
 
     const result = await read(runner, topic);
     expectSuccess(result);
-    expect(emitted(result)).toEqual([[0, "n1"], [4, "c1"], [5, "c2"], [6, "n2"], [10, "c3"]]);
+    expect(emitted(result)).toEqual([
+      [0, "n1"],
+      [4, "c1"],
+      [5, "c2"],
+      [6, "n2"],
+      [10, "c3"],
+    ]);
     expect(records(result)[1].data._meta).toMatchObject({ key: "k-c1", op: "c" });
     expect(finalOffset(result)).toBe(12);
 
@@ -88,13 +114,20 @@ describe.each(runners)("transactions (%s)", (runner) => {
 
     const first = await read(runner, topic);
     expectSuccess(first);
-    expect(emitted(first)).toEqual([[0, "n1"], [1, "c1"]]);
+    expect(emitted(first)).toEqual([
+      [0, "n1"],
+      [1, "c1"],
+    ]);
     expect(finalOffset(first)).toBe(3);
 
     await tx.commit(); //                                     6: COMMIT
     const second = await read(runner, topic, first);
     expectSuccess(second);
-    expect(emitted(second)).toEqual([[3, "o1"], [4, "o2"], [5, "n2"]]);
+    expect(emitted(second)).toEqual([
+      [3, "o1"],
+      [4, "o2"],
+      [5, "n2"],
+    ]);
     expect(finalOffset(second)).toBe(7);
   });
 });

@@ -25,10 +25,14 @@ beforeAll(async () => {
 describe.each(runners)("worker failure (%s)", (runner) => {
   test("an injected fault in one worker ends the run with a TRACE error and exit non-zero", async () => {
     const config = jsonFile("config.json", { bootstrap_servers: broker, workers: 2, checkpoint_records: 100 });
-    const result = await run(runner, ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))], {
-      env: { SOURCE_KAFKA_FAULT_AFTER_BATCHES: String(faultAfter) },
-      timeoutMs: 60_000,
-    });
+    const result = await run(
+      runner,
+      ["read", "--config", config, "--catalog", jsonFile("catalog.json", catalog([topic]))],
+      {
+        env: { SOURCE_KAFKA_FAULT_AFTER_BATCHES: String(faultAfter) },
+        timeoutMs: 60_000,
+      },
+    );
     expect(result.code).not.toBe(0);
 
     const errors = traces(result);
@@ -50,7 +54,12 @@ describe.each(runners)("worker failure (%s)", (runner) => {
     expect(walk.records).toBeGreaterThan(0);
     expect(walk.records).toBeLessThan(count);
     expect(walk.states).toBeGreaterThan(0);
-    const lastState = stateOffsets(result.messages.slice(0, errorAt).filter((m) => m.type === "STATE").at(-1)!);
+    const lastState = stateOffsets(
+      result.messages
+        .slice(0, errorAt)
+        .filter((m) => m.type === "STATE")
+        .at(-1)!,
+    );
     expect([...lastState].some(([p, offset]) => offset < ends.get(p)!)).toBe(true);
   }, 90_000);
 });

@@ -4,7 +4,7 @@
  * from the test process); small exact data sets still use `produce` from kafka.ts.
  */
 import { Consumer } from "@platformatic/kafka";
-import { kafkaTool } from "../../harness/kafka.ts";
+import { brokerSpec, kafkaTool, toolClass } from "../../harness/kafka.ts";
 import { createTopic } from "../../harness/topics.ts";
 import { bootstrap } from "./broker.ts";
 import { uniqueTopic } from "./connector.ts";
@@ -15,12 +15,21 @@ import { uniqueTopic } from "./connector.ts";
  * duplicates and no gaps in the offsets.
  */
 export async function producePerf(bootstrap: string, topic: string, count: number, size: number): Promise<void> {
-  await kafkaTool("org.apache.kafka.tools.ProducerPerformance", [
-    "--topic", topic,
-    "--num-records", String(count),
-    "--record-size", String(size),
-    "--throughput", "-1",
-    "--producer-props", `bootstrap.servers=${bootstrap}`, "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=65536",
+  await kafkaTool(toolClass(brokerSpec(), "ProducerPerformance"), [
+    "--topic",
+    topic,
+    "--num-records",
+    String(count),
+    "--record-size",
+    String(size),
+    "--throughput",
+    "-1",
+    "--producer-props",
+    `bootstrap.servers=${bootstrap}`,
+    "acks=all",
+    "enable.idempotence=true",
+    "linger.ms=5",
+    "batch.size=65536",
   ]);
 }
 

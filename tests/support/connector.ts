@@ -26,7 +26,9 @@ export type Message = { type: string; [key: string]: any };
 
 export type Run = { code: number; messages: Message[]; stdout: string; stderr: string };
 
-const protocol = Bun.YAML.parse(await Bun.file(join(root, "tests", "reference", "airbyte_protocol.v0.yaml")).text()) as any;
+const protocol = Bun.YAML.parse(
+  await Bun.file(join(root, "tests", "reference", "airbyte_protocol.v0.yaml")).text(),
+) as any;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...protocol, $id: "airbyte" });
@@ -43,7 +45,9 @@ export function parseProtocol(stdout: string): Message[] {
       throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
     }
     if (!validateMessage(message)) {
-      throw new Error(`stdout line is not an AirbyteMessage (${ajv.errorsText(validateMessage.errors)}): ${line.slice(0, 300)}`);
+      throw new Error(
+        `stdout line is not an AirbyteMessage (${ajv.errorsText(validateMessage.errors)}): ${line.slice(0, 300)}`,
+      );
     }
     return message;
   });
@@ -59,7 +63,11 @@ export function jsonFile(name: string, value: unknown): string {
   return path;
 }
 
-export async function run(runner: Runner, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
+export async function run(
+  runner: Runner,
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Run> {
   const child = Bun.spawn([...command(runner), ...args], {
     stdout: "pipe",
     stderr: "pipe",
@@ -78,7 +86,8 @@ export async function run(runner: Runner, args: string[], options: { env?: Recor
 
 export const records = (run: Run) => run.messages.filter((m) => m.type === "RECORD").map((m) => m.record);
 export const states = (run: Run) => run.messages.filter((m) => m.type === "STATE").map((m) => m.state);
-export const traces = (run: Run, type = "ERROR") => run.messages.filter((m) => m.type === "TRACE" && m.trace.type === type).map((m) => m.trace);
+export const traces = (run: Run, type = "ERROR") =>
+  run.messages.filter((m) => m.type === "TRACE" && m.trace.type === type).map((m) => m.trace);
 
 /** A configured catalog reading `topics` incrementally, with optional extension fields. */
 export function catalog(topics: string[], extra: Record<string, unknown> = {}) {
@@ -103,9 +112,11 @@ export const keyed = <T extends { _meta: { partition: number; offset: number } }
 });
 
 /** A unique topic name per test, so tests never see each other's data. */
-export const uniqueTopic = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+export const uniqueTopic = (prefix: string) =>
+  `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 
 /** Fails with the connector's own words when it did not exit 0. */
 export function expectSuccess(result: Run): void {
-  if (result.code !== 0) throw new Error(`connector exited ${result.code}: ${result.stderr.trim() || result.stdout.slice(-500)}`);
+  if (result.code !== 0)
+    throw new Error(`connector exited ${result.code}: ${result.stderr.trim() || result.stdout.slice(-500)}`);
 }

@@ -32,7 +32,11 @@ export function executableFormat(bytes: Uint8Array): ExecutableFormat {
     const cpu = view.getUint32(4, true);
     // macOS on arm64 runs only signed code: look for LC_CODE_SIGNATURE among the load commands.
     let signed = false;
-    for (let i = 0, at = 32; i < view.getUint32(16, true) && at + 8 <= bytes.length; i++, at += view.getUint32(at + 4, true)) {
+    for (
+      let i = 0, at = 32;
+      i < view.getUint32(16, true) && at + 8 <= bytes.length;
+      i++, at += view.getUint32(at + 4, true)
+    ) {
       if (view.getUint32(at, true) === 0x1d) signed = true;
     }
     return { format: "mach-o", machine: MACHO_CPUS[cpu] ?? cpu, executable: view.getUint32(12, true) === 2, signed };
@@ -42,7 +46,11 @@ export function executableFormat(bytes: Uint8Array): ExecutableFormat {
     if (view.getUint32(pe, false) === 0x50450000 && view.getUint16(pe + 24, true) === 0x20b) {
       const machine = view.getUint16(pe + 4, true);
       // Subsystem 3 is the console: stdin/stdout work as a connector needs.
-      return { format: "pe32+", machine: machine === 0x8664 ? "x86-64" : machine, console: view.getUint16(pe + 24 + 68, true) === 3 };
+      return {
+        format: "pe32+",
+        machine: machine === 0x8664 ? "x86-64" : machine,
+        console: view.getUint16(pe + 24 + 68, true) === 3,
+      };
     }
   }
   return { format: "unknown" };

@@ -38,9 +38,11 @@ export function walkOutput(messages: Message[], stream: string, start: Map<numbe
       const first = start.get(partition) ?? 0;
       const max = maxOffset.get(partition);
       if (offset < first) flag(`line ${line}: partition ${partition} offset ${offset} is before the start ${first}`);
-      if (max !== undefined && offset <= max) flag(`line ${line}: partition ${partition} offset ${offset} after ${max} (not increasing)`);
+      if (max !== undefined && offset <= max)
+        flag(`line ${line}: partition ${partition} offset ${offset} after ${max} (not increasing)`);
       const expected = max === undefined ? first : max + 1;
-      if (offset !== expected) flag(`line ${line}: partition ${partition} offset ${offset} where ${expected} was next (a gap)`);
+      if (offset !== expected)
+        flag(`line ${line}: partition ${partition} offset ${offset} where ${expected} was next (a gap)`);
       maxOffset.set(partition, Math.max(offset, max ?? -1));
       if (!written.has(partition)) written.set(partition, []);
       written.get(partition)!.push(offset);
@@ -49,7 +51,8 @@ export function walkOutput(messages: Message[], stream: string, start: Map<numbe
       states++;
       const named = message.state.stream.stream_state.partitions as Record<string, { offset: number }>;
       for (const partition of maxOffset.keys()) {
-        if (!(String(partition) in named)) flag(`line ${line}: STATE leaves out partition ${partition}, which was read`);
+        if (!(String(partition) in named))
+          flag(`line ${line}: STATE leaves out partition ${partition}, which was read`);
       }
       for (const [key, { offset }] of Object.entries(named)) {
         const partition = Number(key);
@@ -58,13 +61,16 @@ export function walkOutput(messages: Message[], stream: string, start: Map<numbe
         // All of [first, offset) written: as many distinct offsets in that span as it holds.
         const below = new Set((written.get(partition) ?? []).filter((o) => o >= first && o < offset)).size;
         if (offset > first && below !== offset - first) {
-          flag(`line ${line}: STATE names partition ${partition} at ${offset} but only ${below} of the ${offset - first} records from ${first} came before it`);
+          flag(
+            `line ${line}: STATE names partition ${partition} at ${offset} but only ${below} of the ${offset - first} records from ${first} came before it`,
+          );
         }
         if (max !== undefined && max >= offset) {
           flag(`line ${line}: STATE names partition ${partition} at ${offset} but offset ${max} was already written`);
         }
         const previous = lastState.get(partition);
-        if (previous !== undefined && offset < previous) flag(`line ${line}: STATE moves partition ${partition} back from ${previous} to ${offset}`);
+        if (previous !== undefined && offset < previous)
+          flag(`line ${line}: STATE moves partition ${partition} back from ${previous} to ${offset}`);
         lastState.set(partition, offset);
       }
     }

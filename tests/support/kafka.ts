@@ -1,2 +1,9 @@
 /** Topic creation and producing for tests: the harness's own helpers (harness/topics.ts). */
-export { addPartitions, createTopic, deleteRecordsBefore, deleteTopic, produce, type TestMessage } from "../../harness/topics.ts";
+export {
+  addPartitions,
+  createTopic,
+  deleteRecordsBefore,
+  deleteTopic,
+  produce,
+  type TestMessage,
+} from "../../harness/topics.ts";

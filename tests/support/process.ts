@@ -80,3 +80,27 @@ export function rssBytes(pid: number): number | null {
     return null;
   }
 }
+
+const signalBits: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
+
+/**
+ * Resolves once the process has a handler for `signal` (its bit in SigCgt of /proc/<pid>/status):
+ * from then on the signal is the connector's to handle, not the default action's. Rejects if the
+ * process is gone first or has none within `timeoutMs`.
+ */
+export async function handles(pid: number, signal: NodeJS.Signals, timeoutMs = 30_000): Promise<void> {
+  const bit = 1n << BigInt(signalBits[signal]! - 1);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${pid}/status`, "utf8");
+    } catch {
+      throw new Error(`process ${pid} ended before it handled ${signal}`);
+    }
+    const caught = /^SigCgt:\s+([0-9a-f]+)$/m.exec(status);
+    if (caught && (BigInt(`0x${caught[1]}`) & bit) !== 0n) return;
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not handle ${signal} within ${timeoutMs} ms`);
+    await Bun.sleep(5);
+  }
+}

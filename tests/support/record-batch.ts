@@ -89,7 +89,10 @@ export function rawPartition(batches: Buffer[], aborted: [producerId: number, fi
     highWatermark: 100n,
     lastStableOffset: 100n,
     logStartOffset: 0n,
-    abortedTransactions: aborted.map(([producerId, firstOffset]) => ({ producerId: BigInt(producerId), firstOffset: BigInt(firstOffset) })),
+    abortedTransactions: aborted.map(([producerId, firstOffset]) => ({
+      producerId: BigInt(producerId),
+      firstOffset: BigInt(firstOffset),
+    })),
     preferredReadReplica: -1,
     recordBytes: batches.length === 0 ? null : Buffer.concat(batches),
     records: null,

@@ -30,7 +30,10 @@ export async function transactionalProducer(bootstrap: string, topic: string): P
   return {
     async begin(partition, values) {
       open = await producer.beginTransaction();
-      await open.send({ acks: -1, messages: values.map((v) => ({ topic, partition, key: Buffer.from(`k-${v}`), value: Buffer.from(v) })) });
+      await open.send({
+        acks: -1,
+        messages: values.map((v) => ({ topic, partition, key: Buffer.from(`k-${v}`), value: Buffer.from(v) })),
+      });
     },
     commit: () => current().commit(),
     abort: () => current().abort(),

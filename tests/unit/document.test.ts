@@ -4,10 +4,14 @@ import fc from "fast-check";
 import { type DecodeOptions, documentJson, toDocument } from "../../src/decode/document.ts";
 
 const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" };
-const origin = { topic: "t\"opic", partition: 3, logAppendTime: false };
+const origin = { topic: 't"opic', partition: 3, logAppendTime: false };
 const bytes = (text: string) => new TextEncoder().encode(text);
 
-const record = (value: Uint8Array | null, key: Uint8Array | null = null, headers: [Uint8Array | null, Uint8Array | null][] = []) => ({
+const record = (
+  value: Uint8Array | null,
+  key: Uint8Array | null = null,
+  headers: [Uint8Array | null, Uint8Array | null][] = [],
+) => ({
   offset: 42,
   timestamp: 1_700_000_000_123,
   key,
@@ -24,12 +28,21 @@ const same = (r: ReturnType<typeof record>) => {
 describe("documentJson", () => {
   test("splices the key fields and _meta into an object value as written, keeping its text", () => {
     const line = documentJson(origin, record(bytes('{ "big": 12345678901234567890, "s":"x" }')), options);
-    expect(line).toStartWith('{ "big": 12345678901234567890, "s":"x","_kafka_partition":3,"_kafka_offset":42,"_meta":{"topic":"t\\"opic","partition":3,"offset":42,');
+    expect(line).toStartWith(
+      '{ "big": 12345678901234567890, "s":"x","_kafka_partition":3,"_kafka_offset":42,"_meta":{"topic":"t\\"opic","partition":3,"offset":42,',
+    );
   });
 
   test("replaces a value's own key fields and _meta with the connector's", () => {
-    const document = JSON.parse(documentJson(origin, record(bytes('{"_kafka_offset":"x","_kafka_partition":null,"_meta":1,"a":2}')), options));
-    expect(document).toMatchObject({ a: 2, _kafka_partition: 3, _kafka_offset: 42, _meta: { partition: 3, offset: 42 } });
+    const document = JSON.parse(
+      documentJson(origin, record(bytes('{"_kafka_offset":"x","_kafka_partition":null,"_meta":1,"a":2}')), options),
+    );
+    expect(document).toMatchObject({
+      a: 2,
+      _kafka_partition: 3,
+      _kafka_offset: 42,
+      _meta: { partition: 3, offset: 42 },
+    });
   });
 
   test.each([
@@ -46,7 +59,13 @@ describe("documentJson", () => {
 
   test("agrees with toDocument for tombstones, binary values, keys and headers", () => {
     same(record(null, bytes("k")));
-    same(record(new Uint8Array([0xff, 0x00]), new Uint8Array([0x80]), [[bytes("h"), bytes("v")], [bytes("b"), new Uint8Array([0xc3, 0x28])], [bytes("n"), null]]));
+    same(
+      record(new Uint8Array([0xff, 0x00]), new Uint8Array([0x80]), [
+        [bytes("h"), bytes("v")],
+        [bytes("b"), new Uint8Array([0xc3, 0x28])],
+        [bytes("n"), null],
+      ]),
+    );
   });
 
   test("agrees with toDocument for any JSON value, however it is spaced", () => {

@@ -13,7 +13,9 @@ type Callback = (error: Error | null, api?: { key: number; version: number }) =>
 function fetchApiFor(version: number): Promise<{ key: number; version: number }> {
   const library = { [kGetApi]: (_name: string, callback: Callback) => callback(null, { key: 1, version }) };
   useRawFetch(library as never);
-  return new Promise((resolve, reject) => library[kGetApi]("Fetch", (error, api) => (error ? reject(error) : resolve(api!))));
+  return new Promise((resolve, reject) =>
+    library[kGetApi]("Fetch", (error, api) => (error ? reject(error) : resolve(api!))),
+  );
 }
 
 test("Fetch v12 to v17 are read raw, at the version the broker offers", async () => {
@@ -24,7 +26,10 @@ test("Fetch v12 to v17 are read raw, at the version the broker offers", async ()
 });
 
 test("a broker without Fetch v12 (older than Kafka 2.7) is told apart, by name", async () => {
-  const failure = await fetchApiFor(11).then(() => null, (error: Error) => error);
+  const failure = await fetchApiFor(11).then(
+    () => null,
+    (error: Error) => error,
+  );
   expect(failure).toBeInstanceOf(BrokerTooOldError);
   expect(failure!.message).toBe("the broker offers Fetch up to v11; source-kafka needs v12 or later (Kafka 2.7+)");
 });

@@ -9,15 +9,22 @@ import { presignUrl, signingKey } from "../../src/kafka/aws/sigv4.ts";
 
 describe("SigV4", () => {
   test("derives AWS's documented signing key (secret wJalr…, 20120215, us-east-1, iam)", () => {
-    expect(signingKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam").toString("hex"))
-      .toBe("f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+    expect(signingKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam").toString("hex")).toBe(
+      "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d",
+    );
   });
 
   test("presigns AWS's documented example URL (S3 GET test.txt, 2013-05-24) to its documented signature", () => {
     const url = presignUrl({
-      host: "examplebucket.s3.amazonaws.com", path: "/test.txt", query: {}, service: "s3", region: "us-east-1",
+      host: "examplebucket.s3.amazonaws.com",
+      path: "/test.txt",
+      query: {},
+      service: "s3",
+      region: "us-east-1",
       credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-      date: new Date("2013-05-24T00:00:00Z"), expiresSeconds: 86400, payloadHash: "UNSIGNED-PAYLOAD",
+      date: new Date("2013-05-24T00:00:00Z"),
+      expiresSeconds: 86400,
+      payloadHash: "UNSIGNED-PAYLOAD",
     });
     expect(url).toBe(
       "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256" +
@@ -29,7 +36,11 @@ describe("SigV4", () => {
 });
 
 describe("MSK IAM token", () => {
-  const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret/key+example", sessionToken: "token/with+chars=" };
+  const credentials = {
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "secret/key+example",
+    sessionToken: "token/with+chars=",
+  };
   const date = new Date("2024-02-03T04:05:06.789Z");
 
   test("is the base64url (unpadded) presigned kafka-cluster:Connect URL of the signer libraries' format", () => {
@@ -54,8 +65,12 @@ describe("MSK IAM token", () => {
 
   test("signs the same request the same way and a different secret differently", () => {
     const signature = (secretAccessKey: string) =>
-      new URL(Buffer.from(mskIamToken({ region: "us-east-1", credentials: { ...credentials, secretAccessKey }, date }), "base64url").toString())
-        .searchParams.get("X-Amz-Signature");
+      new URL(
+        Buffer.from(
+          mskIamToken({ region: "us-east-1", credentials: { ...credentials, secretAccessKey }, date }),
+          "base64url",
+        ).toString(),
+      ).searchParams.get("X-Amz-Signature");
     expect(signature("a")).toBe(signature("a"));
     expect(signature("a")).not.toBe(signature("b"));
   });
@@ -63,15 +78,33 @@ describe("MSK IAM token", () => {
 
 describe("AWS credential chain", () => {
   const home = mkdtempSync(join(tmpdir(), "aws-home-"));
-  writeFileSync(join(home, "credentials"), "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n\n# ops\n[ops]\naws_access_key_id=OPSKEY\naws_secret_access_key=opssecret\naws_session_token=opstoken\n");
+  writeFileSync(
+    join(home, "credentials"),
+    "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n\n# ops\n[ops]\naws_access_key_id=OPSKEY\naws_secret_access_key=opssecret\naws_session_token=opstoken\n",
+  );
   const env = { AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials") };
-  const keysEnv = { ...env, AWS_ACCESS_KEY_ID: "ENVKEY", AWS_SECRET_ACCESS_KEY: "envsecret", AWS_SESSION_TOKEN: "envtoken" };
+  const keysEnv = {
+    ...env,
+    AWS_ACCESS_KEY_ID: "ENVKEY",
+    AWS_SECRET_ACCESS_KEY: "envsecret",
+    AWS_SESSION_TOKEN: "envtoken",
+  };
 
   test("config keys first, then a configured profile, then the environment, then $AWS_PROFILE or default", () => {
-    expect(resolveAwsCredentials({ aws_access_key_id: "CFG", aws_secret_access_key: "cfg" }, keysEnv))
-      .toEqual({ accessKeyId: "CFG", secretAccessKey: "cfg" });
-    expect(resolveAwsCredentials({ aws_profile: "ops" }, keysEnv)).toEqual({ accessKeyId: "OPSKEY", secretAccessKey: "opssecret", sessionToken: "opstoken" });
-    expect(resolveAwsCredentials({}, keysEnv)).toEqual({ accessKeyId: "ENVKEY", secretAccessKey: "envsecret", sessionToken: "envtoken" });
+    expect(resolveAwsCredentials({ aws_access_key_id: "CFG", aws_secret_access_key: "cfg" }, keysEnv)).toEqual({
+      accessKeyId: "CFG",
+      secretAccessKey: "cfg",
+    });
+    expect(resolveAwsCredentials({ aws_profile: "ops" }, keysEnv)).toEqual({
+      accessKeyId: "OPSKEY",
+      secretAccessKey: "opssecret",
+      sessionToken: "opstoken",
+    });
+    expect(resolveAwsCredentials({}, keysEnv)).toEqual({
+      accessKeyId: "ENVKEY",
+      secretAccessKey: "envsecret",
+      sessionToken: "envtoken",
+    });
     expect(resolveAwsCredentials({}, { ...env, AWS_PROFILE: "ops" }).accessKeyId).toBe("OPSKEY");
     expect(resolveAwsCredentials({}, env)).toEqual({ accessKeyId: "FILEKEY", secretAccessKey: "filesecret" });
   });

@@ -7,7 +7,13 @@
 import { expect, test } from "bun:test";
 import { ConfigError, TransientError } from "../../src/errors.ts";
 import type { FromWorker, WorkerStart } from "../../src/worker/messages.ts";
-import { handlePartitionError, reconnectEvery, retryLater, stallLimitMs, watchForStalls } from "../../src/worker/partition-errors.ts";
+import {
+  handlePartitionError,
+  reconnectEvery,
+  retryLater,
+  stallLimitMs,
+  watchForStalls,
+} from "../../src/worker/partition-errors.ts";
 import { RetryBudget } from "../../src/worker/retry.ts";
 import { newWorkerState, type Position, type TopicInfo, type WorkerClient } from "../../src/worker/state.ts";
 
@@ -21,10 +27,12 @@ class FakeCluster implements WorkerClient {
     throw new Error("the policy never fetches");
   }
   async offsets(topic: string, partitions: number[], at: "earliest" | "latest" | number): Promise<Map<number, number>> {
-    return new Map(partitions.map((p) => {
-      const [low, high] = this.offsetRange.get(`${topic}/${p}`) ?? [0, 0];
-      return [p, at === "earliest" ? low : high];
-    }));
+    return new Map(
+      partitions.map((p) => {
+        const [low, high] = this.offsetRange.get(`${topic}/${p}`) ?? [0, 0];
+        return [p, at === "earliest" ? low : high];
+      }),
+    );
   }
   async describeTopics(names: string[]): Promise<Map<string, TopicInfo>> {
     if (this.describeFails) throw this.describeFails;
@@ -48,7 +56,13 @@ function setUp(options: { tail?: boolean; onOutOfRange?: "fail" | "earliest"; bu
   const posted: FromWorker[] = [];
   let connects = 0;
   const assignment = (topic: string, partition: number) => ({
-    topic, topicId: `id-${topic}`, partition, leader: 1, leaderEpoch: 7, from: 10, to: options.tail ? null : 100,
+    topic,
+    topicId: `id-${topic}`,
+    partition,
+    leader: 1,
+    leaderEpoch: 7,
+    from: 10,
+    to: options.tail ? null : 100,
   });
   const start = {
     type: "start",
@@ -56,7 +70,11 @@ function setUp(options: { tail?: boolean; onOutOfRange?: "fail" | "earliest"; bu
     retryBudgetMs: options.budgetMs ?? 60_000,
     onOutOfRange: options.onOutOfRange ?? "fail",
   } as unknown as WorkerStart;
-  const worker = newWorkerState(start, () => (connects++, cluster), (message) => posted.push(message));
+  const worker = newWorkerState(
+    start,
+    () => (connects++, cluster),
+    (message) => posted.push(message),
+  );
   const position = (topic: string, partition: number): Position => {
     const found = worker.positions.find((p) => p.topic === topic && p.partition === partition);
     if (!found) throw new Error(`no position ${topic}/${partition}`);
@@ -122,7 +140,9 @@ test("OFFSET_OUT_OF_RANGE for an offset the partition does hold is retried, not 
 test("an offset retention removed fails by default, naming partition, offset and the range kept", async () => {
   const { cluster, worker, position } = setUp();
   cluster.offsetRange.set("events/0", [40, 90]);
-  const failure = await handlePartitionError(worker, position("events", 0), "OFFSET_OUT_OF_RANGE").catch((e: unknown) => e);
+  const failure = await handlePartitionError(worker, position("events", 0), "OFFSET_OUT_OF_RANGE").catch(
+    (e: unknown) => e,
+  );
   expect(failure).toBeInstanceOf(ConfigError);
   expect((failure as Error).message).toBe(
     "events partition 0: offset 10 is out of range (available 40..90); retention may have removed it. Set on_offset_out_of_range to earliest to skip ahead",
@@ -136,24 +156,56 @@ test("with on_offset_out_of_range earliest, the partition skips to the earliest 
   await handlePartitionError(worker, p, "OFFSET_OUT_OF_RANGE");
   expect(p.next).toBe(40);
   expect(posted).toEqual([
-    { type: "log", level: "WARN", message: "events partition 0: offset 10 is no longer kept; reset to earliest 40, skipping 30 offsets" },
+    {
+      type: "log",
+      level: "WARN",
+      message: "events partition 0: offset 10 is no longer kept; reset to earliest 40, skipping 30 offsets",
+    },
   ]);
 });
 
-test("an unknown topic the cluster still lists (a broker just restarted) is retried", async () => {
-  const { worker, position } = setUp();
+test("an unknown topic the cluster still lists is retried, with one WARN at once naming the broker", async () => {
+  const { worker, position, posted } = setUp();
   const p = position("events", 0);
   await handlePartitionError(worker, p, "UNKNOWN_TOPIC_OR_PARTITION");
-  expect(p.failures).toBe(1);
+  await handlePartitionError(worker, p, "UNKNOWN_TOPIC_OR_PARTITION");
+  expect(p.failures).toBe(2);
   expect(worker.positions).toHaveLength(3);
+  expect(posted).toEqual([
+    {
+      type: "log",
+      level: "WARN",
+      message:
+        "broker 1 answered UNKNOWN_TOPIC_OR_PARTITION for events partition 0, though the cluster's metadata lists the topic; " +
+        "retrying for up to 60 s (a restarting broker may not know it yet; if this lasts, the broker does not serve the topic as it is named in the fetch)",
+    },
+  ]);
+});
+
+test("past the retry budget, that unknown topic fails naming the broker and what is odd", async () => {
+  const { worker, position } = setUp({ budgetMs: 1_000 });
+  const p = position("events", 1);
+  let now = 0;
+  p.retry = new RetryBudget(1_000, () => now);
+  await handlePartitionError(worker, p, "UNKNOWN_TOPIC_ID");
+  now = 1_001;
+  const failure = await handlePartitionError(worker, p, "UNKNOWN_TOPIC_ID").catch((e: unknown) => e);
+  expect(failure).toBeInstanceOf(TransientError);
+  expect((failure as Error).message).toBe(
+    "events partition 1: no broker served it for 1 s (retry_budget_ms is 1000); last error: broker 1 answered UNKNOWN_TOPIC_ID for events partition 1, though the cluster's metadata lists the topic",
+  );
 });
 
 test("a topic deleted during a batch read fails it, naming where the partition was", async () => {
   const { cluster, worker, position } = setUp();
   cluster.topics.delete("events");
-  const failure = await handlePartitionError(worker, position("events", 1), "UNKNOWN_TOPIC_ID").catch((e: unknown) => e);
+  const failure = await handlePartitionError(worker, position("events", 1), "UNKNOWN_TOPIC_ID").catch(
+    (e: unknown) => e,
+  );
   expect(failure).toBeInstanceOf(ConfigError);
-  expect((failure as Error).message).toBe("topic events was deleted during the read (partition 1 was at offset 10 of 100)");
+  expect((failure as Error).message).toBe(
+    "topic events was deleted during the read (partition 1 was at offset 10 of 100)",
+  );
 });
 
 test("tailing, a deleted topic's partitions stop and the other topics go on", async () => {
@@ -163,14 +215,21 @@ test("tailing, a deleted topic's partitions stop and the other topics go on", as
   expect(worker.positions.map((p) => `${p.topic}/${p.partition}`)).toEqual(["other/0"]);
   expect(worker.ended).toEqual(new Set(["id-events"]));
   expect(posted).toEqual([
-    { type: "log", level: "WARN", message: "topic events was deleted; its partitions stop here (partition 0 at offset 10, partition 1 at offset 10) while the others go on" },
+    {
+      type: "log",
+      level: "WARN",
+      message:
+        "topic events was deleted; its partitions stop here (partition 0 at offset 10, partition 1 at offset 10) while the others go on",
+    },
     { type: "ended", topic: "events", topicId: "id-events" },
   ]);
 });
 
 test("any other partition error is a config error quoting Kafka's answer", async () => {
   const { worker, position } = setUp();
-  const failure = await handlePartitionError(worker, position("other", 0), "TOPIC_AUTHORIZATION_FAILED").catch((e: unknown) => e);
+  const failure = await handlePartitionError(worker, position("other", 0), "TOPIC_AUTHORIZATION_FAILED").catch(
+    (e: unknown) => e,
+  );
   expect(failure).toBeInstanceOf(ConfigError);
   expect((failure as Error).message).toBe("other partition 0: Kafka answered TOPIC_AUTHORIZATION_FAILED");
 });
@@ -191,5 +250,11 @@ test("a partition with data waiting that fetches leave out for 15 s makes the wo
   expect(connects()).toBe(2);
   expect(stuck.failures).toBe(1);
   expect(stuck.stalledSince).toBeNull();
-  expect(posted).toEqual([{ type: "log", level: "WARN", message: "no data for 15 s from events partition 0 at offset 10 of 100; reconnecting" }]);
+  expect(posted).toEqual([
+    {
+      type: "log",
+      level: "WARN",
+      message: "no data for 15 s from events partition 0 at offset 10 of 100; reconnecting",
+    },
+  ]);
 });

@@ -16,15 +16,26 @@ const logAppendTime = 0x08;
 
 /** A batch of `count` records of `producerId` from `firstOffset`; values are "v<offset>". */
 function batch(firstOffset: number, count: number, producerId: number, attributes: number): Buffer {
-  return recordBatch({ firstOffset, producerId, attributes, records: Array.from({ length: count }, (_, i) => ({ value: `v${firstOffset + i}` })) });
+  return recordBatch({
+    firstOffset,
+    producerId,
+    attributes,
+    records: Array.from({ length: count }, (_, i) => ({ value: `v${firstOffset + i}` })),
+  });
 }
 
 /** A control batch whose record key is (version 0, type): 0 ABORT, 1 COMMIT. */
 function marker(offset: number, producerId: number, type: 0 | 1): Buffer {
-  return recordBatch({ firstOffset: offset, producerId, attributes: transactional | control, records: [{ key: new Uint8Array([0, 0, 0, type]), value: new Uint8Array(6) }] });
+  return recordBatch({
+    firstOffset: offset,
+    producerId,
+    attributes: transactional | control,
+    records: [{ key: new Uint8Array([0, 0, 0, type]), value: new Uint8Array(6) }],
+  });
 }
 
-const partition = (batches: Buffer[], aborted: [number, number][] = []) => toFetchedPartition("topic-id", rawPartition(batches, aborted));
+const partition = (batches: Buffer[], aborted: [number, number][] = []) =>
+  toFetchedPartition("topic-id", rawPartition(batches, aborted));
 const values = (p: ReturnType<typeof partition>) => p.records.map((r) => Buffer.from(r.value!).toString());
 
 describe("record batches", () => {
@@ -34,33 +45,74 @@ describe("record batches", () => {
         firstOffset: 40,
         firstTimestamp: 1_700_000_000_000,
         records: [
-          { offsetDelta: 0, timestampDelta: 0, key: "k", value: "{\"a\":1}", headers: [["h1", "x"], ["h2", null]] },
+          {
+            offsetDelta: 0,
+            timestampDelta: 0,
+            key: "k",
+            value: '{"a":1}',
+            headers: [
+              ["h1", "x"],
+              ["h2", null],
+            ],
+          },
           { offsetDelta: 2, timestampDelta: -5, key: null, value: null },
           { offsetDelta: 3, timestampDelta: 70_000, key: "", value: "" },
         ],
         lastOffsetDelta: 3,
       }),
     ]);
-    expect(p.records.map((r) => [r.offset, r.timestamp])).toEqual([[40, 1_700_000_000_000], [42, 1_699_999_999_995], [43, 1_700_000_070_000]]);
-    expect(p.records.map((r) => [r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()])).toEqual([["k", "{\"a\":1}"], [null, null], ["", ""]]);
-    expect(p.records[0]!.headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()])).toEqual([["h1", "x"], ["h2", null]]);
+    expect(p.records.map((r) => [r.offset, r.timestamp])).toEqual([
+      [40, 1_700_000_000_000],
+      [42, 1_699_999_999_995],
+      [43, 1_700_000_070_000],
+    ]);
+    expect(
+      p.records.map((r) => [r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]),
+    ).toEqual([
+      ["k", '{"a":1}'],
+      [null, null],
+      ["", ""],
+    ]);
+    expect(p.records[0]!.headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()])).toEqual(
+      [
+        ["h1", "x"],
+        ["h2", null],
+      ],
+    );
     expect(p.records[1]!.headers).toEqual([]);
     expect(p.nextOffset).toBe(44);
     expect(p.logAppendTime).toBe(false);
   });
 
   test("a log-append-time batch stamps every record with its max timestamp", () => {
-    const p = partition([recordBatch({ firstOffset: 0, attributes: logAppendTime, firstTimestamp: 10, maxTimestamp: 99, records: [{ value: "a" }, { value: "b", timestampDelta: 3 }] })]);
+    const p = partition([
+      recordBatch({
+        firstOffset: 0,
+        attributes: logAppendTime,
+        firstTimestamp: 10,
+        maxTimestamp: 99,
+        records: [{ value: "a" }, { value: "b", timestampDelta: 3 }],
+      }),
+    ]);
     expect(p.records.map((r) => r.timestamp)).toEqual([99, 99]);
     expect(p.logAppendTime).toBe(true);
   });
 
   test("gzip and zstd batches decompress to the same records", () => {
-    const records = Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i, pad: "z".repeat(40) }) }));
+    const records = Array.from({ length: 50 }, (_, i) => ({
+      key: `k${i}`,
+      value: JSON.stringify({ i, pad: "z".repeat(40) }),
+    }));
     const plain = values(partition([recordBatch({ firstOffset: 7, records })]));
     expect(plain).toHaveLength(50);
-    expect(values(partition([recordBatch({ firstOffset: 7, records, compress: { bits: 1, with: (b) => gzipSync(b) } })]))).toEqual(plain);
-    expect(values(partition([recordBatch({ firstOffset: 7, records, compress: { bits: 4, with: (b) => zstdCompressSync(b) } })]))).toEqual(plain);
+    expect(
+      values(partition([recordBatch({ firstOffset: 7, records, compress: { bits: 1, with: (b) => gzipSync(b) } })])),
+    ).toEqual(plain);
+    expect(
+      values(
+        partition([recordBatch({ firstOffset: 7, records, compress: { bits: 4, with: (b) => zstdCompressSync(b) } })]),
+      ),
+    ).toEqual(plain);
   });
 
   test("a batch cut short at the end of the response is left for the next fetch", () => {
@@ -75,11 +127,17 @@ describe("record batches", () => {
     const good = batch(0, 2, -1, 0);
     const bad = Buffer.from(batch(2, 3, -1, 0));
     bad[bad.length - 2]! ^= 0x01;
-    expect(() => partition([good, bad])).toThrow(new CorruptBatchError("the batch at offset 2 fails its CRC-32C check"));
+    expect(() => partition([good, bad])).toThrow(
+      new CorruptBatchError("the batch at offset 2 fails its CRC-32C check"),
+    );
   });
 
   test("a compressed batch that does not decompress is corrupt, naming the batch's offset", () => {
-    const bogus = recordBatch({ firstOffset: 5, records: [{ value: "x" }], compress: { bits: 1, with: () => Buffer.from("not gzip at all") } });
+    const bogus = recordBatch({
+      firstOffset: 5,
+      records: [{ value: "x" }],
+      compress: { bits: 1, with: () => Buffer.from("not gzip at all") },
+    });
     expect(() => partition([bogus])).toThrow(/^the batch at offset 5 does not decompress/);
   });
 
@@ -94,14 +152,16 @@ describe("record batches", () => {
   test("a batch declaring an impossible length or record count is corrupt, not a loop or a huge allocation", () => {
     const shortLength = Buffer.from(batch(3, 1, -1, 0));
     shortLength.writeInt32BE(-20, 8);
-    expect(() => partition([shortLength])).toThrow(new CorruptBatchError("the batch at offset 3 declares a length of -20 bytes"));
+    expect(() => partition([shortLength])).toThrow(
+      new CorruptBatchError("the batch at offset 3 declares a length of -20 bytes"),
+    );
     const manyRecords = Buffer.from(batch(4, 1, -1, 0));
     manyRecords.writeInt32BE(2_000_000_000, 57);
     manyRecords.writeUInt32BE(crc32c(manyRecords.subarray(21)), 17);
     expect(() => partition([manyRecords])).toThrow(/^the batch at offset 4 declares 2000000000 records in \d+ bytes$/);
   });
 
-  test("CRC-32C is the Castagnoli checksum (check value of \"123456789\")", () => {
+  test('CRC-32C is the Castagnoli checksum (check value of "123456789")', () => {
     expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
   });
 });
@@ -118,15 +178,34 @@ describe("toFetchedPartition with transactions", () => {
 
   test("drops each aborted transaction of one producer, keeping its committed one in between", () => {
     const p = partition(
-      [batch(0, 2, 7, transactional), marker(2, 7, 0), batch(3, 1, 7, transactional), marker(4, 7, 1), batch(5, 1, 7, transactional), marker(6, 7, 0)],
-      [[7, 0], [7, 5]],
+      [
+        batch(0, 2, 7, transactional),
+        marker(2, 7, 0),
+        batch(3, 1, 7, transactional),
+        marker(4, 7, 1),
+        batch(5, 1, 7, transactional),
+        marker(6, 7, 0),
+      ],
+      [
+        [7, 0],
+        [7, 5],
+      ],
     );
     expect(values(p)).toEqual(["v3"]);
     expect(p.nextOffset).toBe(7);
   });
 
   test("keeps another producer's batches that interleave with an aborted transaction", () => {
-    const p = partition([batch(0, 1, 7, transactional), batch(1, 1, 8, transactional), batch(2, 1, -1, 0), marker(3, 7, 0), marker(4, 8, 1)], [[7, 0]]);
+    const p = partition(
+      [
+        batch(0, 1, 7, transactional),
+        batch(1, 1, 8, transactional),
+        batch(2, 1, -1, 0),
+        marker(3, 7, 0),
+        marker(4, 8, 1),
+      ],
+      [[7, 0]],
+    );
     expect(values(p)).toEqual(["v1", "v2"]);
     expect(p.nextOffset).toBe(5);
   });

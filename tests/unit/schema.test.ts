@@ -26,40 +26,71 @@ describe("wire format", () => {
 describe("Avro → JSON Schema", () => {
   test("records, primitives, arrays, maps, enums, fixed, bytes and nullable unions", () => {
     const type = avro.Type.forSchema({
-      type: "record", name: "R", fields: [
-        { name: "b", type: "boolean" }, { name: "i", type: "int" }, { name: "l", type: "long" }, { name: "f", type: "float" },
-        { name: "s", type: "string", doc: "a string" }, { name: "raw", type: "bytes" }, { name: "h", type: { type: "fixed", name: "H", size: 2 } },
+      type: "record",
+      name: "R",
+      fields: [
+        { name: "b", type: "boolean" },
+        { name: "i", type: "int" },
+        { name: "l", type: "long" },
+        { name: "f", type: "float" },
+        { name: "s", type: "string", doc: "a string" },
+        { name: "raw", type: "bytes" },
+        { name: "h", type: { type: "fixed", name: "H", size: 2 } },
         { name: "e", type: ["null", { type: "enum", name: "E", symbols: ["A", "B"] }] },
-        { name: "a", type: { type: "array", items: "double" } }, { name: "m", type: { type: "map", values: ["null", "int"] } },
-        { name: "u", type: ["int", "string"] }, { name: "w", type: ["null", "int", "long"] },
+        { name: "a", type: { type: "array", items: "double" } },
+        { name: "m", type: { type: "map", values: ["null", "int"] } },
+        { name: "u", type: ["int", "string"] },
+        { name: "w", type: ["null", "int", "long"] },
       ],
     } as any);
     expect(avroToJsonSchema(type)).toEqual({
-      type: "object", required: ["b", "i", "l", "f", "s", "raw", "h", "e", "a", "m", "u", "w"],
+      type: "object",
+      required: ["b", "i", "l", "f", "s", "raw", "h", "e", "a", "m", "u", "w"],
       properties: {
-        b: { type: "boolean" }, i: { type: "integer" }, l: { type: "integer" }, f: { type: "number" },
-        s: { type: "string", description: "a string" }, raw: { type: "string", contentEncoding: "base64" }, h: { type: "string", contentEncoding: "base64" },
+        b: { type: "boolean" },
+        i: { type: "integer" },
+        l: { type: "integer" },
+        f: { type: "number" },
+        s: { type: "string", description: "a string" },
+        raw: { type: "string", contentEncoding: "base64" },
+        h: { type: "string", contentEncoding: "base64" },
         e: { type: ["string", "null"], enum: ["A", "B", null] },
-        a: { type: "array", items: { type: "number" } }, m: { type: "object", additionalProperties: { type: ["integer", "null"] } },
+        a: { type: "array", items: { type: "number" } },
+        m: { type: "object", additionalProperties: { type: ["integer", "null"] } },
         u: { anyOf: [{ type: "integer" }, { type: "string" }] },
-        w: { anyOf: [
-          { type: "null" },
-          { type: "object", required: ["int"], properties: { int: { type: "integer" } } },
-          { type: "object", required: ["long"], properties: { long: { type: "integer" } } },
-        ] },
+        w: {
+          anyOf: [
+            { type: "null" },
+            { type: "object", required: ["int"], properties: { int: { type: "integer" } } },
+            { type: "object", required: ["long"], properties: { long: { type: "integer" } } },
+          ],
+        },
       },
     });
   });
 
   test("a recursive record is left open where it recurs", () => {
-    const type = avro.Type.forSchema({ type: "record", name: "Node", fields: [{ name: "next", type: ["null", "Node"] }] } as any);
+    const type = avro.Type.forSchema({
+      type: "record",
+      name: "Node",
+      fields: [{ name: "next", type: ["null", "Node"] }],
+    } as any);
     expect(avroToJsonSchema(type)).toEqual({
-      type: "object", required: ["next"], properties: { next: { anyOf: [{}, { type: "null" }] } },
+      type: "object",
+      required: ["next"],
+      properties: { next: { anyOf: [{}, { type: "null" }] } },
     });
   });
 
   test("decoding: bytes as base64, a wrapped union as {branch: value}", () => {
-    const schema = { type: "record", name: "R", fields: [{ name: "raw", type: "bytes" }, { name: "w", type: ["int", "long"] }] };
+    const schema = {
+      type: "record",
+      name: "R",
+      fields: [
+        { name: "raw", type: "bytes" },
+        { name: "w", type: ["int", "long"] },
+      ],
+    };
     const compiled = compileSchema({ schemaType: "AVRO", schema: JSON.stringify(schema), references: [] }, 1);
     const payload = avro.Type.forSchema(schema as any).toBuffer({ raw: Buffer.from([1, 2]), w: { long: 5 } });
     expect(compiled.decode(payload)).toEqual({ data: { raw: "AQI=", w: { long: 5 } }, encoding: "avro" });
@@ -80,11 +111,17 @@ describe("Protobuf → JSON Schema", () => {
     const root = protobuf.parse(proto, { keepCase: true }).root;
     const inner = { type: "object", properties: { id: { type: "integer" } } };
     expect(protobufToJsonSchema(root.lookupType("Outer"))).toEqual({
-      type: "object", properties: {
-        n: { type: "integer" }, big: { type: "string", pattern: "^-?[0-9]+$" }, names: { type: "array", items: { type: "string" } },
-        inner_by_name: { type: "object", additionalProperties: inner }, inner: { ...inner, type: ["object", "null"] },
-        kind: { type: "string", enum: ["K0", "K1"] }, raw: { type: "string", contentEncoding: "base64" },
-        flag: { type: ["boolean", "null"] }, ratio: { type: "number" },
+      type: "object",
+      properties: {
+        n: { type: "integer" },
+        big: { type: "string", pattern: "^-?[0-9]+$" },
+        names: { type: "array", items: { type: "string" } },
+        inner_by_name: { type: "object", additionalProperties: inner },
+        inner: { ...inner, type: ["object", "null"] },
+        kind: { type: "string", enum: ["K0", "K1"] },
+        raw: { type: "string", contentEncoding: "base64" },
+        flag: { type: ["boolean", "null"] },
+        ratio: { type: "number" },
       },
     });
   });
@@ -101,11 +138,13 @@ describe("Protobuf → JSON Schema", () => {
 
 describe("inference from samples", () => {
   test("merges properties, widens integer to number, and makes missing or null properties nullable", () => {
-    expect(inferJsonSchema([
-      { id: 1, name: "a", tags: ["x"], nested: { ok: true } },
-      { id: 2.5, tags: [], nested: { ok: false, at: null } },
-      { id: 3, name: null, tags: ["y", 1] },
-    ])).toEqual({
+    expect(
+      inferJsonSchema([
+        { id: 1, name: "a", tags: ["x"], nested: { ok: true } },
+        { id: 2.5, tags: [], nested: { ok: false, at: null } },
+        { id: 3, name: null, tags: ["y", 1] },
+      ]),
+    ).toEqual({
       type: "object",
       properties: {
         id: { type: "number" },
@@ -117,7 +156,9 @@ describe("inference from samples", () => {
   });
 
   test("an integer beyond signed 64 bits is a number; one within is an integer, however large", () => {
-    const sample = JSON.parse('[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854775808,"o":1},{"o":-18446744073709551616}]');
+    const sample = JSON.parse(
+      '[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854775808,"o":1},{"o":-18446744073709551616}]',
+    );
     expect(inferJsonSchema(sample)).toEqual({
       type: "object",
       properties: {
@@ -137,15 +178,24 @@ describe("inference from samples", () => {
 describe("open schemas", () => {
   test("a registered JSON Schema's closed objects are opened at any depth, its data left alone", () => {
     const registered = {
-      type: "object", additionalProperties: false,
+      type: "object",
+      additionalProperties: false,
       properties: {
-        a: { type: "object", additionalProperties: false, unevaluatedProperties: false, properties: { b: { type: "array", items: { type: "object", additionalProperties: false } } } },
+        a: {
+          type: "object",
+          additionalProperties: false,
+          unevaluatedProperties: false,
+          properties: { b: { type: "array", items: { type: "object", additionalProperties: false } } },
+        },
         m: { type: "object", additionalProperties: { type: "string" } },
         c: { const: { additionalProperties: false } },
       },
       definitions: { D: { anyOf: [{ type: "object", additionalProperties: false }, { type: "null" }] } },
     };
-    const compiled = compileSchema({ schemaType: "JSON", schema: JSON.stringify(registered), references: [] }, 1).jsonSchema();
+    const compiled = compileSchema(
+      { schemaType: "JSON", schema: JSON.stringify(registered), references: [] },
+      1,
+    ).jsonSchema();
     expect(compiled).toEqual({
       type: "object",
       properties: {
@@ -161,21 +211,44 @@ describe("open schemas", () => {
 describe("document schema", () => {
   const meta = { type: "object" };
   test("an object value's properties sit beside _meta; other values under value", () => {
-    expect(documentJsonSchema({ type: "object", properties: { a: { type: "string" } }, required: ["a"] }, meta).properties).toEqual({ a: { type: "string" }, ...keyProperties, _meta: meta });
-    expect(documentJsonSchema({ type: "string" }, meta).properties).toEqual({ value: { type: "string" }, ...keyProperties, _meta: meta });
+    expect(
+      documentJsonSchema({ type: "object", properties: { a: { type: "string" } }, required: ["a"] }, meta).properties,
+    ).toEqual({ a: { type: "string" }, ...keyProperties, _meta: meta });
+    expect(documentJsonSchema({ type: "string" }, meta).properties).toEqual({
+      value: { type: "string" },
+      ...keyProperties,
+      _meta: meta,
+    });
     expect(documentJsonSchema(undefined, meta)).toEqual({
-      $schema: "http://json-schema.org/draft-07/schema#", type: "object", additionalProperties: true,
-      required: ["_kafka_partition", "_kafka_offset", "_meta"], properties: { ...keyProperties, _meta: meta },
+      $schema: "http://json-schema.org/draft-07/schema#",
+      type: "object",
+      additionalProperties: true,
+      required: ["_kafka_partition", "_kafka_offset", "_meta"],
+      properties: { ...keyProperties, _meta: meta },
     });
   });
 
   test("a value's own key fields give way to the connector's", () => {
-    const value = { type: "object", properties: { _kafka_offset: { type: "string" }, _kafka_partition: { type: "object" }, a: { type: "integer" } } };
-    expect(documentJsonSchema(value, meta).properties).toEqual({ a: { type: "integer" }, ...keyProperties, _meta: meta });
+    const value = {
+      type: "object",
+      properties: { _kafka_offset: { type: "string" }, _kafka_partition: { type: "object" }, a: { type: "integer" } },
+    };
+    expect(documentJsonSchema(value, meta).properties).toEqual({
+      a: { type: "integer" },
+      ...keyProperties,
+      _meta: meta,
+    });
   });
 
   test("a JSON Schema's definitions move to the document's root, where its references point", () => {
-    const value = { type: "object", properties: { p: { $ref: "#/definitions/P" } }, definitions: { P: { type: "integer" } } };
-    expect(documentJsonSchema(value, meta)).toMatchObject({ properties: { p: { $ref: "#/definitions/P" } }, definitions: { P: { type: "integer" } } });
+    const value = {
+      type: "object",
+      properties: { p: { $ref: "#/definitions/P" } },
+      definitions: { P: { type: "integer" } },
+    };
+    expect(documentJsonSchema(value, meta)).toMatchObject({
+      properties: { p: { $ref: "#/definitions/P" } },
+      definitions: { P: { type: "integer" } },
+    });
   });
 });

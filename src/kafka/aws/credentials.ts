@@ -46,7 +46,7 @@ function withToken(accessKeyId: string, secretAccessKey: string, sessionToken?: 
 }
 
 /** The shared credentials file: `[profile]` sections of `key = value` lines, `#`/`;` comments. */
-export function parseIni(text: string): Record<string, Record<string, string>> {
+function parseIni(text: string): Record<string, Record<string, string>> {
   const sections: Record<string, Record<string, string>> = {};
   let current: Record<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
@@ -54,7 +54,7 @@ export function parseIni(text: string): Record<string, Record<string, string>> {
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
     const header = /^\[\s*([^\]]+?)\s*\]$/.exec(line);
     if (header) {
-      current = sections[header[1]!] ??= {};
+      current = sections[header[1] ?? ""] ??= {};
       continue;
     }
     const eq = line.indexOf("=");

@@ -10,7 +10,7 @@
 import { version } from "../../version.ts";
 import { presignUrl, type AwsCredentials } from "./sigv4.ts";
 
-export const mskTokenExpirySeconds = 900;
+const mskTokenExpirySeconds = 900;
 
 export function mskIamToken(options: { region: string; credentials: AwsCredentials; date?: Date }): string {
   const url = presignUrl({

@@ -28,7 +28,10 @@ const emptyBodyHash = createHash("sha256").update("").digest("hex");
 
 /** Signs a GET of https://host/path?query and returns the presigned URL (https). */
 export function presignUrl(request: PresignRequest): string {
-  const amzDate = request.date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, ""); // YYYYMMDDTHHMMSSZ
+  const amzDate = request.date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, ""); // YYYYMMDDTHHMMSSZ
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${request.region}/${request.service}/aws4_request`;
   const query: Record<string, string> = {
@@ -55,7 +58,10 @@ export function presignUrl(request: PresignRequest): string {
     request.payloadHash ?? emptyBodyHash,
   ].join("\n");
   const stringToSign = [algorithm, amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
-  const signature = createHmac("sha256", signingKey(request.credentials.secretAccessKey, day, request.region, request.service))
+  const signature = createHmac(
+    "sha256",
+    signingKey(request.credentials.secretAccessKey, day, request.region, request.service),
+  )
     .update(stringToSign)
     .digest("hex");
   return `https://${request.host}${canonicalPath}?${canonicalQuery}&X-Amz-Signature=${signature}`;
