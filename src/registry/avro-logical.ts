@@ -14,7 +14,7 @@ import { calendarDate, dateTime, timeOfDay } from "./temporal.ts";
 type Attributes = { type?: unknown; logicalType?: unknown; precision?: unknown; scale?: unknown; size?: unknown };
 
 /** What src/json-schema/avro.ts asks of a logical type: the JSON Schema of the values it decodes to. */
-export interface DescribedLogicalType {
+interface DescribedLogicalType {
   jsonSchema(): JsonSchema;
 }
 
@@ -59,9 +59,9 @@ function requireUnderlying(schema: avro.Schema, types: string[], size?: number):
 }
 
 /**
- * Precision (total digits) of the widest decimal written as a JSON number: a number column in
- * Airbyte's destinations and PyAirbyte's caches is DECIMAL(38, 9) (BigQuery's NUMERIC too), so a
- * decimal with more than 29 integer or 9 fraction digits is a string, to stay exact where it lands.
+ * The widest decimal written as a JSON number: a number column in PyAirbyte's caches is
+ * DECIMAL(38, 9) (BigQuery's NUMERIC too), so a decimal whose schema allows more than 29 integer or
+ * 9 fraction digits is a string, to stay exact where it lands (docs/schema-registry.md).
  */
 const numberIntegerDigits = 29;
 const numberFractionDigits = 9;
