@@ -12,13 +12,17 @@
 /** `count` units of 1/`perSecond` s (perSecond = 10^digits) since 1970-01-01T00:00:00, and `zone` ("Z", or "" for a local time). */
 export function dateTime(count: bigint, perSecond: bigint, digits: number, zone: "Z" | ""): string {
   const { seconds, fraction } = split(count, perSecond);
-  // A RangeError beyond Date's ±273,790 years, which the decoder reports as a value it cannot decode.
+  // Beyond Date's ±273,790 years: the decoder reports a value it cannot decode.
+  if (seconds > maxSeconds || seconds < -maxSeconds) throw new RangeError(`instant ${count} (1/${perSecond} s) is beyond ±273,790 years`);
   const iso = new Date(Number(seconds) * 1000).toISOString();
   return `${iso.slice(0, -5)}${fractionText(fraction, digits)}${zone}`;
 }
 
+const maxSeconds = 8_640_000_000_000n;
+
 /** Days since 1970-01-01 as YYYY-MM-DD. */
 export function calendarDate(days: number): string {
+  if (Math.abs(days) > 100_000_000) throw new RangeError(`date ${days} (days since 1970) is beyond ±273,790 years`);
   return new Date(days * 86_400_000).toISOString().slice(0, -14);
 }
 

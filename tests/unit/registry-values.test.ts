@@ -22,12 +22,14 @@ describe("instants, dates and times", () => {
   test("dates and times of day", () => {
     expect(calendarDate(19783)).toBe("2024-03-01");
     expect(calendarDate(-1)).toBe("1969-12-31");
+    expect(() => calendarDate(2 ** 31 - 1)).toThrow("date 2147483647 (days since 1970) is beyond ±273,790 years");
     expect(timeOfDay(86_399_999n, 1000n, 3)).toBe("23:59:59.999");
     expect(() => timeOfDay(86_400_000n, 1000n, 3)).toThrow("outside one day");
   });
 
   test("an instant beyond what a date can say is an error, which decoding reports", () => {
     expect(() => dateTime(2n ** 62n, 1000n, 3, "Z")).toThrow(RangeError);
+    expect(dateTime(-8_640_000_000_000_000n, 1000n, 3, "Z")).toBe("-271821-04-20T00:00:00.000Z");
   });
 });
 
@@ -74,6 +76,11 @@ describe("Avro", () => {
     ] };
     const decoded = compile(schema).decode(avro.Type.forSchema(schema as any, { wrapUnions: true }).toBuffer({ a: { long: 0 }, b: { long: 5 } }));
     expect(decoded.data).toEqual({ a: { long: "1970-01-01T00:00:00.000Z" }, b: 5 });
+  });
+
+  test("an instant beyond what a date can say is a payload its schema cannot decode (on_decode_error decides)", () => {
+    const schema = { type: "long", logicalType: "timestamp-millis" };
+    expect(() => compile(schema).decode(writer(schema).toBuffer(2n ** 62n))).toThrow("cannot be decoded with its schema: instant 4611686018427387904 (1/1000 s) is beyond ±273,790 years");
   });
 
   test("a long alone, beyond 2^53, is a value of its own, not an object", () => {
