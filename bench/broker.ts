@@ -80,7 +80,7 @@ export async function up(): Promise<BenchBroker> {
     controller: `${host}:${controllerPort}`,
     pid: child.pid!,
   };
-  writeFileSync(state, JSON.stringify(broker, null, 2) + "\n");
+  writeFileSync(state, `${JSON.stringify(broker, null, 2)}\n`);
   const deadline = Date.now() + 90_000;
   while (!(await accepts(broker.bootstrap))) {
     if (exited) throw new Error(`the bench broker exited during startup; see ${log}`);

@@ -250,7 +250,7 @@ try {
 
   const results: Results = { machine: machine(loadBefore), tiny, runs, rows, latency, memory };
   writeFileSync(options.out, renderResults(results));
-  writeFileSync(options.out.replace(/\.md$/, "") + ".json", JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(`${options.out.replace(/\.md$/, "")}.json`, `${JSON.stringify(results, null, 2)}\n`);
   log(`wrote ${options.out}`);
 } finally {
   if (startedBroker && !options["keep-broker"]) await broker.down();

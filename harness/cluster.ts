@@ -97,7 +97,7 @@ export async function upCluster(): Promise<MultiCluster> {
     nodes,
     kafkaVersion: KAFKA_VERSION,
   };
-  writeFileSync(CLUSTER, JSON.stringify(cluster, null, 2) + "\n");
+  writeFileSync(CLUSTER, `${JSON.stringify(cluster, null, 2)}\n`);
   try {
     // The controllers need a quorum (two of three) before any broker registers: start all, then wait.
     const children = nodes.map((node) => spawnNode(node.id));

@@ -272,7 +272,7 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
     tls,
     acls: { topicPrefix: ACL_TOPIC_PREFIX, reader: "reader", describer: "describer" },
   };
-  writeFileSync(f.cluster, JSON.stringify(cluster, null, 2) + "\n");
+  writeFileSync(f.cluster, `${JSON.stringify(cluster, null, 2)}\n`);
   return cluster;
 }
 

@@ -4,13 +4,13 @@
 //                  no group, partitions and offsets chosen here.
 // Usage: bun bench/client-decision/kafkajs.ts --mode group|cluster [--topic decision-1m] [--limit N]
 import { Kafka, logLevel } from "kafkajs";
-// @ts-ignore private modules, no type declarations
+// @ts-expect-error private modules, no type declarations
 import Cluster from "kafkajs/src/cluster/index.js";
-// @ts-ignore
+// @ts-expect-error
 import { createLogger } from "kafkajs/src/loggers/index.js";
-// @ts-ignore
+// @ts-expect-error
 import LoggerConsole from "kafkajs/src/loggers/console.js";
-// @ts-ignore
+// @ts-expect-error
 import socketFactory from "kafkajs/src/network/socketFactory.js";
 import { arg, report } from "./common.ts";
 

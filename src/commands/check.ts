@@ -70,7 +70,7 @@ async function readOnePartition(client: KafkaClient, topics: string[]): Promise<
     const where = `${name} partition ${partition.partition}`;
     let error: string | null = null;
     for (let attempt = 1; attempt <= tries; attempt++) {
-      const offset = (await client.offsets(name, [partition.partition], "earliest")).get(partition.partition)!;
+      const offset = (await client.offsets(name, [partition.partition], "earliest")).get(partition.partition) ?? 0;
       const [result] = await client.fetch({
         node: partition.leader,
         partitions: [

@@ -81,12 +81,12 @@ async function valueSchemas(
   for (const topic of topics) {
     if (subjects) status.step(`looking up ${topic}-value in the schema registry`);
     const registered = await subjects?.latest(`${topic}-value`);
-    if (!registered) {
+    if (!subjects || !registered) {
       toSample.push(topic);
       continue;
     }
     const id = `${registered.id} (subject ${topic}-value)`;
-    const references = await resolveReferences(subjects!, registered, `schema id ${id}`);
+    const references = await resolveReferences(subjects, registered, `schema id ${id}`);
     found.set(topic, compileSchema(registered, id, references).jsonSchema());
   }
   if (toSample.length === 0) return found;

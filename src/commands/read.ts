@@ -114,9 +114,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       },
       tail,
     );
+    const progress = pool.progress;
     endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
 
-    const progressTimer = setInterval(() => protocolLog("INFO", pool!.progress.report()), progressIntervalMs);
+    const progressTimer = setInterval(() => protocolLog("INFO", progress.report()), progressIntervalMs);
     // SIGTERM or SIGINT, whenever it comes from here on: let the workers finish their fetch, then end with a final STATE.
     stop.onStop(() => pool?.stop());
     try {
@@ -132,7 +133,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     // while tailing; a tail itself always ends by a signal.
     const unfinished = new Set(
       plan.assignments
-        .filter((a) => a.to !== null && checkpoints.offset(a.topic, a.partition)! < a.to)
+        .filter((a) => a.to !== null && (checkpoints.offset(a.topic, a.partition) ?? a.from) < a.to)
         .map((a) => a.topic),
     );
     for (const stream of catalog.streams) {

@@ -38,8 +38,8 @@ export async function sampleDocuments(
   ]);
   let positions: Position[] = topic.partitions
     .map((p) => {
-      const end = latest.get(p.partition)!;
-      return { ...p, next: Math.max(earliest.get(p.partition)!, end - limits.perPartition), end };
+      const end = latest.get(p.partition) ?? 0;
+      return { ...p, next: Math.max(earliest.get(p.partition) ?? 0, end - limits.perPartition), end };
     })
     .filter((p) => p.next < p.end);
   const offsets = positions.reduce((sum, p) => sum + p.end - p.next, 0);

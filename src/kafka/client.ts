@@ -65,6 +65,13 @@ const unknownTopicOrPartition = 3;
 const invalidTopic = 17;
 const topicAuthorizationFailed = 29;
 
+/** One partition's offset from `offsetsOf`'s answer; one it lacks was not listed by Kafka (a transient error). */
+export function offsetAt(offsets: Map<string, Map<number, number>>, topic: string, partition: number): number {
+  const offset = offsets.get(topic)?.get(partition);
+  if (offset === undefined) throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
+  return offset;
+}
+
 export class KafkaClient {
   readonly #consumer: Consumer;
   readonly #settings: ConnectionSettings;
@@ -167,7 +174,7 @@ export class KafkaClient {
    * at or after a timestamp (ms) — the end when no message is that recent.
    */
   async offsets(topic: string, partitions: number[], at: "earliest" | "latest" | number): Promise<Map<number, number>> {
-    return (await this.offsetsOf(new Map([[topic, partitions]]), at)).get(topic)!;
+    return (await this.offsetsOf(new Map([[topic, partitions]]), at)).get(topic) ?? new Map();
   }
 
   /**
@@ -182,7 +189,7 @@ export class KafkaClient {
     const result = new Map<string, Map<number, number>>();
     if (asked.length === 0) return result;
     const timestamp = at === "earliest" ? earliest : at === "latest" ? latest : BigInt(at);
-    const what = asked.length === 1 ? `list offsets of ${asked[0]![0]}` : `list offsets of ${asked.length} topics`;
+    const what = asked.length === 1 ? `list offsets of ${asked[0]?.[0]}` : `list offsets of ${asked.length} topics`;
     const listed = await this.#call(what, () =>
       this.#consumer.listOffsets({
         topics: asked.map(([topic]) => topic),
@@ -199,7 +206,8 @@ export class KafkaClient {
         const offset = byPartition[partition];
         if (offset === undefined)
           throw new TransientError(`Kafka did not list offsets of ${topic} partition ${partition}`);
-        offsets.set(partition, offset < 0n && ends ? ends.get(topic)!.get(partition)! : Number(offset));
+        // No message at or after the timestamp: the partition's end.
+        offsets.set(partition, offset < 0n && ends ? offsetAt(ends, topic, partition) : Number(offset));
       }
       result.set(topic, offsets);
     }
@@ -322,7 +330,7 @@ class TlsAlerts {
   }
 }
 
-export { type FetchedPartition, type FetchedRecord } from "./records.ts";
+export type { FetchedPartition, FetchedRecord } from "./records.ts";
 export { transientPartitionErrors } from "./error-codes.ts";
 
 /**

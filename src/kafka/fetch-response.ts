@@ -87,7 +87,7 @@ export function useRawFetch(consumer: Consumer): void {
     symbol,
     (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void
   >;
-  const getApi = target[kGetApi]!.bind(consumer);
+  const getApi = libraryGetApi(target).bind(consumer);
   target[kGetApi] = (name, callback) => {
     if (name !== "Fetch") return getApi(name, callback);
     getApi(name, (error, api) => {
@@ -115,7 +115,7 @@ export function fetchVersion(consumer: Consumer): Promise<number> {
     (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void
   >;
   return new Promise((resolve, reject) =>
-    target[kGetApi]!("Fetch", (error, api) => (error || !api ? reject(error) : resolve(api.version))),
+    libraryGetApi(target)("Fetch", (error, api) => (error || !api ? reject(error) : resolve(api.version))),
   );
 }
 
@@ -182,4 +182,12 @@ function parseFetchResponse(
   });
   if (errors.length > 0) throw new ResponseError(apiKey, apiVersion, Object.fromEntries(errors), response);
   return response;
+}
+
+/** The library's API lookup, which the pinned version has; another version may not (0002). */
+function libraryGetApi<T>(target: Record<symbol, T>): T {
+  const getApi = target[kGetApi];
+  if (!getApi)
+    throw new Error("the Kafka client library has no kGetApi: it is not the pinned version (docs/decisions/0002)");
+  return getApi;
 }

@@ -6,7 +6,7 @@
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError, listNames, TransientError } from "../errors.ts";
-import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
+import { type KafkaClient, offsetAt, type TopicInfo } from "../kafka/client.ts";
 import { ownedPartitions } from "./assign.ts";
 import type { Range } from "./range.ts";
 import type { ResumeState } from "../state/parse.ts";
@@ -41,7 +41,8 @@ export async function planRead(
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
   const wanted: TopicStarts[] = [];
   for (const stream of catalog.streams) {
-    const topic = topics.get(stream.name)!;
+    const topic = topics.get(stream.name);
+    if (!topic) continue; // none: a stream without a topic failed the plan above
     const saved = stream.syncMode === "incremental" ? (state.get(stream.name) ?? new Map()) : new Map<number, number>();
     plan.startState.set(stream.name, new Map(saved));
     const owned = ownedPartitions(
@@ -52,7 +53,7 @@ export async function planRead(
     if (owned.length > 0) wanted.push({ topic, owned, saved });
   }
   for (const assignment of await partitionStarts(client, config, wanted, tail, plan.warnings)) {
-    plan.startState.get(assignment.topic)!.set(assignment.partition, assignment.from);
+    plan.startState.get(assignment.topic)?.set(assignment.partition, assignment.from);
     plan.assignments.push(assignment);
   }
   return plan;
@@ -82,15 +83,15 @@ export async function partitionStarts(
       ? earliest
       : config.start_position === "latest"
         ? latest
-        : await client.offsetsOf(fresh, Date.parse(config.start_timestamp!));
+        : await client.offsetsOf(fresh, Date.parse(config.start_timestamp ?? ""));
   return topics.flatMap(({ topic, owned, saved }) =>
     owned.map((partition) => {
       const info = topic.partitions[partition];
       // Metadata that lists a partition number without its partition is a cluster mid-change: ask again.
       if (!info) throw new TransientError(`the cluster's metadata for ${topic.name} lacks partition ${partition}`);
-      const low = earliest.get(topic.name)!.get(partition)!;
-      const high = latest.get(topic.name)!.get(partition)!;
-      let from = saved.get(partition) ?? configured.get(topic.name)!.get(partition)!;
+      const low = offsetAt(earliest, topic.name, partition);
+      const high = offsetAt(latest, topic.name, partition);
+      let from = saved.get(partition) ?? offsetAt(configured, topic.name, partition);
       if (saved.has(partition) && (from < low || from > high)) {
         const where = `${topic.name} partition ${partition}`;
         if (config.on_offset_out_of_range === "fail") {

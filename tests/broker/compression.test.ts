@@ -81,7 +81,7 @@ beforeAll(async () => {
         "--property",
         "key.separator=|",
       ],
-      { input: lines.join("\n") + "\n" },
+      { input: `${lines.join("\n")}\n` },
     );
     topics.set(codec, topic);
   }

@@ -45,7 +45,7 @@ function badConfigs(): [string, Record<string, unknown>][] {
     for (const [name, p] of Object.entries(properties)) {
       const here = [...path, name];
       const field = here.join(".");
-      const wrongType = p.type === "string" || p.enum ? 12345 : "not-a-" + (p.type ?? "value");
+      const wrongType = p.type === "string" || p.enum ? 12345 : `not-a-${p.type ?? "value"}`;
       cases.push([field, within(here, wrongType)]);
       cases.push([field, within(here, null)]);
       cases.push([field, within(here, [])]);

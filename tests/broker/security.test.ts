@@ -34,7 +34,7 @@ beforeAll(async () => {
     throw new Error("these tests need the harness broker's secured listeners: run `bun harness/cli.ts up`");
   cluster = found;
   topic = uniqueTopic("secured");
-  aclTopic = uniqueTopic(cluster.acls.topicPrefix + "secured");
+  aclTopic = uniqueTopic(`${cluster.acls.topicPrefix}secured`);
   for (const name of [topic, aclTopic]) {
     await createTopic(cluster.bootstrap, name, 1);
     await produce(cluster.bootstrap, name, [
@@ -318,7 +318,10 @@ async function recordingProxy(target: string) {
     address: `127.0.0.1:${(server.address() as { port: number }).port}`,
     sent: () => Buffer.concat(sent),
     received: () => Buffer.concat(received),
-    close: () => (sockets.forEach((s) => s.destroy()), server.close()),
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
   };
 }
 
@@ -328,7 +331,7 @@ describe("security: AWS MSK IAM", () => {
     // OAUTHBEARER, and that the broker's answer is reported as a SASL failure.
     const proxy = await recordingProxy(listener("OAUTHBEARER").address);
     const secretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    let status;
+    let status: Awaited<ReturnType<typeof check>>;
     const before = new Date();
     try {
       status = await check({

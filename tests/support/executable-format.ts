@@ -8,8 +8,8 @@ export type ExecutableFormat =
   | { format: "pe32+"; machine: "x86-64" | number; console: boolean }
   | { format: "unknown" };
 
-const ELF_MACHINES: Record<number, "x86-64" | "arm64"> = { 0x3e: "x86-64", 0xb7: "arm64" };
-const MACHO_CPUS: Record<number, "x86_64" | "arm64"> = { 0x01000007: "x86_64", 0x0100000c: "arm64" };
+const ELF_MACHINES: Record<number, "x86-64" | "arm64"> = { 62: "x86-64", 183: "arm64" };
+const MACHO_CPUS: Record<number, "x86_64" | "arm64"> = { 16777223: "x86_64", 16777228: "arm64" };
 
 /** Reads the header of a 64-bit little-endian ELF, Mach-O or PE32+ (Windows) executable. */
 export function executableFormat(bytes: Uint8Array): ExecutableFormat {
