@@ -6,8 +6,19 @@ import protobuf from "protobufjs";
 import descriptor from "protobufjs/ext/descriptor.js";
 
 export function protoToDescriptor(proto: string): Buffer {
-  const set = (descriptor as any).FileDescriptorSet.toObject(protobuf.parse(proto, { keepCase: true }).root.toDescriptor("proto3"));
-  const file = set.file[0];
+  const parsed = protobuf.parse(proto, { keepCase: true });
+  // Google's well-known types it imports, each in a file of its own as protoc has them (Python's
+  // pool has those files already); any other import is not supported here.
+  for (const name of parsed.imports ?? []) {
+    const known = (protobuf.common as any).get(name);
+    if (!known) throw new Error(`protoToDescriptor: cannot import ${name}`);
+    parsed.root.addJSON(known.nested);
+    for (const type of Object.keys(known.nested.google.nested.protobuf.nested)) parsed.root.lookup(`google.protobuf.${type}`)!.filename = name;
+  }
+  parsed.root.resolveAll();
+  const set = (descriptor as any).FileDescriptorSet.toObject(parsed.root.toDescriptor("proto3"));
+  const file = set.file.find((f: any) => !f.name?.startsWith("google/protobuf/"));
+  file.dependency = parsed.imports ?? [];
   // Named by its text: a descriptor pool holds one file per name.
   file.name = `message-${Bun.hash(proto).toString(16)}.proto`;
   tidy(file.messageType ?? [], file.package ? `.${file.package}` : "");
@@ -30,7 +41,8 @@ function tidy(messages: any[], scope: string): void {
     ]);
     for (const field of message.field ?? []) {
       if (field.options) delete field.options.packed;
-      if (field.typeName && !field.typeName.startsWith(".")) field.typeName = names.get(field.typeName) ?? `${here}.${field.typeName}`;
+      if (field.typeName?.startsWith("google.protobuf.")) field.typeName = `.${field.typeName}`;
+      else if (field.typeName && !field.typeName.startsWith(".")) field.typeName = names.get(field.typeName) ?? `${here}.${field.typeName}`;
     }
     tidy(message.nestedType ?? [], here);
   }

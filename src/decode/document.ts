@@ -6,6 +6,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { base64, type Decoded, DecodeError, decodeBytes, type Encoding, type Format } from "./bytes.ts";
+import { isRawJson } from "./raw-json.ts";
 
 export type RecordFields = {
   offset: number;
@@ -163,8 +164,9 @@ function toHeader([key, value]: [Uint8Array | null, Uint8Array | null]): Header 
   }
 }
 
+/** An object to spread into the document: not an array, nor an exact number (raw-json.ts) from a registry value. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isRawJson(value);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * An Avro type → the JSON Schema of the values the connector decodes it to (avsc's decoding:
- * bytes and fixed as base64, unions unwrapped where their branches are told apart by their JSON
- * type, else wrapped as {"<branch>": value}, as Avro's JSON encoding does).
+ * An Avro type → the JSON Schema of the values the connector decodes it to (src/registry/: bytes
+ * and fixed as base64, longs exact, logical types as what they mean, unions unwrapped where their
+ * branches are told apart by their JSON type, else wrapped as {"<branch>": value}, as Avro's JSON
+ * encoding does).
  *
  * Objects are never closed (`additionalProperties: false`): Airbyte's tools refuse such schemas.
  *
@@ -16,6 +17,8 @@ const primitives: Record<string, JsonSchema> = {
   boolean: { type: "boolean" },
   int: { type: "integer" },
   long: { type: "integer" },
+  // The exact long the connector decodes with (src/registry/avro-types.ts).
+  "abstract:long": { type: "integer" },
   float: { type: "number" },
   double: { type: "number" },
   string: { type: "string" },
@@ -29,6 +32,8 @@ export function avroToJsonSchema(type: avro.Type): JsonSchema {
 function convert(type: any, enclosing: Set<unknown>): JsonSchema {
   const primitive = primitives[type.typeName as string];
   if (primitive) return { ...primitive };
+  // A logical type the decoder knows (src/registry/avro-logical.ts) describes what it decodes to.
+  if (typeof type.jsonSchema === "function") return type.jsonSchema();
   // A recursive type (a record that contains itself) is left open below its first occurrence.
   if (enclosing.has(type)) return {};
   const inside = new Set(enclosing).add(type);

@@ -7,6 +7,7 @@
  *   inferJsonSchema([{ id: 1, tag: "a" }, { id: 2.5 }])
  *   // { type: "object", properties: { id: { type: "number" }, tag: { type: ["string", "null"] } } }
  */
+import { isRawJson, rawJsonText } from "../decode/raw-json.ts";
 import { type JsonSchema, nullable } from "./json-schema.ts";
 
 type JsonType = "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
@@ -28,6 +29,7 @@ function emptyShape(): Shape {
 
 function add(shape: Shape, value: unknown): void {
   if (value === null || value === undefined) shape.types.add("null");
+  else if (isRawJson(value)) shape.types.add(rawNumberType(rawJsonText(value)));
   else if (Array.isArray(value)) {
     shape.types.add("array");
     shape.items ??= emptyShape();
@@ -54,6 +56,13 @@ function add(shape: Shape, value: unknown): void {
  */
 function fitsInt64(value: number): boolean {
   return Number.isInteger(value) && value < 2 ** 63 && value >= -(2 ** 63);
+}
+
+/** An exact number from a registry value (a long beyond 2^53, a decimal), typed by its digits. */
+function rawNumberType(text: string): JsonType {
+  if (!/^-?[0-9]+$/.test(text)) return "number";
+  const value = BigInt(text);
+  return value < 2n ** 63n && value >= -(2n ** 63n) ? "integer" : "number";
 }
 
 function toSchema(shape: Shape): JsonSchema {

@@ -92,6 +92,59 @@ describe("discover with a schema registry", () => {
     }));
   });
 
+  test("Avro longs are integers and logical types are described as what they decode to", () => {
+    const timestamp = { type: "string", format: "date-time", airbyte_type: "timestamp_with_timezone" };
+    const local = { type: "string", format: "date-time", airbyte_type: "timestamp_without_timezone" };
+    const time = { type: "string", format: "time", airbyte_type: "time_without_timezone" };
+    const count = { type: "integer", minimum: 0 };
+    const fields = ["big", "amount", "whole", "wide", "at_ms", "at_us", "at_ns", "local_ms", "local_us", "day", "time_ms", "time_us", "id", "span", "odd", "seen"];
+    expect(schemas.get(topics.avroLogical)).toEqual(documentSchema({
+      big: { type: "integer" },
+      amount: { type: "number" },
+      whole: { type: "number" },
+      wide: { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" },
+      at_ms: timestamp, at_us: timestamp, at_ns: timestamp,
+      local_ms: local, local_us: local,
+      day: { type: "string", format: "date" },
+      time_ms: time, time_us: time,
+      id: { type: "string", format: "uuid" },
+      span: { type: "object", required: ["months", "days", "milliseconds"], properties: { months: count, days: count, milliseconds: count } },
+      odd: { type: "string" },
+      seen: { ...timestamp, type: ["string", "null"] },
+    }));
+    expect(Object.keys(schemas.get(topics.avroLogical).properties)).toEqual([...fields, "_kafka_partition", "_kafka_offset", "_meta"]);
+  });
+
+  test("Protobuf's well-known types are described as the proto3 JSON mapping writes them", () => {
+    const timestamp = { type: "string", format: "date-time", airbyte_type: "timestamp_with_timezone" };
+    const nullable = (schema: { type: string }) => ({ ...schema, type: [schema.type, "null"] });
+    expect(schemas.get(topics.protoWellKnown)).toEqual(documentSchema({
+      id: { type: "string" },
+      at: nullable(timestamp),
+      took: { type: ["string", "null"], pattern: "^-?[0-9]+(\\.[0-9]+)?s$" },
+      big: { type: ["string", "null"], pattern: "^-?[0-9]+$" },
+      note: { type: ["string", "null"] },
+      flag: { type: ["boolean", "null"] },
+      ratio: { type: ["number", "null"] },
+      raw: { type: ["string", "null"], contentEncoding: "base64" },
+      attrs: { type: ["object", "null"] },
+      anything: { type: ["string", "number", "boolean", "object", "array", "null"] },
+      items: { type: ["array", "null"] },
+      mask: { type: ["string", "null"] },
+      nothing: { type: ["object", "null"] },
+      history: { type: "array", items: timestamp },
+    }));
+  });
+
+  test("a JSON Schema's $refs into another subject's schema (and within it) are resolved into the stream's schema", () => {
+    const address = { type: "object", properties: { city: { type: "string" } } };
+    expect(schemas.get(topics.jsonRefs)).toEqual(documentSchema({
+      id: { type: "string" },
+      customer: { type: "object", properties: { name: { type: "string" }, address } },
+      ship_to: address,
+    }));
+  });
+
   test("a JSON Schema value schema is used as it is", () => {
     expect(schemas.get(topics.json)).toEqual(documentSchema({
       id: { type: "string" }, amount: { type: "number" }, method: { type: "string", enum: ["card", "cash"] },
@@ -101,7 +154,11 @@ describe("discover with a schema registry", () => {
   test("the documents read validate against the schema discovered", async () => {
     const ajv = new Ajv({ strict: false });
     addFormats(ajv);
-    for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs]) {
+    // Airbyte's reading of these formats: a local timestamp (airbyte_type
+    // timestamp_without_timezone) and a time of day have no offset, which ajv-formats requires.
+    ajv.addFormat("date-time", /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
+    ajv.addFormat("time", /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
+    for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.avroLogical, topics.protoWellKnown, topics.jsonRefs]) {
       const result = await run("source", ["read", "--config", jsonFile("config.json", withRegistry()), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
       expectSuccess(result);
       const validate = ajv.compile(schemas.get(topic));

@@ -28,6 +28,21 @@ const meta = (topic: string, offset: number, rest: object) => ({
   topic, partition: 0, offset, timestamp: new Date(t0).toISOString(), timestamp_type: "create_time", headers: [], op: "c", ...rest,
 });
 
+/**
+ * A number whose JSON text a double would not keep: its text. `exactRecords` parses with it, so
+ * that 12345678.90 is not taken for 12345678.9, nor 2^60 + 1 for 2^60.
+ */
+const exact = (text: string) => ({ exactText: text });
+
+/** The records' data, parsed keeping each number's exact text: integers beyond 2^53 as bigints, other numbers whose text is not their shortest form as `exact`. */
+function exactRecords(result: Awaited<ReturnType<typeof run>>) {
+  const reviver = (_key: string, value: unknown, context?: { source?: string }) => {
+    if (typeof value !== "number" || context?.source === undefined || context.source === String(value)) return value;
+    return /^-?[0-9]+$/.test(context.source) ? BigInt(context.source) : exact(context.source);
+  };
+  return result.stdout.split("\n").filter((line) => line.includes('"type":"RECORD"')).map((line) => JSON.parse(line, reviver as never).record.data);
+}
+
 async function read(runner: (typeof runners)[number], topic: string, extra: object = {}) {
   return run(runner, ["read", "--config", jsonFile("config.json", config(extra)), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
 }
@@ -66,6 +81,37 @@ describe.each(runners)("schema registry (%s)", (runner) => {
     expect([...records(avro), ...records(proto)].map((r) => r.data)).toEqual([
       { id: "r-1", amount: { cents: 1999, currency: "EUR" }, _meta: meta(topics.avroRefs, 0, { key: null, key_encoding: null, value_encoding: "avro" }) },
       { id: "r-2", amount: { cents: "-250", currency: "USD" }, _meta: meta(topics.protoRefs, 0, { key: null, key_encoding: null, value_encoding: "protobuf" }) },
+    ].map(keyed));
+  }, 30_000);
+
+  test("Avro longs beyond 2^53 and logical types decode to what they mean, negative and pre-1970 values too", async () => {
+    const result = await read(runner, topics.avroLogical);
+    expectSuccess(result);
+    const meta0 = meta(topics.avroLogical, 0, { key: null, key_encoding: null, value_encoding: "avro" });
+    const meta1 = meta(topics.avroLogical, 1, { key: null, key_encoding: null, value_encoding: "avro" });
+    expect(exactRecords(result)).toEqual([
+      { big: 2n ** 60n + 1n, amount: exact("12345678.90"), whole: 42, wide: "12345678901234567890123456789012345678",
+        at_ms: "2024-03-01T10:00:01.000Z", at_us: "2024-03-01T10:00:01.123456Z", at_ns: "2024-03-01T10:00:01.123456789Z",
+        local_ms: "2024-03-01T10:00:01.000", local_us: "2024-03-01T10:00:01.000001", day: "2024-03-01", time_ms: "01:02:03.500", time_us: "12:34:56.789012",
+        id: "123e4567-e89b-12d3-a456-426614174000", span: { months: 1, days: 2, milliseconds: 3 }, odd: "plain", seen: "2024-03-01T10:00:01.000Z", _meta: meta0 },
+      { big: -(2n ** 62n) - 3n, amount: -0.05, whole: 0, wide: "-99999999999999999999999999999999999999",
+        at_ms: "1969-12-31T23:59:59.999Z", at_us: "1969-12-30T23:59:59.999999Z", at_ns: "1969-12-31T23:59:59.999999999Z",
+        local_ms: "0001-01-01T00:00:00.000", local_us: "1970-01-01T00:00:00.000000", day: "0001-01-01", time_ms: "00:00:00.000", time_us: "23:59:59.999999",
+        id: "00000000-0000-0000-0000-000000000000", span: { months: 0, days: 0, milliseconds: 0 }, odd: "", seen: null, _meta: meta1 },
+    ].map(keyed));
+  }, 30_000);
+
+  test("Protobuf's well-known types decode per the proto3 JSON mapping", async () => {
+    const result = await read(runner, topics.protoWellKnown);
+    expectSuccess(result);
+    const unset = { big: null, note: null, flag: null, ratio: null, raw: null, attrs: null, anything: null, items: null, mask: null, nothing: null };
+    expect(exactRecords(result)).toEqual([
+      { id: "e-1", at: "2024-03-01T10:00:01.123Z", took: "1.500s", big: "9007199254740993", note: "n", flag: false, ratio: 0.5, raw: "AAH/",
+        attrs: { a: 1, b: ["x", null, true], c: { d: "e" } }, anything: "hi", items: [1, "two"], mask: "user.displayName,photo", nothing: {},
+        history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"],
+        _meta: meta(topics.protoWellKnown, 0, { key: null, key_encoding: null, value_encoding: "protobuf" }) },
+      { id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s", ...unset, history: [],
+        _meta: meta(topics.protoWellKnown, 1, { key: null, key_encoding: null, value_encoding: "protobuf" }) },
     ].map(keyed));
   }, 30_000);
 

@@ -9,11 +9,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres, type Postgres } from "../../examples/read-model/postgres.ts";
+import { startRegistry } from "../../harness/registry.ts";
+import { serialize } from "../../harness/serializers.ts";
 import { ensureVenv } from "./airbyte/venv.ts";
 import { bootstrap } from "../support/broker.ts";
 import { jsonFile, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce, type TestMessage } from "../support/kafka.ts";
 import { closedPort } from "../support/net.ts";
+import { avroLogicalMessages } from "../support/registry-data.ts";
 
 const here = join(import.meta.dir, "airbyte");
 const executable = join(import.meta.dir, "..", "..", "dist", "source-kafka");
@@ -40,13 +43,13 @@ async function runPython(args: string[], cwd = mkdtempSync(join(tmpdir(), "sourc
   return { stdout, stderr, code };
 }
 
-type Table = { table: string; column_types: Record<string, string>; rows: (string | null)[][] };
+type Table = { table: string; column_types: Record<string, string>; database_types: Record<string, string>; rows: (string | null)[][] };
 type Sync = { processed: number; tables: Record<string, Table>; stdout: string };
 
 /** One PyAirbyte sync of `columns`' streams (stream → value columns to read back) into `cache`. */
-async function pyairbyteSync(cache: object, columns: Record<string, string[]>): Promise<Sync> {
+async function pyairbyteSync(cache: object, columns: Record<string, string[]>, config: object = { bootstrap_servers: broker }): Promise<Sync> {
   const out = jsonFile("sync-result.json", "");
-  const request = { executable, config: { bootstrap_servers: broker }, streams: Object.keys(columns), columns, cache, out };
+  const request = { executable, config, streams: Object.keys(columns), columns, cache, out };
   const { stdout, stderr, code } = await runPython([join(here, "pyairbyte_sync.py"), jsonFile("sync-request.json", request)]);
   if (code !== 0) throw new Error(`pyairbyte_sync.py exited ${code}:\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`);
   return { ...JSON.parse(readFileSync(out, "utf8")), stdout };
@@ -141,6 +144,39 @@ describe("PyAirbyte", () => {
     expect(mixed!.table).toBe(topics[1]!.name.toLowerCase().replace(/[^a-z0-9]/g, "_"));
     expect(orders!.column_types).toMatchObject({ _kafka_partition: "BIGINT", _kafka_offset: "BIGINT", order: "BIGINT", status: "VARCHAR", amount: "NUMERIC(38, 9)" });
     expect(huge!.column_types).toMatchObject({ id: "NUMERIC(38, 9)", n: "BIGINT" });
+  }, 300_000);
+
+  test("syncs schema-registry values into DuckDB columns of their types: exact integers and decimals, instants, dates, times", async () => {
+    const registry = await startRegistry();
+    try {
+      const topic = uniqueTopic("pyairbyte-registry");
+      await createTopic(broker, topic, 1);
+      const bytes = await serialize({ url: registry.url }, avroLogicalMessages(topic));
+      await produce(broker, topic, bytes.map((b) => ({ partition: 0, key: null, value: b.value, timestamp: t0 })));
+      const columns = ["big", "amount", "whole", "wide", "at_ms", "at_us", "local_ms", "day", "time_ms", "time_us", "id", "span"];
+      const sync = await pyairbyteSync({ kind: "duckdb", path: join(mkdtempSync(join(tmpdir(), "source-kafka-duckdb-")), "registry.duckdb") },
+        { [topic]: columns }, { bootstrap_servers: broker, schema_registry: { url: registry.url } });
+      expect(sync.stdout).not.toContain("Could not determine airbyte type");
+      const table = sync.tables[topic]!;
+      // As DuckDB reports them. PyAirbyte declares timestamp_with_timezone as TIMESTAMP(timezone=True),
+      // which its DuckDB dialect creates as a plain TIMESTAMP (holding the UTC instant).
+      expect(Object.fromEntries(columns.map((c) => [c, table.database_types[c]]))).toEqual({
+        big: "BIGINT", amount: "DECIMAL(38,9)", whole: "DECIMAL(38,9)", wide: "VARCHAR",
+        at_ms: "TIMESTAMP", at_us: "TIMESTAMP", local_ms: "TIMESTAMP", day: "DATE", time_ms: "TIME", time_us: "TIME",
+        id: "VARCHAR", span: "JSON",
+      });
+      // Every digit kept: 2^60 + 1, the 38-digit decimal; instants before 1970 and in year 1.
+      expect(table.rows).toEqual([
+        ["0", "0", "1152921504606846977", "12345678.900000000", "42.000000000", "12345678901234567890123456789012345678",
+          "2024-03-01 10:00:01", "2024-03-01 10:00:01.123456", "2024-03-01 10:00:01", "2024-03-01", "01:02:03.5", "12:34:56.789012",
+          "123e4567-e89b-12d3-a456-426614174000", '{"months":1,"days":2,"milliseconds":3}'],
+        ["0", "1", "-4611686018427387907", "-0.050000000", "0.000000000", "-99999999999999999999999999999999999999",
+          "1969-12-31 23:59:59.999", "1969-12-30 23:59:59.999999", "0001-01-01 00:00:00", "0001-01-01", "00:00:00", "23:59:59.999999",
+          "00000000-0000-0000-0000-000000000000", '{"months":0,"days":0,"milliseconds":0}'],
+      ]);
+    } finally {
+      await registry.stop();
+    }
   }, 300_000);
 
   describe("with PostgreSQL", () => {

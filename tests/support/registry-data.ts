@@ -77,7 +77,76 @@ import "shop/money.proto";
 message Refund { string id = 1; Money amount = 2; }
 `;
 
-export type Topics = { avro: string; protobuf: string; json: string; unknownId: string; avroRefs: string; protoRefs: string };
+/** Avro's logical types and longs beyond 2^53, each decoded to what it means. */
+export const avroLogical = JSON.stringify({
+  type: "record",
+  name: "Reading",
+  namespace: "lab",
+  fields: [
+    { name: "big", type: "long" },
+    { name: "amount", type: { type: "bytes", logicalType: "decimal", precision: 10, scale: 2 } },
+    { name: "whole", type: { type: "bytes", logicalType: "decimal", precision: 5, scale: 0 } },
+    { name: "wide", type: { type: "fixed", name: "Wide", size: 16, logicalType: "decimal", precision: 38, scale: 0 } },
+    { name: "at_ms", type: { type: "long", logicalType: "timestamp-millis" } },
+    { name: "at_us", type: { type: "long", logicalType: "timestamp-micros" } },
+    { name: "at_ns", type: { type: "long", logicalType: "timestamp-nanos" } },
+    { name: "local_ms", type: { type: "long", logicalType: "local-timestamp-millis" } },
+    { name: "local_us", type: { type: "long", logicalType: "local-timestamp-micros" } },
+    { name: "day", type: { type: "int", logicalType: "date" } },
+    { name: "time_ms", type: { type: "int", logicalType: "time-millis" } },
+    { name: "time_us", type: { type: "long", logicalType: "time-micros" } },
+    { name: "id", type: { type: "string", logicalType: "uuid" } },
+    { name: "span", type: { type: "fixed", name: "Span", size: 12, logicalType: "duration" } },
+    { name: "odd", type: { type: "string", logicalType: "not-a-logical-type" } },
+    { name: "seen", type: ["null", { type: "long", logicalType: "timestamp-millis" }], default: null },
+  ],
+});
+
+/** Google's well-known types, which the proto3 JSON mapping writes as what they hold. */
+export const protoWellKnown = `syntax = "proto3";
+package lab;
+import "google/protobuf/timestamp.proto";
+import "google/protobuf/duration.proto";
+import "google/protobuf/wrappers.proto";
+import "google/protobuf/struct.proto";
+import "google/protobuf/field_mask.proto";
+import "google/protobuf/empty.proto";
+
+message Event {
+  string id = 1;
+  google.protobuf.Timestamp at = 2;
+  google.protobuf.Duration took = 3;
+  google.protobuf.Int64Value big = 4;
+  google.protobuf.StringValue note = 5;
+  google.protobuf.BoolValue flag = 6;
+  google.protobuf.DoubleValue ratio = 7;
+  google.protobuf.BytesValue raw = 8;
+  google.protobuf.Struct attrs = 9;
+  google.protobuf.Value anything = 10;
+  google.protobuf.ListValue items = 11;
+  google.protobuf.FieldMask mask = 12;
+  google.protobuf.Empty nothing = 13;
+  repeated google.protobuf.Timestamp history = 14;
+}
+`;
+
+/** A JSON Schema whose `$ref`s point into another subject's schema, itself with a local `$ref`. */
+export const jsonCustomer = JSON.stringify({
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  properties: { name: { type: "string" }, address: { $ref: "#/definitions/address" } },
+  definitions: { address: { type: "object", properties: { city: { type: "string" } } } },
+});
+export const jsonInvoice = JSON.stringify({
+  $schema: "http://json-schema.org/draft-07/schema#",
+  type: "object",
+  properties: { id: { type: "string" }, customer: { $ref: "customer.json" }, ship_to: { $ref: "customer.json#/definitions/address" } },
+});
+
+export type Topics = {
+  avro: string; protobuf: string; json: string; unknownId: string; avroRefs: string; protoRefs: string;
+  avroLogical: string; protoWellKnown: string; jsonRefs: string;
+};
 
 /** Starts a registry with basic auth and fills one topic per format; `stop` ends the registry. */
 export async function registryTopics(broker: string, timestamp: number): Promise<{ registry: Registry; topics: Topics }> {
@@ -95,6 +164,7 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
   const topics: Topics = {
     avro: uniqueTopic("sr-avro"), protobuf: uniqueTopic("sr-proto"), json: uniqueTopic("sr-json"), unknownId: uniqueTopic("sr-unknown"),
     avroRefs: uniqueTopic("sr-avro-refs"), protoRefs: uniqueTopic("sr-proto-refs"),
+    avroLogical: uniqueTopic("sr-avro-logical"), protoWellKnown: uniqueTopic("sr-proto-wkt"), jsonRefs: uniqueTopic("sr-json-refs"),
   };
   for (const topic of Object.values(topics)) await createTopic(broker, topic, 1);
   const register = async (subject: string, body: object): Promise<number> => {
@@ -112,6 +182,7 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
   // Referenced schemas under subjects of their own, and the .proto importing one, as text.
   await register("shop.Money", { schema: avroMoney });
   await register("shop/money.proto", { schemaType: "PROTOBUF", schema: protoMoney });
+  await register("customer", { schemaType: "JSON", schema: jsonCustomer });
   const refundProtoId = await register(`${topics.protoRefs}-value`, {
     schemaType: "PROTOBUF", schema: protoRefund, references: [{ name: "shop/money.proto", subject: "shop/money.proto", version: 1 }],
   });
@@ -136,6 +207,7 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
     // protobuf cannot build classes from text; re-pointed below to the id of the importing schema.
     { topic: topics.protoRefs, key: null, value: { format: "protobuf", proto: protoRefund.replace('import "shop/money.proto";\n', "") + "message Money { int64 cents = 1; string currency = 2; }\n",
       message: "shop.Refund", data: { id: "r-2", amount: { cents: "-250", currency: "USD" } } } as Part },
+    ...logicalMessages(topics),
   ];
   const bytes = await serialize({ url: registry.url, ...credentials }, messages);
   // The first Protobuf value as that Java producer writes it: the same bytes after the magic
@@ -144,10 +216,56 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
   const firstProto = messages.findIndex((m) => m.topic === topics.protobuf);
   bytes[firstProto]!.value!.writeUInt32BE(protoTextId, 1);
   bytes[messages.findIndex((m) => m.topic === topics.protoRefs)]!.value!.writeUInt32BE(refundProtoId, 1);
-  for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.protoRefs]) {
+  for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.protoRefs, topics.avroLogical, topics.protoWellKnown, topics.jsonRefs]) {
     await produce(broker, topic, bytes.flatMap((b, i) => (messages[i]!.topic === topic ? [{ partition: 0, key: b.key, value: b.value, timestamp }] : [])));
   }
   // Framed like the others, but with a schema id no registry has.
   await produce(broker, topics.unknownId, [{ partition: 0, value: Buffer.from([0, 0, 0, 0x27, 0x0f, 2, 0x61]), timestamp }]);
   return topics;
+}
+
+/**
+ * Values of the logical, well-known and referencing schemas, as their producers write them: the
+ * second of each holds negative and pre-1970 values. `$int`, `$decimal` and `$bytes` stand for
+ * the Python values the serialisers take (harness/serialize.py).
+ */
+function logicalMessages(topics: Topics) {
+  const pb = (data: unknown): Part => ({ format: "protobuf", proto: protoWellKnown, message: "lab.Event", data });
+  const json = (data: unknown): Part => ({
+    format: "json_schema", schema: jsonInvoice, data, references: [{ name: "customer.json", subject: "customer", version: 1 }],
+  });
+  return [
+    ...avroLogicalMessages(topics.avroLogical),
+    { topic: topics.protoWellKnown, key: null, value: pb({
+      id: "e-1", at: "2024-03-01T10:00:01.123Z", took: "1.500s", big: "9007199254740993", note: "n", flag: false, ratio: 0.5, raw: "AAH/",
+      attrs: { a: 1, b: ["x", null, true], c: { d: "e" } }, anything: "hi", items: [1, "two"], mask: "user.displayName,photo", nothing: {},
+      history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"] }) },
+    { topic: topics.protoWellKnown, key: null, value: pb({ id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s" }) },
+    { topic: topics.jsonRefs, key: null, value: json({ id: "inv-1", customer: { name: "Ann", address: { city: "Oslo" } }, ship_to: { city: "Rome" } }) },
+  ];
+}
+
+/** Two values of `avroLogical` for `topic`, the second with negative and pre-1970 values. */
+export function avroLogicalMessages(topic: string) {
+  const avro = (data: unknown): Part => ({ format: "avro", schema: avroLogical, data });
+  const span = (months: number, days: number, millis: number) => {
+    const bytes = Buffer.alloc(12);
+    bytes.writeUInt32LE(months, 0);
+    bytes.writeUInt32LE(days, 4);
+    bytes.writeUInt32LE(millis, 8);
+    return { $bytes: bytes.toString("base64") };
+  };
+  return [
+    { topic, key: null, value: avro({
+      big: { $int: String(2n ** 60n + 1n) }, amount: { $decimal: "12345678.90" }, whole: { $decimal: "42" },
+      wide: { $decimal: "12345678901234567890123456789012345678" },
+      at_ms: 1709287201000, at_us: 1709287201123456, at_ns: { $int: "1709287201123456789" },
+      local_ms: 1709287201000, local_us: 1709287201000001, day: 19783, time_ms: 3723500, time_us: 45296789012,
+      id: "123e4567-e89b-12d3-a456-426614174000", span: span(1, 2, 3), odd: "plain", seen: 1709287201000 }) },
+    { topic, key: null, value: avro({
+      big: { $int: String(-(2n ** 62n) - 3n) }, amount: { $decimal: "-0.05" }, whole: { $decimal: "0" },
+      wide: { $decimal: "-99999999999999999999999999999999999999" },
+      at_ms: -1, at_us: -86400000001, at_ns: -1, local_ms: -62135596800000, local_us: 0, day: -719162, time_ms: 0, time_us: 86399999999,
+      id: "00000000-0000-0000-0000-000000000000", span: span(0, 0, 0), odd: "", seen: null }) },
+  ];
 }
