@@ -13,7 +13,8 @@ export function protoToDescriptor(proto: string): Buffer {
     const known = (protobuf.common as any).get(name);
     if (!known) throw new Error(`protoToDescriptor: cannot import ${name}`);
     parsed.root.addJSON(known.nested);
-    for (const type of Object.keys(known.nested.google.nested.protobuf.nested)) parsed.root.lookup(`google.protobuf.${type}`)!.filename = name;
+    for (const type of Object.keys(known.nested.google.nested.protobuf.nested))
+      parsed.root.lookup(`google.protobuf.${type}`)!.filename = name;
   }
   parsed.root.resolveAll();
   const set = (descriptor as any).FileDescriptorSet.toObject(parsed.root.toDescriptor("proto3"));
@@ -31,7 +32,10 @@ export function protoToDescriptor(proto: string): Buffer {
  */
 function tidy(messages: any[], scope: string): void {
   const local = (ms: any[], prefix: string): [string, string][] =>
-    ms.flatMap((m) => [[m.name, `${prefix}.${m.name}`], ...(m.enumType ?? []).map((e: any) => [`${m.name}.${e.name}`, `${prefix}.${m.name}.${e.name}`])]);
+    ms.flatMap((m) => [
+      [m.name, `${prefix}.${m.name}`],
+      ...(m.enumType ?? []).map((e: any) => [`${m.name}.${e.name}`, `${prefix}.${m.name}.${e.name}`]),
+    ]);
   for (const message of messages) {
     const here = `${scope}.${message.name}`;
     const names = new Map([
@@ -42,7 +46,8 @@ function tidy(messages: any[], scope: string): void {
     for (const field of message.field ?? []) {
       if (field.options) delete field.options.packed;
       if (field.typeName?.startsWith("google.protobuf.")) field.typeName = `.${field.typeName}`;
-      else if (field.typeName && !field.typeName.startsWith(".")) field.typeName = names.get(field.typeName) ?? `${here}.${field.typeName}`;
+      else if (field.typeName && !field.typeName.startsWith("."))
+        field.typeName = names.get(field.typeName) ?? `${here}.${field.typeName}`;
     }
     tidy(message.nestedType ?? [], here);
   }

@@ -110,7 +110,13 @@ export function documentJson(origin: Origin, record: RecordFields, options: Deco
   if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},${ownFieldsAndClose}`;
   const text = value.text;
   const data = value.data;
-  if (text === undefined || "_meta" in data || "_kafka_partition" in data || "_kafka_offset" in data || lineBreak.test(text)) {
+  if (
+    text === undefined ||
+    "_meta" in data ||
+    "_kafka_partition" in data ||
+    "_kafka_offset" in data ||
+    lineBreak.test(text)
+  ) {
     return JSON.stringify({ ...data, _kafka_partition: meta.partition, _kafka_offset: meta.offset, _meta: meta });
   }
   const close = text.lastIndexOf("}");
@@ -175,7 +181,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 export const metaJsonSchema = {
   type: "object",
-  required: ["topic", "partition", "offset", "timestamp", "timestamp_type", "key", "key_encoding", "value_encoding", "headers", "op"],
+  required: [
+    "topic",
+    "partition",
+    "offset",
+    "timestamp",
+    "timestamp_type",
+    "key",
+    "key_encoding",
+    "value_encoding",
+    "headers",
+    "op",
+  ],
   properties: {
     topic: { type: "string" },
     partition: { type: "integer", minimum: 0 },
@@ -187,8 +204,14 @@ export const metaJsonSchema = {
       type: ["string", "number", "boolean", "object", "array", "null"],
       description: "The message key, decoded like the value; null when the message has none.",
     },
-    key_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
-    value_encoding: { type: ["string", "null"], enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null] },
+    key_encoding: {
+      type: ["string", "null"],
+      enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null],
+    },
+    value_encoding: {
+      type: ["string", "null"],
+      enum: ["json", "utf-8", "base64", "avro", "protobuf", "json_schema", null],
+    },
     headers: {
       type: "array",
       items: {

@@ -10,7 +10,7 @@
  */
 import type avro from "avsc";
 
-import type { JsonSchema } from "./json-schema.ts";
+import { type JsonSchema, nullable } from "./json-schema.ts";
 
 const primitives: Record<string, JsonSchema> = {
   null: { type: "null" },
@@ -25,43 +25,59 @@ const primitives: Record<string, JsonSchema> = {
   bytes: { type: "string", contentEncoding: "base64" },
 };
 
+/** What this module reads of avsc's type objects (avsc's own typings do not declare these fields). */
+type AvroTypeLike = {
+  typeName: string;
+  /** Set by the decoder's logical types (src/registry/avro-logical.ts). */
+  jsonSchema?: () => JsonSchema;
+  fields?: { name: string; type: AvroTypeLike; doc?: unknown }[];
+  symbols?: string[];
+  itemsType?: AvroTypeLike;
+  valuesType?: AvroTypeLike;
+  types?: AvroTypeLike[];
+  branchName?: string;
+  underlyingType?: AvroTypeLike;
+};
+
 export function avroToJsonSchema(type: avro.Type): JsonSchema {
-  return convert(type, new Set());
+  return convert(type as unknown as AvroTypeLike, new Set());
 }
 
-function convert(type: any, enclosing: Set<unknown>): JsonSchema {
-  const primitive = primitives[type.typeName as string];
+function convert(type: AvroTypeLike, enclosing: Set<unknown>): JsonSchema {
+  const primitive = primitives[type.typeName];
   if (primitive) return { ...primitive };
   // A logical type the decoder knows (src/registry/avro-logical.ts) describes what it decodes to.
   if (typeof type.jsonSchema === "function") return type.jsonSchema();
   // A recursive type (a record that contains itself) is left open below its first occurrence.
   if (enclosing.has(type)) return {};
   const inside = new Set(enclosing).add(type);
-  switch (type.typeName as string) {
+  switch (type.typeName) {
     case "record":
     case "error":
       return {
         type: "object",
-        required: type.fields.map((f: any) => f.name),
-        properties: Object.fromEntries(type.fields.map((f: any) => [f.name, described(convert(f.type, inside), f.doc)])),
+        required: (type.fields ?? []).map((f) => f.name),
+        properties: Object.fromEntries(
+          (type.fields ?? []).map((f) => [f.name, described(convert(f.type, inside), f.doc)]),
+        ),
       };
     case "enum":
-      return { type: "string", enum: [...type.symbols] };
+      return { type: "string", enum: [...(type.symbols ?? [])] };
     case "fixed":
       return { type: "string", contentEncoding: "base64" };
     case "array":
-      return { type: "array", items: convert(type.itemsType, inside) };
+      return { type: "array", items: type.itemsType ? convert(type.itemsType, inside) : {} };
     case "map":
-      return { type: "object", additionalProperties: convert(type.valuesType, inside) };
+      return { type: "object", additionalProperties: type.valuesType ? convert(type.valuesType, inside) : {} };
     case "union:unwrapped":
-      return union(type.types.map((t: any) => convert(t, inside)));
+      return union((type.types ?? []).map((t) => convert(t, inside)));
     case "union:wrapped":
       return union(
-        type.types.map((t: any) =>
-          t.typeName === "null"
-            ? { type: "null" }
-            : { type: "object", required: [t.branchName], properties: { [t.branchName]: convert(t, inside) } },
-        ),
+        (type.types ?? []).map((t) => {
+          const branch = t.branchName ?? t.typeName;
+          if (t.typeName === "null") return { type: "null" };
+          return { type: "object", required: [branch], properties: { [branch]: convert(t, inside) } };
+        }),
       );
     default:
       // A logical type avsc was not told about decodes as its underlying type.
@@ -72,14 +88,9 @@ function convert(type: any, enclosing: Set<unknown>): JsonSchema {
 /** ["null", T] → T with "null" among its types; anything else → anyOf. */
 function union(branches: JsonSchema[]): JsonSchema {
   const nonNull = branches.filter((b) => b.type !== "null");
-  const hasNull = nonNull.length < branches.length;
-  if (nonNull.length === 1) {
-    const only = nonNull[0]!;
-    if (!hasNull) return only;
-    if (typeof only.type === "string") return { ...only, type: [only.type, "null"], ...(only.enum ? { enum: [...(only.enum as unknown[]), null] } : {}) };
-    return { anyOf: [only, { type: "null" }] };
-  }
-  return { anyOf: branches };
+  const [only, ...others] = nonNull;
+  if (!only || others.length > 0) return { anyOf: branches };
+  return nonNull.length < branches.length ? nullable(only) : only;
 }
 
 function described(schema: JsonSchema, doc: unknown): JsonSchema {

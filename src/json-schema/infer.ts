@@ -13,7 +13,12 @@ import { type JsonSchema, nullable } from "./json-schema.ts";
 type JsonType = "null" | "boolean" | "integer" | "number" | "string" | "array" | "object";
 
 /** What the sample showed at one place: its types, and for objects and arrays what they held. */
-type Shape = { types: Set<JsonType>; objects: number; properties: Map<string, Shape & { present: number }>; items: Shape | null };
+type Shape = {
+  types: Set<JsonType>;
+  objects: number;
+  properties: Map<string, Shape & { present: number }>;
+  items: Shape | null;
+};
 
 const order: JsonType[] = ["object", "array", "string", "number", "integer", "boolean", "null"];
 
@@ -83,4 +88,3 @@ function toSchema(shape: Shape): JsonSchema {
   if (types.has("array") && shape.items) schema.items = toSchema(shape.items);
   return schema;
 }
-

@@ -23,7 +23,6 @@ import { protobufJson } from "./protobuf-json.ts";
 import type { ResolvedReference } from "./references.ts";
 import { messageIndexes } from "./wire.ts";
 
-
 export type CompiledSchema = {
   /** Decodes a payload (the bytes after magic byte and schema id); throws DecodeError. */
   decode(payload: Uint8Array): Decoded;
@@ -32,30 +31,48 @@ export type CompiledSchema = {
 };
 
 /** `references`: what the schema refers to, resolved (references.ts), those referred to first. */
-export function compileSchema(registered: RegisteredSchema, id: number | string, references: ResolvedReference[] = []): CompiledSchema {
+export function compileSchema(
+  registered: RegisteredSchema,
+  id: number | string,
+  references: ResolvedReference[] = [],
+): CompiledSchema {
   try {
     if (registered.schemaType === "AVRO") return compileAvro(registered.schema, references);
     if (registered.schemaType === "PROTOBUF") return compileProtobuf(registered.schema, references);
     return compileJson(registered.schema, references);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`schema ${id} (${registered.schemaType}) from the registry cannot be used: ${oneLine(error)}`, { cause: error });
+    throw new ConfigError(
+      `schema ${id} (${registered.schemaType}) from the registry cannot be used: ${oneLine(error)}`,
+      { cause: error },
+    );
   }
 }
 
 function compileAvro(text: string, references: ResolvedReference[]): CompiledSchema {
   // Named types the referenced schemas define are known by full name to those parsed after them.
   const registry = {};
-  for (const reference of references) avro.Type.forSchema(JSON.parse(reference.registered.schema), avroOptions(registry));
+  for (const reference of references)
+    avro.Type.forSchema(JSON.parse(reference.registered.schema), avroOptions(registry));
   const type = avro.Type.forSchema(JSON.parse(text), avroOptions(registry));
   return {
-    decode: (payload) => ({ data: plain(attempt(() => type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)))), encoding: "avro" }),
+    decode: (payload) => ({
+      data: plain(attempt(() => type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)))),
+      encoding: "avro",
+    }),
     jsonSchema: () => avroToJsonSchema(type),
   };
 }
 
 /** Protobuf → JSON as Confluent's and Debezium's converters write it: field names as declared, 64-bit integers as strings, enums by name, bytes as base64, unset fields with their defaults (then the well-known types mapped by protobuf-json.ts). */
-const toObjectOptions: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, defaults: true, arrays: true, objects: true };
+const toObjectOptions: protobuf.IConversionOptions = {
+  longs: String,
+  enums: String,
+  bytes: String,
+  defaults: true,
+  arrays: true,
+  objects: true,
+};
 
 function compileProtobuf(text: string, references: ResolvedReference[]): CompiledSchema {
   // Message indexes count the top-level messages of this file only, not of the files it imports
@@ -67,9 +84,13 @@ function compileProtobuf(text: string, references: ResolvedReference[]): Compile
   for (const reference of references) addProtobufFile(root, protobufFile(reference.registered.schema), imports);
   addProtobufFile(root, own, imports);
   root.resolveAll();
-  const topLevel = own.messageNames.map((name) => root.lookupType(own.packageName ? `${own.packageName}.${name}` : name));
+  const topLevel = own.messageNames.map((name) =>
+    root.lookupType(own.packageName ? `${own.packageName}.${name}` : name),
+  );
   const messagesOf = (ns: protobuf.ReflectionObject | null): protobuf.Type[] =>
-    ns instanceof protobuf.Namespace ? ns.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type) : [];
+    ns instanceof protobuf.Namespace
+      ? ns.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type)
+      : [];
   const first = topLevel[0];
   if (!first) throw new ConfigError("the Protobuf schema declares no message");
   const converters = new Map<protobuf.Type, (object: Record<string, unknown>) => unknown>();
@@ -81,7 +102,8 @@ function compileProtobuf(text: string, references: ResolvedReference[]): Compile
       let candidates = topLevel;
       for (const index of indexes) {
         const named = candidates[index];
-        if (!named) throw new DecodeError(`names Protobuf message index ${indexes.join(".")}, which the schema does not have`);
+        if (!named)
+          throw new DecodeError(`names Protobuf message index ${indexes.join(".")}, which the schema does not have`);
         type = named;
         candidates = messagesOf(named);
       }
@@ -105,7 +127,11 @@ type ProtobufFile = {
 };
 
 /** protobufjs's descriptor extension, which its typings leave out. */
-type DescriptorApi = { FileDescriptorProto: { decode(bytes: Uint8Array): { package?: string; messageType?: { name: string }[]; dependency?: string[] } } };
+type DescriptorApi = {
+  FileDescriptorProto: {
+    decode(bytes: Uint8Array): { package?: string; messageType?: { name: string }[]; dependency?: string[] };
+  };
+};
 type RootFromDescriptor = { fromDescriptor(set: { file: unknown[] }, options: { keepCase: boolean }): protobuf.Root };
 
 /**
@@ -114,11 +140,16 @@ type RootFromDescriptor = { fromDescriptor(set: { file: unknown[] }, options: { 
  */
 function protobufFile(text: string): ProtobufFile {
   if (/^[A-Za-z0-9+/=]+$/.test(text.trim())) {
-    const file = (descriptor as unknown as DescriptorApi).FileDescriptorProto.decode(Buffer.from(text.trim(), "base64"));
+    const file = (descriptor as unknown as DescriptorApi).FileDescriptorProto.decode(
+      Buffer.from(text.trim(), "base64"),
+    );
     // fromDescriptor resolves every type at once: the well-known files the file imports (which a
     // serialiser does not register as references) go in with it, then out of its definitions.
     const wellKnown = (file.dependency ?? []).flatMap(wellKnownDescriptors);
-    const root = (protobuf.Root as unknown as RootFromDescriptor).fromDescriptor({ file: [...wellKnown, file] }, { keepCase: true });
+    const root = (protobuf.Root as unknown as RootFromDescriptor).fromDescriptor(
+      { file: [...wellKnown, file] },
+      { keepCase: true },
+    );
     return {
       nested: wellKnown.length > 0 ? withoutWellKnown(root.toJSON().nested ?? {}) : (root.toJSON().nested ?? {}),
       packageName: file.package || undefined,
@@ -128,8 +159,16 @@ function protobufFile(text: string): ProtobufFile {
   }
   const parsed = protobuf.parse(text, { keepCase: true });
   const scope = parsed.package ? parsed.root.lookup(parsed.package) : parsed.root;
-  const messageNames = scope instanceof protobuf.Namespace ? scope.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => n.name) : [];
-  return { nested: parsed.root.toJSON().nested ?? {}, packageName: parsed.package, messageNames, imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])] };
+  const messageNames =
+    scope instanceof protobuf.Namespace
+      ? scope.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => n.name)
+      : [];
+  return {
+    nested: parsed.root.toJSON().nested ?? {},
+    packageName: parsed.package,
+    messageNames,
+    imports: [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])],
+  };
 }
 
 /** The FileDescriptorProtos of one of Google's well-known .proto files, from protobufjs's copy; none for any other file. */
@@ -151,11 +190,18 @@ function withoutWellKnown(nested: Record<string, protobuf.AnyNestedObject>): Rec
 }
 
 /** Adds a file's definitions to `root`, and Google's well-known types it imports; any other import must be a reference. */
-function addProtobufFile(root: protobuf.Root, file: ProtobufFile, imports: { references: Set<string>; wellKnownAdded: Set<string> }): void {
+function addProtobufFile(
+  root: protobuf.Root,
+  file: ProtobufFile,
+  imports: { references: Set<string>; wellKnownAdded: Set<string> },
+): void {
   for (const name of file.imports) {
     if (imports.references.has(name) || imports.wellKnownAdded.has(name)) continue;
     const known = (protobuf.common as unknown as { get(file: string): protobuf.INamespace | null }).get(name);
-    if (!known) throw new ConfigError(`the Protobuf schema imports ${name}, which is neither among its references nor one of Google's well-known types`);
+    if (!known)
+      throw new ConfigError(
+        `the Protobuf schema imports ${name}, which is neither among its references nor one of Google's well-known types`,
+      );
     root.addJSON(known.nested ?? {});
     imports.wellKnownAdded.add(name);
   }

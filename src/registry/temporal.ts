@@ -13,7 +13,8 @@
 export function dateTime(count: bigint, perSecond: bigint, digits: number, zone: "Z" | ""): string {
   const { seconds, fraction } = split(count, perSecond);
   // Beyond Date's ±273,790 years: the decoder reports a value it cannot decode.
-  if (seconds > maxSeconds || seconds < -maxSeconds) throw new RangeError(`instant ${count} (1/${perSecond} s) is beyond ±273,790 years`);
+  if (seconds > maxSeconds || seconds < -maxSeconds)
+    throw new RangeError(`instant ${count} (1/${perSecond} s) is beyond ±273,790 years`);
   const iso = new Date(Number(seconds) * 1000).toISOString();
   return `${iso.slice(0, -5)}${fractionText(fraction, digits)}${zone}`;
 }

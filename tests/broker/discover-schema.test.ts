@@ -41,7 +41,9 @@ const withRegistry = () => ({ bootstrap_servers: broker, schema_registry: { url:
 async function discovered(config: object): Promise<Map<string, any>> {
   const result = await run("source", ["discover", "--config", jsonFile("config.json", config)]);
   expectSuccess(result);
-  return new Map(result.messages.find((m) => m.type === "CATALOG")!.catalog.streams.map((s: any) => [s.name, s.json_schema]));
+  return new Map(
+    result.messages.find((m) => m.type === "CATALOG")!.catalog.streams.map((s: any) => [s.name, s.json_schema]),
+  );
 }
 
 const documentSchema = (properties: object, extra: object = {}) => ({
@@ -60,36 +62,50 @@ describe("discover with a schema registry", () => {
   }, 60_000);
 
   test("an Avro value schema becomes the stream's fields", () => {
-    expect(schemas.get(topics.avro)).toEqual(documentSchema({
-      id: { type: "string", description: "Order id" },
-      amount: { type: "integer" },
-      currency: { type: "string", enum: ["EUR", "USD"] },
-      tags: { type: "array", items: { type: "string" } },
-      attrs: { type: "object", additionalProperties: { type: "integer" } },
-      note: { type: ["string", "null"] },
-      line: { type: "object", required: ["sku", "qty"], properties: { sku: { type: "string" }, qty: { type: "integer" } } },
-      price: { type: "number" },
-    }));
+    expect(schemas.get(topics.avro)).toEqual(
+      documentSchema({
+        id: { type: "string", description: "Order id" },
+        amount: { type: "integer" },
+        currency: { type: "string", enum: ["EUR", "USD"] },
+        tags: { type: "array", items: { type: "string" } },
+        attrs: { type: "object", additionalProperties: { type: "integer" } },
+        note: { type: ["string", "null"] },
+        line: {
+          type: "object",
+          required: ["sku", "qty"],
+          properties: { sku: { type: "string" }, qty: { type: "integer" } },
+        },
+        price: { type: "number" },
+      }),
+    );
   });
 
   test("a Protobuf value schema (its first message) becomes the stream's fields", () => {
     const line = { type: "object", properties: { sku: { type: "string" }, qty: { type: "integer" } } };
-    expect(schemas.get(topics.protobuf)).toEqual(documentSchema({
-      order_id: { type: "string" },
-      total_cents: { type: "string", pattern: "^-?[0-9]+$" },
-      lines: { type: "array", items: line },
-      status: { type: "string", enum: ["NEW", "PAID"] },
-      counts: { type: "object", additionalProperties: { type: "integer" } },
-      blob: { type: "string", contentEncoding: "base64" },
-      first: { ...line, type: ["object", "null"] },
-    }));
+    expect(schemas.get(topics.protobuf)).toEqual(
+      documentSchema({
+        order_id: { type: "string" },
+        total_cents: { type: "string", pattern: "^-?[0-9]+$" },
+        lines: { type: "array", items: line },
+        status: { type: "string", enum: ["NEW", "PAID"] },
+        counts: { type: "object", additionalProperties: { type: "integer" } },
+        blob: { type: "string", contentEncoding: "base64" },
+        first: { ...line, type: ["object", "null"] },
+      }),
+    );
   });
 
   test("an Avro value schema using a record another subject defines (a schema reference) includes that record's fields", () => {
-    expect(schemas.get(topics.avroRefs)).toEqual(documentSchema({
-      id: { type: "string" },
-      amount: { type: "object", required: ["cents", "currency"], properties: { cents: { type: "integer" }, currency: { type: "string" } } },
-    }));
+    expect(schemas.get(topics.avroRefs)).toEqual(
+      documentSchema({
+        id: { type: "string" },
+        amount: {
+          type: "object",
+          required: ["cents", "currency"],
+          properties: { cents: { type: "integer" }, currency: { type: "string" } },
+        },
+      }),
+    );
   });
 
   test("Avro longs are integers and logical types are described as what they decode to", () => {
@@ -97,58 +113,98 @@ describe("discover with a schema registry", () => {
     const local = { type: "string", format: "date-time", airbyte_type: "timestamp_without_timezone" };
     const time = { type: "string", format: "time", airbyte_type: "time_without_timezone" };
     const count = { type: "integer", minimum: 0 };
-    const fields = ["big", "amount", "whole", "wide", "at_ms", "at_us", "at_ns", "local_ms", "local_us", "day", "time_ms", "time_us", "id", "span", "odd", "seen"];
-    expect(schemas.get(topics.avroLogical)).toEqual(documentSchema({
-      big: { type: "integer" },
-      amount: { type: "number" },
-      whole: { type: "number" },
-      wide: { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" },
-      at_ms: timestamp, at_us: timestamp, at_ns: timestamp,
-      local_ms: local, local_us: local,
-      day: { type: "string", format: "date" },
-      time_ms: time, time_us: time,
-      id: { type: "string", format: "uuid" },
-      span: { type: "object", required: ["months", "days", "milliseconds"], properties: { months: count, days: count, milliseconds: count } },
-      odd: { type: "string" },
-      seen: { ...timestamp, type: ["string", "null"] },
-    }));
-    expect(Object.keys(schemas.get(topics.avroLogical).properties)).toEqual([...fields, "_kafka_partition", "_kafka_offset", "_meta"]);
+    const fields = [
+      "big",
+      "amount",
+      "whole",
+      "wide",
+      "at_ms",
+      "at_us",
+      "at_ns",
+      "local_ms",
+      "local_us",
+      "day",
+      "time_ms",
+      "time_us",
+      "id",
+      "span",
+      "odd",
+      "seen",
+    ];
+    expect(schemas.get(topics.avroLogical)).toEqual(
+      documentSchema({
+        big: { type: "integer" },
+        amount: { type: "number" },
+        whole: { type: "number" },
+        wide: { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" },
+        at_ms: timestamp,
+        at_us: timestamp,
+        at_ns: timestamp,
+        local_ms: local,
+        local_us: local,
+        day: { type: "string", format: "date" },
+        time_ms: time,
+        time_us: time,
+        id: { type: "string", format: "uuid" },
+        span: {
+          type: "object",
+          required: ["months", "days", "milliseconds"],
+          properties: { months: count, days: count, milliseconds: count },
+        },
+        odd: { type: "string" },
+        seen: { ...timestamp, type: ["string", "null"] },
+      }),
+    );
+    expect(Object.keys(schemas.get(topics.avroLogical).properties)).toEqual([
+      ...fields,
+      "_kafka_partition",
+      "_kafka_offset",
+      "_meta",
+    ]);
   });
 
   test("Protobuf's well-known types are described as the proto3 JSON mapping writes them", () => {
     const timestamp = { type: "string", format: "date-time", airbyte_type: "timestamp_with_timezone" };
     const nullable = (schema: { type: string }) => ({ ...schema, type: [schema.type, "null"] });
-    expect(schemas.get(topics.protoWellKnown)).toEqual(documentSchema({
-      id: { type: "string" },
-      at: nullable(timestamp),
-      took: { type: ["string", "null"], pattern: "^-?[0-9]+(\\.[0-9]+)?s$" },
-      big: { type: ["string", "null"], pattern: "^-?[0-9]+$" },
-      note: { type: ["string", "null"] },
-      flag: { type: ["boolean", "null"] },
-      ratio: { type: ["number", "null"] },
-      raw: { type: ["string", "null"], contentEncoding: "base64" },
-      attrs: { type: ["object", "null"] },
-      anything: { type: ["string", "number", "boolean", "object", "array", "null"] },
-      items: { type: ["array", "null"] },
-      mask: { type: ["string", "null"] },
-      nothing: { type: ["object", "null"] },
-      history: { type: "array", items: timestamp },
-    }));
+    expect(schemas.get(topics.protoWellKnown)).toEqual(
+      documentSchema({
+        id: { type: "string" },
+        at: nullable(timestamp),
+        took: { type: ["string", "null"], pattern: "^-?[0-9]+(\\.[0-9]+)?s$" },
+        big: { type: ["string", "null"], pattern: "^-?[0-9]+$" },
+        note: { type: ["string", "null"] },
+        flag: { type: ["boolean", "null"] },
+        ratio: { type: ["number", "null"] },
+        raw: { type: ["string", "null"], contentEncoding: "base64" },
+        attrs: { type: ["object", "null"] },
+        anything: { type: ["string", "number", "boolean", "object", "array", "null"] },
+        items: { type: ["array", "null"] },
+        mask: { type: ["string", "null"] },
+        nothing: { type: ["object", "null"] },
+        history: { type: "array", items: timestamp },
+      }),
+    );
   });
 
   test("a JSON Schema's $refs into another subject's schema (and within it) are resolved into the stream's schema", () => {
     const address = { type: "object", properties: { city: { type: "string" } } };
-    expect(schemas.get(topics.jsonRefs)).toEqual(documentSchema({
-      id: { type: "string" },
-      customer: { type: "object", properties: { name: { type: "string" }, address } },
-      ship_to: address,
-    }));
+    expect(schemas.get(topics.jsonRefs)).toEqual(
+      documentSchema({
+        id: { type: "string" },
+        customer: { type: "object", properties: { name: { type: "string" }, address } },
+        ship_to: address,
+      }),
+    );
   });
 
   test("a JSON Schema value schema is used as it is", () => {
-    expect(schemas.get(topics.json)).toEqual(documentSchema({
-      id: { type: "string" }, amount: { type: "number" }, method: { type: "string", enum: ["card", "cash"] },
-    }));
+    expect(schemas.get(topics.json)).toEqual(
+      documentSchema({
+        id: { type: "string" },
+        amount: { type: "number" },
+        method: { type: "string", enum: ["card", "cash"] },
+      }),
+    );
   });
 
   test("the documents read validate against the schema discovered", async () => {
@@ -158,25 +214,49 @@ describe("discover with a schema registry", () => {
     // timestamp_without_timezone) and a time of day have no offset, which ajv-formats requires.
     ajv.addFormat("date-time", /^\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
     ajv.addFormat("time", /^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/);
-    for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.avroLogical, topics.protoWellKnown, topics.jsonRefs]) {
-      const result = await run("source", ["read", "--config", jsonFile("config.json", withRegistry()), "--catalog", jsonFile("catalog.json", catalog([topic]))]);
+    for (const topic of [
+      topics.avro,
+      topics.protobuf,
+      topics.json,
+      topics.avroRefs,
+      topics.avroLogical,
+      topics.protoWellKnown,
+      topics.jsonRefs,
+    ]) {
+      const result = await run("source", [
+        "read",
+        "--config",
+        jsonFile("config.json", withRegistry()),
+        "--catalog",
+        jsonFile("catalog.json", catalog([topic])),
+      ]);
       expectSuccess(result);
       const validate = ajv.compile(schemas.get(topic));
       const documents = records(result).map((r) => r.data);
       expect(documents.length).toBeGreaterThan(0);
-      for (const document of documents) expect({ topic, valid: validate(document), errors: validate.errors ?? null }).toEqual({ topic, valid: true, errors: null });
+      for (const document of documents)
+        expect({ topic, valid: validate(document), errors: validate.errors ?? null }).toEqual({
+          topic,
+          valid: true,
+          errors: null,
+        });
     }
   }, 60_000);
 });
 
 test("without a registry, discover infers a JSON topic's fields from its recent messages", async () => {
   const schemas = await discovered({ bootstrap_servers: broker });
-  expect(schemas.get(plain)).toEqual(documentSchema({
-    id: { type: ["number", "null"] },
-    name: { type: ["string", "null"] },
-    tags: { type: ["array", "null"], items: { type: "string" } },
-    address: { type: ["object", "null"], properties: { city: { type: "string" }, zip: { type: ["string", "null"] } } },
-    vip: { type: ["boolean", "null"] },
-    value: { type: ["string", "null"] },
-  }));
+  expect(schemas.get(plain)).toEqual(
+    documentSchema({
+      id: { type: ["number", "null"] },
+      name: { type: ["string", "null"] },
+      tags: { type: ["array", "null"], items: { type: "string" } },
+      address: {
+        type: ["object", "null"],
+        properties: { city: { type: "string" }, zip: { type: ["string", "null"] } },
+      },
+      vip: { type: ["boolean", "null"] },
+      value: { type: ["string", "null"] },
+    }),
+  );
 }, 60_000);

@@ -20,11 +20,26 @@ export const avroValue = JSON.stringify({
     { name: "tags", type: { type: "array", items: "string" } },
     { name: "attrs", type: { type: "map", values: "int" } },
     { name: "note", type: ["null", "string"], default: null },
-    { name: "line", type: { type: "record", name: "Line", fields: [{ name: "sku", type: "string" }, { name: "qty", type: "int" }] } },
+    {
+      name: "line",
+      type: {
+        type: "record",
+        name: "Line",
+        fields: [
+          { name: "sku", type: "string" },
+          { name: "qty", type: "int" },
+        ],
+      },
+    },
     { name: "price", type: "double" },
   ],
 });
-export const avroKey = JSON.stringify({ type: "record", name: "OrderKey", namespace: "shop", fields: [{ name: "id", type: "string" }] });
+export const avroKey = JSON.stringify({
+  type: "record",
+  name: "OrderKey",
+  namespace: "shop",
+  fields: [{ name: "id", type: "string" }],
+});
 
 export const proto = `syntax = "proto3";
 package shop;
@@ -58,14 +73,34 @@ export const jsonValue = JSON.stringify({
   type: "object",
   additionalProperties: false,
   required: ["id", "amount"],
-  properties: { id: { type: "string" }, amount: { type: "number" }, method: { type: "string", enum: ["card", "cash"] } },
+  properties: {
+    id: { type: "string" },
+    amount: { type: "number" },
+    method: { type: "string", enum: ["card", "cash"] },
+  },
 });
 // With `$schema`: Apicurio takes a schema without it for JSON Schema only when it has `properties`.
 export const jsonKey = JSON.stringify({ $schema: "http://json-schema.org/draft-07/schema#", type: "string" });
 
 /** Schemas that refer to others: an Avro record using a record another subject defines, a .proto importing another file. */
-export const avroMoney = JSON.stringify({ type: "record", name: "Money", namespace: "shop", fields: [{ name: "cents", type: "long" }, { name: "currency", type: "string" }] });
-export const avroRefund = JSON.stringify({ type: "record", name: "Refund", namespace: "shop", fields: [{ name: "id", type: "string" }, { name: "amount", type: "shop.Money" }] });
+export const avroMoney = JSON.stringify({
+  type: "record",
+  name: "Money",
+  namespace: "shop",
+  fields: [
+    { name: "cents", type: "long" },
+    { name: "currency", type: "string" },
+  ],
+});
+export const avroRefund = JSON.stringify({
+  type: "record",
+  name: "Refund",
+  namespace: "shop",
+  fields: [
+    { name: "id", type: "string" },
+    { name: "amount", type: "shop.Money" },
+  ],
+});
 export const protoMoney = `syntax = "proto3";
 package shop;
 message Money { int64 cents = 1; string currency = 2; }
@@ -140,16 +175,30 @@ export const jsonCustomer = JSON.stringify({
 export const jsonInvoice = JSON.stringify({
   $schema: "http://json-schema.org/draft-07/schema#",
   type: "object",
-  properties: { id: { type: "string" }, customer: { $ref: "customer.json" }, ship_to: { $ref: "customer.json#/definitions/address" } },
+  properties: {
+    id: { type: "string" },
+    customer: { $ref: "customer.json" },
+    ship_to: { $ref: "customer.json#/definitions/address" },
+  },
 });
 
 export type Topics = {
-  avro: string; protobuf: string; json: string; unknownId: string; avroRefs: string; protoRefs: string;
-  avroLogical: string; protoWellKnown: string; jsonRefs: string;
+  avro: string;
+  protobuf: string;
+  json: string;
+  unknownId: string;
+  avroRefs: string;
+  protoRefs: string;
+  avroLogical: string;
+  protoWellKnown: string;
+  jsonRefs: string;
 };
 
 /** Starts a registry with basic auth and fills one topic per format; `stop` ends the registry. */
-export async function registryTopics(broker: string, timestamp: number): Promise<{ registry: Registry; topics: Topics }> {
+export async function registryTopics(
+  broker: string,
+  timestamp: number,
+): Promise<{ registry: Registry; topics: Topics }> {
   const registry = await startRegistry(credentials);
   try {
     return { registry, topics: await fillTopics(broker, registry, timestamp) };
@@ -162,15 +211,24 @@ export async function registryTopics(broker: string, timestamp: number): Promise
 
 async function fillTopics(broker: string, registry: Registry, timestamp: number): Promise<Topics> {
   const topics: Topics = {
-    avro: uniqueTopic("sr-avro"), protobuf: uniqueTopic("sr-proto"), json: uniqueTopic("sr-json"), unknownId: uniqueTopic("sr-unknown"),
-    avroRefs: uniqueTopic("sr-avro-refs"), protoRefs: uniqueTopic("sr-proto-refs"),
-    avroLogical: uniqueTopic("sr-avro-logical"), protoWellKnown: uniqueTopic("sr-proto-wkt"), jsonRefs: uniqueTopic("sr-json-refs"),
+    avro: uniqueTopic("sr-avro"),
+    protobuf: uniqueTopic("sr-proto"),
+    json: uniqueTopic("sr-json"),
+    unknownId: uniqueTopic("sr-unknown"),
+    avroRefs: uniqueTopic("sr-avro-refs"),
+    protoRefs: uniqueTopic("sr-proto-refs"),
+    avroLogical: uniqueTopic("sr-avro-logical"),
+    protoWellKnown: uniqueTopic("sr-proto-wkt"),
+    jsonRefs: uniqueTopic("sr-json-refs"),
   };
   for (const topic of Object.values(topics)) await createTopic(broker, topic, 1);
   const register = async (subject: string, body: object): Promise<number> => {
     const response = await fetch(`${registry.url}/subjects/${encodeURIComponent(subject)}/versions`, {
       method: "POST",
-      headers: { authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`, "content-type": "application/vnd.schemaregistry.v1+json" },
+      headers: {
+        authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}`,
+        "content-type": "application/vnd.schemaregistry.v1+json",
+      },
       body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`registering ${subject}: HTTP ${response.status} ${await response.text()}`);
@@ -184,29 +242,88 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
   await register("shop/money.proto", { schemaType: "PROTOBUF", schema: protoMoney });
   await register("customer", { schemaType: "JSON", schema: jsonCustomer });
   const refundProtoId = await register(`${topics.protoRefs}-value`, {
-    schemaType: "PROTOBUF", schema: protoRefund, references: [{ name: "shop/money.proto", subject: "shop/money.proto", version: 1 }],
+    schemaType: "PROTOBUF",
+    schema: protoRefund,
+    references: [{ name: "shop/money.proto", subject: "shop/money.proto", version: 1 }],
   });
 
   const avro = (schema: string, data: unknown): Part => ({ format: "avro", schema, data });
   const pb = (message: string, data: unknown): Part => ({ format: "protobuf", proto, message, data });
   const json = (schema: string, data: unknown): Part => ({ format: "json_schema", schema, data });
   const messages = [
-    { topic: topics.avro, key: avro(avroKey, { id: "o-1" }), value: avro(avroValue, {
-      id: "o-1", amount: 1250, currency: "EUR", tags: ["new", "gift"], attrs: { boxes: 2 }, note: null, line: { sku: "sku-9", qty: 3 }, price: 12.5 }) },
-    { topic: topics.avro, key: avro(avroKey, { id: "o-2" }), value: avro(avroValue, {
-      id: "o-2", amount: -7, currency: "USD", tags: [], attrs: {}, note: "rush", line: { sku: "sku-1", qty: 1 }, price: 0.25 }) },
+    {
+      topic: topics.avro,
+      key: avro(avroKey, { id: "o-1" }),
+      value: avro(avroValue, {
+        id: "o-1",
+        amount: 1250,
+        currency: "EUR",
+        tags: ["new", "gift"],
+        attrs: { boxes: 2 },
+        note: null,
+        line: { sku: "sku-9", qty: 3 },
+        price: 12.5,
+      }),
+    },
+    {
+      topic: topics.avro,
+      key: avro(avroKey, { id: "o-2" }),
+      value: avro(avroValue, {
+        id: "o-2",
+        amount: -7,
+        currency: "USD",
+        tags: [],
+        attrs: {},
+        note: "rush",
+        line: { sku: "sku-1", qty: 1 },
+        price: 0.25,
+      }),
+    },
     { topic: topics.avro, key: avro(avroKey, { id: "o-1" }), value: null },
-    { topic: topics.protobuf, key: pb("shop.Key", { id: "k-1" }), value: pb("shop.Order", {
-      order_id: "p-1", total_cents: "9007199254740993", lines: [{ sku: "a", qty: 2 }], status: "PAID", counts: { x: 1 }, blob: "AAH/", first: { sku: "a", qty: 2 } }) },
+    {
+      topic: topics.protobuf,
+      key: pb("shop.Key", { id: "k-1" }),
+      value: pb("shop.Order", {
+        order_id: "p-1",
+        total_cents: "9007199254740993",
+        lines: [{ sku: "a", qty: 2 }],
+        status: "PAID",
+        counts: { x: 1 },
+        blob: "AAH/",
+        first: { sku: "a", qty: 2 },
+      }),
+    },
     { topic: topics.protobuf, key: pb("shop.Key", { id: "k-2" }), value: pb("shop.Order", { order_id: "p-2" }) },
-    { topic: topics.json, key: json(jsonKey, "pay-1"), value: json(jsonValue, { id: "pay-1", amount: 19.99, method: "card" }) },
+    {
+      topic: topics.json,
+      key: json(jsonKey, "pay-1"),
+      value: json(jsonValue, { id: "pay-1", amount: 19.99, method: "card" }),
+    },
     { topic: topics.json, key: json(jsonKey, "pay-2"), value: json(jsonValue, { id: "pay-2", amount: 5 }) },
-    { topic: topics.avroRefs, key: null, value: { format: "avro", schema: avroRefund, data: { id: "r-1", amount: { cents: 1999, currency: "EUR" } },
-      references: [{ name: "shop.Money", subject: "shop.Money", version: 1 }] } as Part },
+    {
+      topic: topics.avroRefs,
+      key: null,
+      value: {
+        format: "avro",
+        schema: avroRefund,
+        data: { id: "r-1", amount: { cents: 1999, currency: "EUR" } },
+        references: [{ name: "shop.Money", subject: "shop.Money", version: 1 }],
+      } as Part,
+    },
     // Bytes for Refund (message index 0) from the same definitions in one file, as Python's
     // protobuf cannot build classes from text; re-pointed below to the id of the importing schema.
-    { topic: topics.protoRefs, key: null, value: { format: "protobuf", proto: protoRefund.replace('import "shop/money.proto";\n', "") + "message Money { int64 cents = 1; string currency = 2; }\n",
-      message: "shop.Refund", data: { id: "r-2", amount: { cents: "-250", currency: "USD" } } } as Part },
+    {
+      topic: topics.protoRefs,
+      key: null,
+      value: {
+        format: "protobuf",
+        proto:
+          protoRefund.replace('import "shop/money.proto";\n', "") +
+          "message Money { int64 cents = 1; string currency = 2; }\n",
+        message: "shop.Refund",
+        data: { id: "r-2", amount: { cents: "-250", currency: "USD" } },
+      } as Part,
+    },
     ...logicalMessages(topics),
   ];
   const bytes = await serialize({ url: registry.url, ...credentials }, messages);
@@ -216,11 +333,28 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
   const firstProto = messages.findIndex((m) => m.topic === topics.protobuf);
   bytes[firstProto]!.value!.writeUInt32BE(protoTextId, 1);
   bytes[messages.findIndex((m) => m.topic === topics.protoRefs)]!.value!.writeUInt32BE(refundProtoId, 1);
-  for (const topic of [topics.avro, topics.protobuf, topics.json, topics.avroRefs, topics.protoRefs, topics.avroLogical, topics.protoWellKnown, topics.jsonRefs]) {
-    await produce(broker, topic, bytes.flatMap((b, i) => (messages[i]!.topic === topic ? [{ partition: 0, key: b.key, value: b.value, timestamp }] : [])));
+  for (const topic of [
+    topics.avro,
+    topics.protobuf,
+    topics.json,
+    topics.avroRefs,
+    topics.protoRefs,
+    topics.avroLogical,
+    topics.protoWellKnown,
+    topics.jsonRefs,
+  ]) {
+    await produce(
+      broker,
+      topic,
+      bytes.flatMap((b, i) =>
+        messages[i]!.topic === topic ? [{ partition: 0, key: b.key, value: b.value, timestamp }] : [],
+      ),
+    );
   }
   // Framed like the others, but with a schema id no registry has.
-  await produce(broker, topics.unknownId, [{ partition: 0, value: Buffer.from([0, 0, 0, 0x27, 0x0f, 2, 0x61]), timestamp }]);
+  await produce(broker, topics.unknownId, [
+    { partition: 0, value: Buffer.from([0, 0, 0, 0x27, 0x0f, 2, 0x61]), timestamp },
+  ]);
   return topics;
 }
 
@@ -232,16 +366,43 @@ async function fillTopics(broker: string, registry: Registry, timestamp: number)
 function logicalMessages(topics: Topics) {
   const pb = (data: unknown): Part => ({ format: "protobuf", proto: protoWellKnown, message: "lab.Event", data });
   const json = (data: unknown): Part => ({
-    format: "json_schema", schema: jsonInvoice, data, references: [{ name: "customer.json", subject: "customer", version: 1 }],
+    format: "json_schema",
+    schema: jsonInvoice,
+    data,
+    references: [{ name: "customer.json", subject: "customer", version: 1 }],
   });
   return [
     ...avroLogicalMessages(topics.avroLogical),
-    { topic: topics.protoWellKnown, key: null, value: pb({
-      id: "e-1", at: "2024-03-01T10:00:01.123Z", took: "1.500s", big: "9007199254740993", note: "n", flag: false, ratio: 0.5, raw: "AAH/",
-      attrs: { a: 1, b: ["x", null, true], c: { d: "e" } }, anything: "hi", items: [1, "two"], mask: "user.displayName,photo", nothing: {},
-      history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"] }) },
-    { topic: topics.protoWellKnown, key: null, value: pb({ id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s" }) },
-    { topic: topics.jsonRefs, key: null, value: json({ id: "inv-1", customer: { name: "Ann", address: { city: "Oslo" } }, ship_to: { city: "Rome" } }) },
+    {
+      topic: topics.protoWellKnown,
+      key: null,
+      value: pb({
+        id: "e-1",
+        at: "2024-03-01T10:00:01.123Z",
+        took: "1.500s",
+        big: "9007199254740993",
+        note: "n",
+        flag: false,
+        ratio: 0.5,
+        raw: "AAH/",
+        attrs: { a: 1, b: ["x", null, true], c: { d: "e" } },
+        anything: "hi",
+        items: [1, "two"],
+        mask: "user.displayName,photo",
+        nothing: {},
+        history: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:00.000001Z"],
+      }),
+    },
+    {
+      topic: topics.protoWellKnown,
+      key: null,
+      value: pb({ id: "e-2", at: "1969-12-31T23:59:59.999999999Z", took: "-0.250s" }),
+    },
+    {
+      topic: topics.jsonRefs,
+      key: null,
+      value: json({ id: "inv-1", customer: { name: "Ann", address: { city: "Oslo" } }, ship_to: { city: "Rome" } }),
+    },
   ];
 }
 
@@ -256,16 +417,49 @@ export function avroLogicalMessages(topic: string) {
     return { $bytes: bytes.toString("base64") };
   };
   return [
-    { topic, key: null, value: avro({
-      big: { $int: String(2n ** 60n + 1n) }, amount: { $decimal: "12345678.90" }, whole: { $decimal: "42" },
-      wide: { $decimal: "12345678901234567890123456789012345678" },
-      at_ms: 1709287201000, at_us: 1709287201123456, at_ns: { $int: "1709287201123456789" },
-      local_ms: 1709287201000, local_us: 1709287201000001, day: 19783, time_ms: 3723500, time_us: 45296789012,
-      id: "123e4567-e89b-12d3-a456-426614174000", span: span(1, 2, 3), odd: "plain", seen: 1709287201000 }) },
-    { topic, key: null, value: avro({
-      big: { $int: String(-(2n ** 62n) - 3n) }, amount: { $decimal: "-0.05" }, whole: { $decimal: "0" },
-      wide: { $decimal: "-99999999999999999999999999999999999999" },
-      at_ms: -1, at_us: -86400000001, at_ns: -1, local_ms: -62135596800000, local_us: 0, day: -719162, time_ms: 0, time_us: 86399999999,
-      id: "00000000-0000-0000-0000-000000000000", span: span(0, 0, 0), odd: "", seen: null }) },
+    {
+      topic,
+      key: null,
+      value: avro({
+        big: { $int: String(2n ** 60n + 1n) },
+        amount: { $decimal: "12345678.90" },
+        whole: { $decimal: "42" },
+        wide: { $decimal: "12345678901234567890123456789012345678" },
+        at_ms: 1709287201000,
+        at_us: 1709287201123456,
+        at_ns: { $int: "1709287201123456789" },
+        local_ms: 1709287201000,
+        local_us: 1709287201000001,
+        day: 19783,
+        time_ms: 3723500,
+        time_us: 45296789012,
+        id: "123e4567-e89b-12d3-a456-426614174000",
+        span: span(1, 2, 3),
+        odd: "plain",
+        seen: 1709287201000,
+      }),
+    },
+    {
+      topic,
+      key: null,
+      value: avro({
+        big: { $int: String(-(2n ** 62n) - 3n) },
+        amount: { $decimal: "-0.05" },
+        whole: { $decimal: "0" },
+        wide: { $decimal: "-99999999999999999999999999999999999999" },
+        at_ms: -1,
+        at_us: -86400000001,
+        at_ns: -1,
+        local_ms: -62135596800000,
+        local_us: 0,
+        day: -719162,
+        time_ms: 0,
+        time_us: 86399999999,
+        id: "00000000-0000-0000-0000-000000000000",
+        span: span(0, 0, 0),
+        odd: "",
+        seen: null,
+      }),
+    },
   ];
 }
