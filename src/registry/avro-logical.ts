@@ -7,9 +7,10 @@
  *   avro.Type.forSchema({ type: "int", logicalType: "date" }, avroOptions()).fromBuffer(…)  // "2024-03-01"
  */
 import avro from "avsc";
+import { decimalStringSchema, decimalText, fitsNumber, unscaled } from "../decode/decimal.ts";
 import { rawJson } from "../decode/raw-json.ts";
 import type { JsonSchema } from "../json-schema/json-schema.ts";
-import { calendarDate, dateTime, timeOfDay } from "./temporal.ts";
+import { calendarDate, dateTime, timeOfDay } from "../decode/temporal.ts";
 
 type Attributes = { type?: unknown; logicalType?: unknown; precision?: unknown; scale?: unknown; size?: unknown };
 
@@ -58,14 +59,6 @@ function requireUnderlying(schema: avro.Schema, types: string[], size?: number):
     throw new Error(`${String(logicalType)} needs a fixed of ${size} bytes`);
 }
 
-/**
- * The widest decimal written as a JSON number: a number column in PyAirbyte's caches is
- * DECIMAL(38, 9) (BigQuery's NUMERIC too), so a decimal whose schema allows more than 29 integer or
- * 9 fraction digits is a string, to stay exact where it lands (docs/schema-registry.md).
- */
-const numberIntegerDigits = 29;
-const numberFractionDigits = 9;
-
 /** decimal (bytes or fixed): the two's-complement unscaled value, big-endian, times 10^-scale. */
 class DecimalType extends Described {
   readonly #scale: number;
@@ -80,7 +73,7 @@ class DecimalType extends Described {
       throw new Error("decimal needs a scale within [0, precision]");
     super(schema, opts);
     this.#scale = scale;
-    this.#asNumber = precision - scale <= numberIntegerDigits && scale <= numberFractionDigits;
+    this.#asNumber = fitsNumber(precision, scale);
   }
 
   protected override _fromValue(bytes: Buffer): unknown {
@@ -89,22 +82,8 @@ class DecimalType extends Described {
   }
 
   jsonSchema(): JsonSchema {
-    return this.#asNumber ? { type: "number" } : { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" };
+    return this.#asNumber ? { type: "number" } : { ...decimalStringSchema };
   }
-}
-
-function unscaled(bytes: Buffer): bigint {
-  if (bytes.length === 0) return 0n;
-  const value = BigInt(`0x${bytes.toString("hex")}`);
-  const negative = (bytes[0] ?? 0) >= 0x80;
-  return negative ? value - (1n << BigInt(bytes.length * 8)) : value;
-}
-
-/** 1234n, scale 2 → "12.34"; -5n, scale 2 → "-0.05". */
-export function decimalText(value: bigint, scale: number): string {
-  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, "0");
-  const sign = value < 0n ? "-" : "";
-  return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 const units = {
