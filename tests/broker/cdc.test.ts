@@ -1,0 +1,240 @@
+/**
+ * Debezium change events become rows, with real Debezium output: a PostgreSQL table (wal_level
+ * logical) → Kafka Connect with Debezium's PostgreSQL connector (harness/debezium.ts) → the test
+ * broker, once with the JSON converter's schemas and once without; Connect starts once for the file.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { SQL } from "bun";
+import { type Postgres, startPostgres } from "../../examples/read-model/postgres.ts";
+import { type Connect, startConnect } from "../../harness/debezium.ts";
+import { endOffsets } from "../support/backlog.ts";
+import { bootstrap } from "../support/broker.ts";
+import {
+  catalog,
+  expectSuccess,
+  jsonFile,
+  records,
+  run,
+  runners,
+  states,
+  traces,
+  uniqueTopic,
+  type Run,
+  type Runner,
+} from "../support/connector.ts";
+import { createTopic, produce } from "../support/kafka.ts";
+
+let broker: string;
+let pg: Postgres;
+let sql: SQL;
+let connect: Connect;
+const prefix = uniqueTopic("cdc").replace(/-/g, "_");
+const withSchemas = `${prefix}_s.public.items`;
+const bare = `${prefix}_n.public.items`;
+
+/** Waits until Debezium has written `count` messages (tombstones included) to partition 0 of `topic`. */
+async function messages(topic: string, count: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const end = await endOffsets(broker, topic, 1).catch(() => new Map<number, number>());
+    if ((end.get(0) ?? 0) >= count) return;
+    await Bun.sleep(200);
+  }
+  throw new Error(`Debezium wrote fewer than ${count} messages to ${topic}; see ${connect.log}`);
+}
+
+beforeAll(async () => {
+  broker = await bootstrap();
+  pg = await startPostgres({ wal_level: "logical" });
+  sql = new SQL(pg.url);
+  await sql`create table items (id int primary key, name text not null, price numeric(10,2), qty numeric,
+    born date, at timestamp, atz timestamptz, t time, doc jsonb, u uuid, big bigint, flag boolean)`;
+  // Deletes carry the whole old row in `before`, not only the key.
+  await sql`alter table items replica identity full`;
+  await sql`insert into items values (1, 'one', 12.34, 5.5, '2024-02-29', '2024-01-02 03:04:05.123456',
+    '2024-01-02 03:04:05+02', '13:14:15.5', '{"a": [1, 2]}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 9007199254740993, true)`;
+  connect = await startConnect(broker, [
+    { name: `${prefix}_s`, postgres: pg.url, topicPrefix: `${prefix}_s`, tables: ["public.items"], schemas: true },
+    { name: `${prefix}_n`, postgres: pg.url, topicPrefix: `${prefix}_n`, tables: ["public.items"], schemas: false },
+  ]);
+  // The snapshot (op r) first, then the stream of changes: an insert, an update, a delete and its tombstone.
+  await messages(withSchemas, 1);
+  await messages(bare, 1);
+  await sql`insert into items (id, name) values (2, 'two')`;
+  await sql`update items set name = 'uno' where id = 1`;
+  await sql`delete from items where id = 2`;
+  await messages(withSchemas, 5);
+  await messages(bare, 5);
+}, 180_000);
+
+afterAll(async () => {
+  await connect?.stop();
+  await sql?.close();
+  pg?.stop();
+});
+
+function read(runner: Runner, config: object, streams: object, state?: Run) {
+  return run(runner, [
+    "read",
+    "--config",
+    jsonFile("config.json", { bootstrap_servers: broker, ...config }),
+    "--catalog",
+    jsonFile("catalog.json", streams),
+    ...(state
+      ? [
+          "--state",
+          jsonFile(
+            "state.json",
+            states(state).map((s) => ({ type: "STATE", state: s })),
+          ),
+        ]
+      : []),
+  ]);
+}
+
+const source = (topicPrefix: string) => ({
+  connector: "postgresql",
+  name: topicPrefix,
+  db: "postgres",
+  schema: "public",
+  table: "items",
+});
+
+/** Columns Debezium's clock and PostgreSQL's log positions decide: checked against each other, then set aside. */
+function withoutCdcPositions(result: Run, topicPrefix: string) {
+  return records(result).map(({ data }) => {
+    const { _ab_cdc_lsn, _ab_cdc_updated_at, _ab_cdc_deleted_at, _meta, ...row } = data;
+    const { source: where, timestamp, headers, ...meta } = _meta;
+    expect(where).toMatchObject(source(topicPrefix));
+    expect(_ab_cdc_lsn).toBe(where.lsn);
+    expect(typeof where.txId).toBe("number");
+    expect(_ab_cdc_updated_at).toBe(new Date(where.ts_ms).toISOString());
+    expect(_ab_cdc_deleted_at).toBe(meta.op === "d" ? _ab_cdc_updated_at : null);
+    expect(timestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(headers.map((h: { key: string }) => h.key)).toContain("__debezium.context.connectorLogicalName");
+    return { ...row, _meta: meta };
+  });
+}
+
+const meta = (topic: string, offset: number, id: number, op: string) => ({
+  topic,
+  partition: 0,
+  offset,
+  timestamp_type: "create_time",
+  key: { id },
+  key_encoding: "json",
+  value_encoding: "json",
+  op,
+});
+
+const nulls = {
+  price: null,
+  qty: null,
+  born: null,
+  at: null,
+  atz: null,
+  t: null,
+  doc: null,
+  u: null,
+  big: null,
+  flag: null,
+};
+
+describe.each(runners)("Debezium change events (%s)", (runner) => {
+  test("with the JSON converter's schemas, each change is its row with its types' meaning; the tombstone is skipped but checkpointed", async () => {
+    const result = await read(runner, { value_envelope: "debezium" }, catalog([withSchemas]));
+    expectSuccess(result);
+    const one = {
+      id: 1,
+      name: "one",
+      price: 12.34,
+      qty: "5.5",
+      born: "2024-02-29",
+      at: "2024-01-02T03:04:05.123456",
+      atz: "2024-01-02T01:04:05.000000Z",
+      t: "13:14:15.500000",
+      doc: { a: [1, 2] },
+      u: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+      big: 9007199254740992, // JSON.parse's reading of 9007199254740993, which stdout holds exactly (below)
+      flag: true,
+    };
+    const two = { id: 2, name: "two", ...nulls };
+    const at = (offset: number) => ({ _kafka_partition: 0, _kafka_offset: offset });
+    expect(withoutCdcPositions(result, `${prefix}_s`)).toEqual([
+      { ...one, ...at(0), _meta: meta(withSchemas, 0, 1, "r") },
+      { ...two, ...at(1), _meta: meta(withSchemas, 1, 2, "c") },
+      { ...one, name: "uno", ...at(2), _meta: meta(withSchemas, 2, 1, "u") },
+      { ...two, ...at(3), _meta: meta(withSchemas, 3, 2, "d") },
+    ]);
+    expect(result.stdout).toContain('"big":9007199254740993,');
+    expect(states(result).at(-1).stream.stream_state).toEqual({ partitions: { "0": { offset: 5 } } });
+  });
+
+  test("without schemas (bare payloads), a stream's value_envelope overrides the config's; values are as Debezium wrote them", async () => {
+    const streams = catalog([bare]);
+    streams.streams[0] = { ...streams.streams[0]!, value_envelope: "debezium" } as (typeof streams.streams)[0];
+    const result = await read(runner, {}, streams);
+    expectSuccess(result);
+    const one = {
+      id: 1,
+      name: "one",
+      price: "BNI=",
+      qty: { scale: 1, value: "Nw==" },
+      born: 19782,
+      at: 1704164645123456,
+      atz: "2024-01-02T01:04:05.000000Z",
+      t: 47655500000,
+      doc: '{"a": [1, 2]}',
+      u: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+      big: 9007199254740992,
+      flag: true,
+    };
+    const two = { id: 2, name: "two", ...nulls };
+    const at = (offset: number) => ({ _kafka_partition: 0, _kafka_offset: offset });
+    expect(withoutCdcPositions(result, `${prefix}_n`)).toEqual([
+      { ...one, ...at(0), _meta: meta(bare, 0, 1, "r") },
+      { ...two, ...at(1), _meta: meta(bare, 1, 2, "c") },
+      { ...one, name: "uno", ...at(2), _meta: meta(bare, 2, 1, "u") },
+      { ...two, ...at(3), _meta: meta(bare, 3, 2, "d") },
+    ]);
+    expect(result.stdout).toContain('"big":9007199254740993,');
+  });
+
+  test("a message that is no change event fails the read naming where it is, or is emitted raw under emit_raw", async () => {
+    const topic = uniqueTopic("cdc-not-envelope");
+    await createTopic(broker, topic, 1);
+    await produce(broker, topic, [{ partition: 0, key: '{"id":7}', value: '{"id":7,"name":"plain"}' }]);
+    const failed = await read(runner, { value_envelope: "debezium" }, catalog([topic]));
+    expect(failed.code).not.toBe(0);
+    const [error] = traces(failed);
+    expect(error.error.failure_type).toBe("config_error");
+    expect(error.error.message).toBe(
+      `value of ${topic} partition 0 offset 0 is not a Debezium change event (an object with op, before and after); ` +
+        "set on_decode_error to emit_raw to emit such messages as base64, or value_envelope to none for this stream",
+    );
+    const raw = await read(runner, { value_envelope: "debezium", on_decode_error: "emit_raw" }, catalog([topic]));
+    expectSuccess(raw);
+    expect(records(raw).map((r) => ({ value: r.data.value, error: r.data._meta.decode_error }))).toEqual([
+      {
+        value: Buffer.from('{"id":7,"name":"plain"}').toString("base64"),
+        error: `value of ${topic} partition 0 offset 0 is not a Debezium change event (an object with op, before and after)`,
+      },
+    ]);
+  });
+});
+
+test("a read resumed from its state emits only the changes made since", async () => {
+  const runner = runners[0]!;
+  const first = await read(runner, { value_envelope: "debezium" }, catalog([withSchemas]));
+  expectSuccess(first);
+  await sql`insert into items (id, name) values (3, 'three')`;
+  await sql`delete from items where id = 1`;
+  await messages(withSchemas, 8);
+  const second = await read(runner, { value_envelope: "debezium" }, catalog([withSchemas]), first);
+  expectSuccess(second);
+  expect(records(second).map(({ data }) => [data._kafka_offset, data._meta.op, data.id, data.name])).toEqual([
+    [5, "c", 3, "three"],
+    [6, "d", 1, "uno"],
+  ]);
+  expect(states(second).at(-1).stream.stream_state).toEqual({ partitions: { "0": { offset: 8 } } });
+});
