@@ -74,8 +74,8 @@ function connectorProperties(spec: ConnectorSpec): string {
     `topic.prefix=${spec.topicPrefix}`,
     `table.include.list=${spec.tables.join(",")}`,
     // One slot and publication per connector: several may read one database.
-    `slot.name=${spec.name.replace(/\W/g, "_")}`,
-    `publication.name=${spec.name.replace(/\W/g, "_")}`,
+    `slot.name=dbz_${spec.name.replace(/\W/g, "_").toLowerCase()}`,
+    `publication.name=dbz_${spec.name.replace(/\W/g, "_").toLowerCase()}`,
     "publication.autocreate.mode=filtered",
     "key.converter=org.apache.kafka.connect.json.JsonConverter",
     `key.converter.schemas.enable=${schemas}`,

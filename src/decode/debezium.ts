@@ -17,6 +17,7 @@ import {
   type DecodeOptions,
   decodeRecord,
   type Meta,
+  metaJsonSchema,
   type Origin,
   type RecordFields,
   UndecodableMessage,
@@ -122,3 +123,68 @@ function keyColumns(key: unknown): Record<string, unknown> {
   if (!isObject(payload)) return {};
   return schema?.fields ? structFromConnect(schema.fields, payload) : payload;
 }
+
+/** What discover learns from one change event: the Connect schemas of its row and key, when the JSON converter wrote them, and the key's columns. */
+export type ChangeShape = { row?: ConnectSchema[]; key?: ConnectSchema[]; keyColumns: string[] };
+
+/** The shape of a decoded change event and its decoded key; undefined for a value that is no change event. */
+export function changeShape(value: Decoded, key: unknown): ChangeShape | undefined {
+  let change: { schema: ConnectSchema | undefined; payload: unknown };
+  try {
+    parseChange(value);
+    change = withSchema(value.data);
+  } catch (error) {
+    if (error instanceof DecodeError) return undefined;
+    throw error;
+  }
+  const keyed = withSchema(key);
+  const op = (change.payload as { op: string }).op;
+  const row = change.schema?.fields?.find((f) => f.field === (op === "d" ? "before" : "after"))?.fields;
+  const keyFields = keyed.schema?.fields;
+  return {
+    ...(row ? { row } : {}),
+    ...(keyFields ? { key: keyFields } : {}),
+    keyColumns: isObject(keyed.payload) ? Object.keys(keyed.payload) : [],
+  };
+}
+
+/**
+ * JSON Schema of `_meta` in Debezium mode: the plain one with the envelope's ops and its source.
+ * A value that is no change event, emitted raw, has no source: hence not required.
+ */
+export const debeziumMetaJsonSchema = {
+  ...metaJsonSchema,
+  properties: {
+    ...metaJsonSchema.properties,
+    op: {
+      type: "string",
+      enum: ["c", "u", "d", "r"],
+      description: "The change: create, update, delete, or r (read) in a snapshot.",
+    },
+    source: {
+      type: ["object", "null"],
+      description:
+        "Debezium's source block, as it wrote it: connector, db, schema, table, lsn or binlog file/pos, txId, ts_ms…",
+    },
+  },
+};
+
+/** The columns Debezium mode adds to every row, as Airbyte's own CDC sources name them. */
+export const cdcJsonSchemaProperties = {
+  _ab_cdc_lsn: {
+    type: ["integer", "null"],
+    description: "The change's log position where the database has one (PostgreSQL's LSN); null elsewhere.",
+  },
+  _ab_cdc_updated_at: {
+    type: ["string", "null"],
+    format: "date-time",
+    airbyte_type: "timestamp_with_timezone",
+    description: "When the change happened in the database (source.ts_ms).",
+  },
+  _ab_cdc_deleted_at: {
+    type: ["string", "null"],
+    format: "date-time",
+    airbyte_type: "timestamp_with_timezone",
+    description: "When the row was deleted; null unless this is a delete.",
+  },
+};
