@@ -9,7 +9,6 @@ import addFormats from "ajv-formats";
 import { SQL } from "bun";
 import { type Postgres, startPostgres } from "../../examples/read-model/postgres.ts";
 import { type Connect, startConnect } from "../../harness/debezium.ts";
-import { endOffsets } from "../support/backlog.ts";
 import { bootstrap } from "../support/broker.ts";
 import {
   catalog,
@@ -25,6 +24,7 @@ import {
   type Runner,
 } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
+import { waitForMessages } from "../../harness/topics.ts";
 
 let broker: string;
 let pg: Postgres;
@@ -36,16 +36,7 @@ const prefix = `0${uniqueTopic("cdc").replace(/-/g, "_")}`;
 const withSchemas = `${prefix}_s.public.items`;
 const bare = `${prefix}_n.public.items`;
 
-/** Waits until Debezium has written `count` messages (tombstones included) to partition 0 of `topic`. */
-async function messages(topic: string, count: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const end = await endOffsets(broker, topic, 1).catch(() => new Map<number, number>());
-    if ((end.get(0) ?? 0) >= count) return;
-    await Bun.sleep(200);
-  }
-  throw new Error(`Debezium wrote fewer than ${count} messages to ${topic}; see ${connect.log}`);
-}
+const messages = (topic: string, count: number) => waitForMessages(broker, topic, count);
 
 beforeAll(async () => {
   broker = await bootstrap();
