@@ -183,6 +183,34 @@ class DurationType extends Described {
   }
 }
 
+/** Debezium's io.debezium.data.Json (a string of JSON text; connect-names.ts names it): the JSON value itself. */
+class JsonTextType extends Described {
+  constructor(schema: avro.Schema, opts?: unknown) {
+    requireUnderlying(schema, ["string"]);
+    super(schema, opts);
+  }
+  protected override _fromValue(text: string): unknown {
+    return JSON.parse(text);
+  }
+  jsonSchema(): JsonSchema {
+    return { type: ["string", "number", "boolean", "object", "array", "null"] };
+  }
+}
+
+/** Debezium's io.debezium.data.VariableScaleDecimal (a record of scale and unscaled bytes): an exact decimal string, having no precision. */
+class VariableScaleDecimalType extends Described {
+  constructor(schema: avro.Schema, opts?: unknown) {
+    requireUnderlying(schema, ["record"]);
+    super(schema, opts);
+  }
+  protected override _fromValue({ scale, value }: { scale: number; value: Buffer }): string {
+    return decimalText(unscaled(value), scale);
+  }
+  jsonSchema(): JsonSchema {
+    return { ...decimalStringSchema };
+  }
+}
+
 export const logicalTypes = {
   decimal: DecimalType,
   "timestamp-millis": timestampType("millis", false),
@@ -196,6 +224,8 @@ export const logicalTypes = {
   "time-micros": TimeMicrosType,
   uuid: UuidType,
   duration: DurationType,
+  "io.debezium.data.Json": JsonTextType,
+  "io.debezium.data.VariableScaleDecimal": VariableScaleDecimalType,
 };
 
 /** The logical types above whose underlying type is a long, and so must be constructed over the exact long. */
