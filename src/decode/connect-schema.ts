@@ -11,7 +11,7 @@
 import { calendarDate, dateTime, timeOfDay } from "./temporal.ts";
 import { DecodeError } from "./bytes.ts";
 import { decimalStringSchema, decimalText, fitsNumber, unscaled } from "./decimal.ts";
-import { rawJson } from "./raw-json.ts";
+import { isRawJson, rawJson, rawJsonText } from "./raw-json.ts";
 
 /** A Connect schema as the JSON converter serialises it; `field` names a struct's field. */
 export type ConnectSchema = {
@@ -38,13 +38,18 @@ type Semantic = {
   jsonSchema: (schema: ConnectSchema) => JsonSchema;
 };
 
+/** An int64 as parsed: a number, or rawJson where a double cannot hold it (nanoseconds since 1970). */
+function count(value: unknown): bigint {
+  return isRawJson(value) ? BigInt(rawJsonText(value)) : BigInt(value as number);
+}
+
 const instant = (perSecond: bigint, digits: number, zone: "Z" | ""): Semantic => ({
-  convert: (value) => dateTime(BigInt(value as number), perSecond, digits, zone),
+  convert: (value) => dateTime(count(value), perSecond, digits, zone),
   jsonSchema: () => ({ ...(zone === "Z" ? zonedTimestamp : localTimestamp) }),
 });
 
 const time = (perSecond: bigint, digits: number): Semantic => ({
-  convert: (value) => timeOfDay(BigInt(value as number), perSecond, digits),
+  convert: (value) => timeOfDay(count(value), perSecond, digits),
   jsonSchema: () => ({ ...localTime }),
 });
 
@@ -91,13 +96,7 @@ const semantic: Record<string, Semantic> = {
     jsonSchema: () => ({ ...decimalStringSchema }),
   },
   "io.debezium.data.Json": {
-    convert: (value) => {
-      try {
-        return JSON.parse(value as string);
-      } catch {
-        throw new DecodeError(`holds an io.debezium.data.Json value that is not JSON: ${String(value).slice(0, 80)}`);
-      }
-    },
+    convert: (value) => JSON.parse(value as string),
     jsonSchema: () => ({ ...anyJson }),
   },
   "io.debezium.data.Uuid": { convert: (value) => value, jsonSchema: () => ({ type: "string", format: "uuid" }) },
@@ -117,9 +116,8 @@ export function fromConnect(schema: ConnectSchema, value: unknown): unknown {
     try {
       return named.convert(value, schema);
     } catch (error) {
-      if (error instanceof RangeError)
-        throw new DecodeError(`holds a ${schema.name} value beyond range: ${error.message}`);
-      throw error;
+      if (error instanceof DecodeError) throw error;
+      throw new DecodeError(`its ${schema.name} value cannot be converted (${(error as Error).message})`);
     }
   }
   if (schema.type === "struct" && schema.fields)
@@ -134,7 +132,15 @@ export function fromConnect(schema: ConnectSchema, value: unknown): unknown {
 /** A struct's fields, converted, in the schema's order. */
 export function structFromConnect(fields: ConnectSchema[], value: Record<string, unknown>): Record<string, unknown> {
   const row: Record<string, unknown> = {};
-  for (const field of fields) if (field.field !== undefined) row[field.field] = fromConnect(field, value[field.field]);
+  for (const field of fields) {
+    if (field.field === undefined) continue;
+    try {
+      row[field.field] = fromConnect(field, value[field.field]);
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error;
+      throw new DecodeError(`column ${field.field}: ${error.message}`);
+    }
+  }
   return row;
 }
 
