@@ -195,6 +195,20 @@ describe.each(runners)("Debezium change events (%s)", (runner) => {
     expect(result.stdout).toContain('"big":9007199254740993,');
   });
 
+  test("a stream's value_envelope none overrides the config's debezium: envelopes and tombstones as they are", async () => {
+    const streams = catalog([bare]);
+    streams.streams[0] = { ...streams.streams[0]!, value_envelope: "none" } as (typeof streams.streams)[0];
+    const result = await read(runner, { value_envelope: "debezium" }, streams);
+    expectSuccess(result);
+    expect(records(result).map(({ data }) => [data._kafka_offset, data._meta.op, data.op ?? null])).toEqual([
+      [0, "c", "r"],
+      [1, "c", "c"],
+      [2, "c", "u"],
+      [3, "c", "d"],
+      [4, "d", null],
+    ]);
+  });
+
   test("a message that is no change event fails the read naming where it is, or is emitted raw under emit_raw", async () => {
     const topic = uniqueTopic("cdc-not-envelope");
     await createTopic(broker, topic, 1);
