@@ -29,7 +29,7 @@ type Op = "c" | "u" | "d" | "r";
 
 const ops = new Set(["c", "u", "d", "r"]);
 
-/** A change event's parts. `schema` is the JSON converter's schema of the envelope, when it wrote one. */
+/** A change event's parts: its op, its row (values converted where a schema says what they mean), where and when it happened. */
 type Change = { op: Op; row: Record<string, unknown>; source: unknown; tsMs: number | null };
 
 /** The row document as JSON text, or null for a tombstone. */
@@ -69,6 +69,7 @@ export function debeziumDocument(
   }
   const updatedAt = change.tsMs === null ? null : new Date(change.tsMs).toISOString();
   const source = change.source as { lsn?: unknown } | null;
+  // An LSN is a number, or rawJson (an object) where an exact integer exceeds a double.
   return {
     ...key,
     ...change.row,
