@@ -12,7 +12,9 @@ import { createTopic, produce, type TestMessage } from "../harness/topics.ts";
 
 const root = join(import.meta.dir, "..");
 const work = mkdtempSync(join(tmpdir(), "source-kafka-demo-"));
-const say = (text: string) => console.log(`\x1b[1m${text}\x1b[0m`);
+// Bold on a terminal only, and never with NO_COLOR: piped or logged, the demo's output is plain text.
+const bold = process.stdout.isTTY && !process.env.NO_COLOR;
+const say = (text: string) => console.log(bold ? `\x1b[1m${text}\x1b[0m` : text);
 
 const existing = await running();
 const cluster = existing ?? (await up());
