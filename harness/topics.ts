@@ -98,7 +98,7 @@ export async function produce(bootstrap: string, topic: string, messages: TestMe
 }
 
 /** High watermarks of `partitions` of `topic` (read_uncommitted: open transactions count). */
-async function endOffsets(bootstrap: string, topic: string, partitions: number[]): Promise<Map<number, number>> {
+export async function endOffsets(bootstrap: string, topic: string, partitions: number[]): Promise<Map<number, number>> {
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
   try {
     const [listed] = await admin.listOffsets({

@@ -9,6 +9,7 @@
  * waits on brokers stopping and starting, so a second runner would double a minute-long file to
  * test the same worker code, which the binary runs identically (read.test.ts checks their parity).
  */
+import { until } from "../support/wait.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { openSync, readSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ import {
   upCluster,
 } from "../../harness/cluster.ts";
 import { partitionLeaders } from "../../harness/topics.ts";
-import { catalog, jsonFile, parseProtocol, run, uniqueTopic, type Message } from "../support/connector.ts";
+import { catalog, jsonFile, lastState, parseProtocol, run, uniqueTopic, type Message } from "../support/connector.ts";
 import { stateOffsets, walkOutput } from "../support/invariants.ts";
 import { createTopic, deleteTopic, produce } from "../support/kafka.ts";
 import { startLive, type Live } from "../support/process.ts";
@@ -64,15 +65,6 @@ async function fill(topic: string, partitions: number, perPartition: number, pad
 const messagesOf = (live: Live): Message[] => parseProtocol(live.lines.join("\n"));
 const recordCount = (live: Live) => live.lines.filter((line) => line.startsWith('{"type":"RECORD"')).length;
 
-/** Polls `ready` every 100 ms; fails naming `what` after `timeoutMs`. */
-async function until(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await Bun.sleep(100);
-  }
-}
-
 /** Every offset of every partition exactly once, in order, and every STATE a valid resume point. */
 function expectComplete(
   messages: Message[],
@@ -88,9 +80,6 @@ function expectComplete(
     new Map([...ends].filter(([p, end]) => end > (start.get(p) ?? 0))),
   );
 }
-
-const lastState = (messages: Message[], topic: string) =>
-  messages.filter((m) => m.type === "STATE" && m.state.stream.stream_descriptor.name === topic).at(-1);
 
 describe("a three-broker cluster (source)", () => {
   test("a batch read goes on through a leader's crash, its restart and a preferred-leader election, every offset exactly once", async () => {

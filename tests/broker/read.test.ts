@@ -8,6 +8,7 @@ import {
   catalog,
   expectSuccess,
   jsonFile,
+  lastState,
   keyed,
   records,
   run,
@@ -117,7 +118,7 @@ function expectRecordCountsMatch(result: Run) {
   }
 }
 
-const finalState = (result: Run) => states(result).at(-1);
+const finalState = (result: Run) => lastState(result.messages)?.state;
 
 let broker: string;
 beforeAll(async () => {

@@ -2,6 +2,7 @@
  * Tail mode against the real broker: records produced while tailing appear promptly, a partition
  * added while tailing is read, and SIGTERM leaves a final STATE that resumes without gaps.
  */
+import { until } from "../support/wait.ts";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
 import {
@@ -23,18 +24,14 @@ beforeAll(async () => {
   broker = await bootstrap();
 });
 
-/** Waits until `predicate` holds over the live output, failing after `ms`. */
-async function until(live: Live, what: string, predicate: (live: Live) => boolean, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate(live)) {
-    if (live.exitCode() !== null)
-      throw new Error(
-        `connector exited (${live.exitCode()}) while waiting for ${what}: ${(await live.finished).stderr}`,
-      );
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; output so far:\n${live.lines.slice(-5).join("\n")}`);
-    await Bun.sleep(25);
-  }
+/** Waits until `predicate` holds over the live output; fails at once if the connector exits. */
+function untilLive(live: Live, what: string, predicate: (live: Live) => boolean, ms = 30_000): Promise<void> {
+  const ready = () => {
+    const code = live.exitCode();
+    if (code !== null) throw new Error(`connector exited (${code}) while waiting for ${what}`);
+    return predicate(live);
+  };
+  return until(what, ready, ms, () => `output so far:\n${live.lines.slice(-5).join("\n")}`);
 }
 
 /** The live output so far, each line checked against the Airbyte protocol. */
@@ -64,21 +61,26 @@ describe.each(runners)("tail (%s)", (runner) => {
       jsonFile("catalog.json", catalog([topic])),
     ]);
 
-    await until(live, "the backlog", (l) => recordKeys(l).includes("0/0/before"));
+    await untilLive(live, "the backlog", (l) => recordKeys(l).includes("0/0/before"));
 
     // Produced while tailing: on stdout within a bound that leaves room for a loaded machine.
     const producedAt = Date.now();
     await produce(broker, topic, [{ partition: 1, value: "while-tailing" }]);
-    await until(live, "a record produced while tailing", (l) => recordKeys(l).includes("1/0/while-tailing"), 10_000);
+    await untilLive(
+      live,
+      "a record produced while tailing",
+      (l) => recordKeys(l).includes("1/0/while-tailing"),
+      10_000,
+    );
     expect(Date.now() - producedAt).toBeLessThan(10_000);
 
     // A partition added while tailing is found on a metadata refresh and read from its start.
     await addPartitions(broker, topic, 3);
     await produce(broker, topic, [{ partition: 2, value: "new-partition" }]);
-    await until(live, "the new partition's record", (l) => recordKeys(l).includes("2/0/new-partition"), 20_000);
+    await untilLive(live, "the new partition's record", (l) => recordKeys(l).includes("2/0/new-partition"), 20_000);
 
     // When idle, the timer checkpoints what was written.
-    await until(live, "an idle checkpoint", (l) => {
+    await untilLive(live, "an idle checkpoint", (l) => {
       const last = messagesOf(l)
         .filter((m) => m.type === "STATE")
         .at(-1);
@@ -145,7 +147,7 @@ describe.each(runners)("tail (%s)", (runner) => {
       "--catalog",
       jsonFile("catalog.json", catalog([topic])),
     ]);
-    await until(live, "the old topic's records", (l) => recordKeys(l).includes("0/2/old-2"));
+    await untilLive(live, "the old topic's records", (l) => recordKeys(l).includes("0/2/old-2"));
 
     await deleteTopic(broker, topic);
     // The name is free again once the broker has finished deleting.
@@ -161,8 +163,8 @@ describe.each(runners)("tail (%s)", (runner) => {
       { partition: 1, value: "new-a" },
       { partition: 1, value: "new-b" },
     ]);
-    await until(live, "the new topic's records", (l) => recordKeys(l).includes("1/1/new-b"), 20_000);
-    await until(live, "a STATE of the new topic", (l) => {
+    await untilLive(live, "the new topic's records", (l) => recordKeys(l).includes("1/1/new-b"), 20_000);
+    await untilLive(live, "a STATE of the new topic", (l) => {
       const last = messagesOf(l)
         .filter((m) => m.type === "STATE")
         .at(-1);

@@ -3,9 +3,8 @@
  * Volume comes from Kafka's ProducerPerformance tool (a JVM producer, much faster than producing
  * from the test process); small exact data sets still use `produce` from kafka.ts.
  */
-import { Consumer } from "@platformatic/kafka";
 import { brokerSpec, kafkaTool, toolClass } from "../../harness/kafka.ts";
-import { createTopic } from "../../harness/topics.ts";
+import { createTopic, endOffsets } from "../../harness/topics.ts";
 import { bootstrap } from "./broker.ts";
 import { uniqueTopic } from "./connector.ts";
 
@@ -33,19 +32,6 @@ export async function producePerf(bootstrap: string, topic: string, count: numbe
   ]);
 }
 
-/** The end offset (high watermark) of each partition of `topic`, by partition. */
-export async function endOffsets(bootstrap: string, topic: string, partitions: number): Promise<Map<number, number>> {
-  const consumer = new Consumer({ clientId: "tests", groupId: "tests-no-group", bootstrapBrokers: [bootstrap] });
-  try {
-    const all = Array.from({ length: partitions }, (_, p) => p);
-    const listed = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: all }, timestamp: -1n });
-    const offsets = listed.get(topic)!;
-    return new Map(all.map((p) => [p, Number(offsets[p])]));
-  } finally {
-    await consumer.close();
-  }
-}
-
 export type Backlog = { broker: string; topic: string; ends: Map<number, number> };
 
 /** A fresh topic of `partitions` filled with `count` records of `size` bytes by Kafka's own producer. */
@@ -54,5 +40,13 @@ export async function backlogTopic(prefix: string, partitions: number, count: nu
   const topic = uniqueTopic(prefix);
   await createTopic(broker, topic, partitions);
   await producePerf(broker, topic, count, size);
-  return { broker, topic, ends: await endOffsets(broker, topic, partitions) };
+  return {
+    broker,
+    topic,
+    ends: await endOffsets(
+      broker,
+      topic,
+      Array.from({ length: partitions }, (_, p) => p),
+    ),
+  };
 }

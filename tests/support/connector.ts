@@ -86,6 +86,11 @@ export async function run(
 
 export const records = (run: Run) => run.messages.filter((m) => m.type === "RECORD").map((m) => m.record);
 export const states = (run: Run) => run.messages.filter((m) => m.type === "STATE").map((m) => m.state);
+/** The last STATE message (of `stream`, when given): a read's resume point. */
+export const lastState = (messages: Message[], stream?: string) =>
+  messages
+    .filter((m) => m.type === "STATE" && (stream === undefined || m.state.stream.stream_descriptor.name === stream))
+    .at(-1);
 export const traces = (run: Run, type = "ERROR") =>
   run.messages.filter((m) => m.type === "TRACE" && m.trace.type === type).map((m) => m.trace);
 
