@@ -56,7 +56,8 @@ export const errorTraceMessage = (failureType: FailureType, message: string, int
   },
 });
 
-export type StreamStatus = "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
+// RUNNING is the protocol's too, but nothing here sends it: STARTED, then COMPLETE or INCOMPLETE.
+export type StreamStatus = "STARTED" | "COMPLETE" | "INCOMPLETE";
 
 export const streamStatusMessage = (stream: string, status: StreamStatus) => ({
   type: "TRACE",
