@@ -3,25 +3,33 @@
  * that `spec` prints, and gives the TypeScript type.
  */
 import * as v from "valibot";
+import { parseBootstrapServers } from "./bootstrap.ts";
 
 const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
   airbyte_secret: true,
   secret: true,
 });
 
-const hostPort = /^[^\s,:]+:\d{1,5}$/;
-
 const BootstrapServers = v.pipe(
-  v.string(),
+  v.string((issue) =>
+    Array.isArray(issue.input)
+      ? 'must be one string of comma-separated host:port such as "broker-1:9092,broker-2:9092", not a JSON list'
+      : `must be a string, got ${issue.input === null ? "null" : typeof issue.input}`,
+  ),
   v.trim(),
   v.minLength(1, "must not be empty"),
   v.maxLength(4096, "is longer than 4096 characters"),
   v.check(
-    (text) => text.split(",").every((server) => hostPort.test(server.trim())),
-    "must be a comma-separated list of host:port",
+    (text) => !("problem" in parseBootstrapServers(text)),
+    (issue) => {
+      const parsed = parseBootstrapServers(String(issue.input));
+      return "problem" in parsed ? parsed.problem : "must be a comma-separated list of host:port";
+    },
   ),
   v.title("Bootstrap servers"),
-  v.description("Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092."),
+  v.description(
+    "Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092. Hosts are DNS names, IPv4 addresses or bracketed IPv6 addresses ([::1]:9092).",
+  ),
 );
 
 const pem = (what: string) =>

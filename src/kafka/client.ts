@@ -15,6 +15,7 @@ import {
   ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
+import { brokersOf } from "../config/bootstrap.ts";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
 import {
   BrokerTooOldError,
@@ -83,7 +84,7 @@ export class KafkaClient {
       clientId: settings.client_id,
       // Required by the library's constructor; no group is ever joined or written to.
       groupId: `${settings.client_id}-no-group`,
-      bootstrapBrokers: settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      bootstrapBrokers: brokersOf(settings.bootstrap_servers),
       connectTimeout: settings.connect_timeout_ms,
       timeout: Math.max(30_000, settings.connect_timeout_ms),
       retries: 3,
@@ -101,7 +102,7 @@ export class KafkaClient {
   async topicNames(includeInternal: boolean): Promise<string[]> {
     const admin = new Admin({
       clientId: this.#settings.client_id,
-      bootstrapBrokers: this.#settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      bootstrapBrokers: brokersOf(this.#settings.bootstrap_servers),
       connectTimeout: this.#settings.connect_timeout_ms,
       retries: 3,
       retryDelay: 250,
