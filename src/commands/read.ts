@@ -12,7 +12,9 @@ import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag, type Range } from "../plan/range.ts";
 import { resolveShard, type Shard } from "../plan/shard.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, listNames } from "../errors.ts";
+import type { Config } from "../config/config.ts";
+import { selects, topicSelection } from "../config/topics.ts";
 import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
@@ -49,6 +51,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   const config = loadConfig(options.config);
   const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
   const state: ResumeState = options.state ? parseState(readJsonFile(options.state, "state")) : new Map();
+  refuseUnselected(config, catalog);
   const shard = resolveShard({ shard: options.shard, shardCount: options.shardCount }, process.env);
   const range = shard
     ? shardOnly(shard, options.range, catalog)
@@ -157,6 +160,16 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     pool?.terminate();
     await client.close();
   }
+}
+
+/** A catalog stream outside the config's topic selection: the catalog and the config disagree. */
+function refuseUnselected(config: Config, catalog: ReturnType<typeof parseCatalog>): void {
+  const selection = topicSelection(config);
+  const outside = catalog.streams.filter((stream) => !selects(selection, stream.name)).map((stream) => stream.name);
+  if (outside.length === 0) return;
+  throw new ConfigError(
+    `catalog: ${outside.length === 1 ? "stream" : `${outside.length} streams`} ${listNames(outside)} ${outside.length === 1 ? "is" : "are"} outside the topics the config selects (topics, topic_pattern, topic_exclude_pattern, include_internal_topics)`,
+  );
 }
 
 /** A shard's range; a range given as well would say the same thing twice, perhaps differently. */

@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { parseBootstrapServers } from "./bootstrap.ts";
+import { compiles } from "./pattern.ts";
 
 const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
   airbyte_secret: true,
@@ -222,7 +223,54 @@ export const ConfigSchema = v.object({
     ),
     "fail",
   ),
-  include_internal_topics: v.optional(v.pipe(v.boolean(), v.title("Include internal topics")), false),
+  topics: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a topic name: 1-249 letters, digits, '.', '_' or '-'"),
+        ),
+      ),
+      v.minLength(1, "must list at least one topic; leave it out to select every topic"),
+      v.maxLength(100_000, "must list at most 100000 topics"),
+      v.title("Topics"),
+      v.description(
+        "The topics this source covers, with those topic_pattern matches. Without topics and topic_pattern: every topic.",
+      ),
+    ),
+  ),
+  topic_pattern: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(1000, "is longer than 1000 characters"),
+      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.title("Topic pattern"),
+      v.description(
+        "A regular expression that must match a whole topic name, e.g. orders-.* (anchored: orders does not match orders-dlq).",
+      ),
+    ),
+  ),
+  topic_exclude_pattern: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(1000, "is longer than 1000 characters"),
+      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.title("Topic exclude pattern"),
+      v.description(
+        "A regular expression matching whole topic names to leave out, even when topics lists them, e.g. .*-dlq.",
+      ),
+    ),
+  ),
+  include_internal_topics: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.title("Include internal topics"),
+      v.description("Cover internal topics (names starting with __), which are left out otherwise."),
+    ),
+    false,
+  ),
   workers: v.optional(
     v.pipe(
       v.number(),

@@ -3,15 +3,27 @@ import { ConfigError } from "../errors.ts";
 import { readJsonFile } from "../input/json-file.ts";
 import { type Config, ConfigSchema } from "./config.ts";
 import { validate } from "../input/validate.ts";
+import { isInternal } from "./topics.ts";
 
 export function parseConfig(input: unknown): Config {
   const config = validate(ConfigSchema, input, "config");
   if (config.start_position === "timestamp" && config.start_timestamp === undefined) {
     throw new ConfigError("config: start_timestamp is required when start_position is timestamp");
   }
+  checkTopics(config);
   checkSecurity(config);
   checkRegistry(config);
   return config;
+}
+
+/** An internal topic listed by name is asked for: say which field lets it in, rather than drop it silently. */
+function checkTopics({ topics, include_internal_topics }: Config): void {
+  const internal = topics?.find(isInternal);
+  if (internal !== undefined && !include_internal_topics) {
+    throw new ConfigError(
+      `config: topics lists the internal topic ${internal}, which is left out unless include_internal_topics is true`,
+    );
+  }
 }
 
 /** The schema registry fields that only make sense together. */
