@@ -15,7 +15,7 @@ const BootstrapServers = v.pipe(
   v.string((issue) =>
     Array.isArray(issue.input)
       ? 'must be one string of comma-separated host:port such as "broker-1:9092,broker-2:9092", not a JSON list'
-      : `must be a string, got ${issue.input === null ? "null" : typeof issue.input}`,
+      : `must be string, got ${issue.input === null ? "null" : typeof issue.input}`,
   ),
   v.trim(),
   v.minLength(1, "must not be empty"),
