@@ -58,8 +58,42 @@ const Sasl = v.object({
     v.pipe(
       text(65536),
       v.title("OAuth bearer token"),
-      v.description("OAUTHBEARER: the token (a JWT), sent as is."),
+      v.description(
+        "OAUTHBEARER: a fixed token (a JWT), sent as is. Or leave it out and give oauth_token_endpoint_url.",
+      ),
       secret,
+    ),
+  ),
+  oauth_token_endpoint_url: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(2048, "is too long"),
+      v.regex(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, "must be an http:// or https:// URL without credentials"),
+      v.title("OAuth token endpoint URL"),
+      v.description(
+        "OAUTHBEARER with OIDC client credentials: the authorisation server's token endpoint. The connector fetches tokens with the client-credentials grant and fetches a new one before each expires.",
+      ),
+    ),
+  ),
+  oauth_client_id: v.optional(v.pipe(text(1024), v.title("OAuth client id"))),
+  oauth_client_secret: v.optional(v.pipe(text(65536), v.title("OAuth client secret"), secret)),
+  oauth_scope: v.optional(
+    v.pipe(
+      text(4096),
+      v.title("OAuth scope"),
+      v.description("The scope to ask the token endpoint for, if it needs one."),
+    ),
+  ),
+  oauth_extensions: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(/^[A-Za-z]+$/, "must be a SASL extension name: letters only (RFC 7628)")),
+        v.pipe(v.string(), v.regex(/^[\x21-\x7E \t\r\n]{0,1024}$/, "must be printable ASCII, at most 1024 characters")),
+      ),
+      v.title("SASL extensions"),
+      v.description(
+        "OAUTHBEARER: extra key=value pairs sent with the token, e.g. logicalCluster and identityPoolId for Confluent Cloud.",
+      ),
     ),
   ),
   aws_region: v.optional(

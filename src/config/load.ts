@@ -50,8 +50,17 @@ function checkSecurity({ tls, sasl }: Config): void {
     if (sasl[field] === undefined)
       throw new ConfigError(`config: sasl.${field} is required when sasl.mechanism is ${sasl.mechanism}`);
   };
-  if (sasl.mechanism === "OAUTHBEARER") need("token");
-  else if (sasl.mechanism === "AWS_MSK_IAM") {
+  if (sasl.mechanism === "OAUTHBEARER") {
+    if (sasl.token !== undefined && sasl.oauth_token_endpoint_url !== undefined)
+      throw new ConfigError(
+        "config: sasl.token and sasl.oauth_token_endpoint_url are two ways to get a token: give one",
+      );
+    if (sasl.oauth_token_endpoint_url === undefined) need("token");
+    else {
+      need("oauth_client_id");
+      need("oauth_client_secret");
+    }
+  } else if (sasl.mechanism === "AWS_MSK_IAM") {
     need("aws_region");
     if ((sasl.aws_access_key_id === undefined) !== (sasl.aws_secret_access_key === undefined)) {
       throw new ConfigError("config: sasl.aws_access_key_id and sasl.aws_secret_access_key must be given together");

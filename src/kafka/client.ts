@@ -359,6 +359,19 @@ function describe(error: unknown): string {
   return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
 }
 
+/** The OIDC token provider's error (kafka/oauth/) somewhere among the library's causes, if it is one. */
+function tokenEndpointFailure(error: unknown, depth: number): Error | undefined {
+  if (!(error instanceof Error) || depth > 8) return undefined;
+  if ((error instanceof ConfigError || error instanceof TransientError) && error.message.startsWith("OAuth step:"))
+    return error;
+  const inner = [error.cause, ...(((error as { errors?: unknown }).errors as unknown[] | undefined) ?? [])];
+  for (const cause of inner) {
+    const found = tokenEndpointFailure(cause, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The step of connecting and being served at which a request failed. */
 export type FailedStep = "DNS" | "TCP" | "TLS" | "SASL" | "authorisation";
 
@@ -394,6 +407,9 @@ const stepProblem: Record<FailedStep, string> = {
  */
 export function classify(error: unknown, what: string, tlsAlert?: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
+  // The token endpoint failed, not Kafka: its own error says which step and field.
+  const oauth = tokenEndpointFailure(error, 0);
+  if (oauth) return oauth;
   const said = describe(error);
   const text =
     tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;

@@ -6,6 +6,7 @@ import type { Config } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import { resolveAwsCredentials } from "./aws/credentials.ts";
 import { mskIamToken } from "./aws/msk-iam.ts";
+import { clientCredentialsTokens } from "./oauth/client-credentials.ts";
 
 /** What a connection needs of the config: where the brokers are and how to reach them. */
 export type ConnectionSettings = Pick<
@@ -38,7 +39,28 @@ export function connectionSecurity(settings: ConnectionSettings): object {
       authBytesValidator: rejectedToken,
     };
   } else if (sasl?.mechanism === "OAUTHBEARER") {
-    security.sasl = { mechanism: "OAUTHBEARER", token: sasl.token, authBytesValidator: rejectedToken };
+    const {
+      oauth_token_endpoint_url: tokenEndpoint,
+      oauth_client_id: clientId,
+      oauth_client_secret: clientSecret,
+    } = sasl;
+    // A token endpoint means tokens fetched and refreshed; else the fixed token (config/load.ts requires one of them).
+    const token =
+      tokenEndpoint !== undefined && clientId !== undefined && clientSecret !== undefined
+        ? clientCredentialsTokens({
+            tokenEndpoint,
+            clientId,
+            clientSecret,
+            ...(sasl.oauth_scope !== undefined ? { scope: sasl.oauth_scope } : {}),
+            timeoutMs: settings.connect_timeout_ms,
+          })
+        : sasl.token;
+    security.sasl = {
+      mechanism: "OAUTHBEARER",
+      token,
+      ...(sasl.oauth_extensions ? { oauthBearerExtensions: sasl.oauth_extensions } : {}),
+      authBytesValidator: rejectedToken,
+    };
   } else if (sasl) {
     security.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
   }

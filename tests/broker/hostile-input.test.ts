@@ -229,6 +229,25 @@ describe.each(runners)("hostile input through the process (%s)", (runner) => {
     ["an empty bootstrap entry", { bootstrap_servers: "127.0.0.1:9,,127.0.0.1:10" }],
     ["a 1 MB client_id", { ...base, client_id: "x".repeat(1 << 20) }],
     [
+      "an OIDC client secret with a token endpoint that is no URL",
+      {
+        ...base,
+        sasl: {
+          mechanism: "OAUTHBEARER",
+          oauth_token_endpoint_url: "idp\u0000/token",
+          oauth_client_id: "c",
+          oauth_client_secret: "s3cr3t-value",
+        },
+      },
+    ],
+    [
+      "an OIDC client without its secret",
+      {
+        ...base,
+        sasl: { mechanism: "OAUTHBEARER", oauth_token_endpoint_url: "http://idp/token", oauth_client_id: "c" },
+      },
+    ],
+    [
       "a secret-bearing sasl with a bad mechanism",
       { ...base, sasl: { mechanism: "NTLM", username: "u", password: "s3cr3t-value" } },
     ],
