@@ -119,7 +119,9 @@ describe.each(runners)("OIDC client credentials (%s)", (runner) => {
     const status = result.messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus;
     expect(status?.status).toBe("FAILED");
     expect(status?.message).toStartWith("SASL step: Kafka refused the credentials at broker ");
-    expect(status?.message).toContain("the broker rejected the OAUTHBEARER token (status invalid_token)");
+    expect(status?.message).toContain(
+      "the broker rejected the OAUTHBEARER token (status invalid_token): check sasl.oauth_client_id",
+    );
   });
 
   test("a token the broker refuses (another scope: another audience) fails check at the SASL step", async () => {
@@ -127,6 +129,9 @@ describe.each(runners)("OIDC client credentials (%s)", (runner) => {
     const status = result.messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus;
     expect(status?.status).toBe("FAILED");
     expect(status?.message).toStartWith("SASL step: Kafka refused the credentials at broker ");
+    expect(status?.message).toContain(
+      "the broker rejected the OAUTHBEARER token (status invalid_token): check sasl.oauth_client_id, sasl.oauth_client_secret and sasl.oauth_scope",
+    );
     expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
