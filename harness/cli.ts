@@ -1,8 +1,10 @@
-// bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry — manage the local
-// Kafka broker, or the three-node cluster of the fault tests, or build the schema registry the
-// registry tests start (see harness/README.md).
+// bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry|fetch-debezium — manage
+// the local Kafka broker, or the three-node cluster of the fault tests, build the schema registry
+// the registry tests start, or fetch the Kafka Connect and Debezium jars the CDC tests run (see
+// harness/README.md).
 import { downCluster, upCluster } from "./cluster.ts";
 import { brokerLog, down, HarnessError, readCluster, running, up } from "./kafka.ts";
+import { ensureDebeziumLibs } from "./debezium.ts";
 import { ensureBuilt } from "./registry.ts";
 
 async function main(command: string | undefined): Promise<number> {
@@ -36,8 +38,12 @@ async function main(command: string | undefined): Promise<number> {
       ensureBuilt();
       console.log("Apicurio Registry is built (harness/apicurio)");
       return 0;
+    case "fetch-debezium":
+      ensureDebeziumLibs();
+      console.log("Kafka Connect and Debezium's jars are in .cache/debezium/libs");
+      return 0;
     default:
-      console.error("usage: bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry");
+      console.error("usage: bun harness/cli.ts up|down|status|up-cluster|down-cluster|build-registry|fetch-debezium");
       return 2;
   }
 }

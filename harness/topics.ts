@@ -3,7 +3,7 @@
  * They use the client library's producer directly (a real producer speaking the real protocol);
  * the connector itself only reaches Kafka through src/kafka/.
  */
-import { Admin, Producer } from "@platformatic/kafka";
+import { Admin, Consumer, Producer } from "@platformatic/kafka";
 
 export type TestMessage = {
   partition: number;
@@ -146,4 +146,32 @@ export async function partitionLeaders(bootstrap: string, topic: string): Promis
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * Waits until partition 0 of `topic` ends at `count` or beyond, e.g. until Debezium (harness/debezium.ts)
+ * has written a round of changes; a topic not created yet counts as empty.
+ */
+export async function waitForMessages(
+  bootstrap: string,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const consumer = new Consumer({ clientId: "tests", groupId: "tests-no-group", bootstrapBrokers: brokers(bootstrap) });
+  const deadline = Date.now() + timeoutMs;
+  let end = 0;
+  try {
+    while (Date.now() < deadline) {
+      const listed = await consumer
+        .listOffsets({ topics: [topic], partitions: { [topic]: [0] }, timestamp: -1n })
+        .catch(() => undefined);
+      end = Number(listed?.get(topic)?.[0] ?? 0);
+      if (end >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await consumer.close();
+  }
+  throw new Error(`${topic} holds ${end} messages after ${timeoutMs} ms, not ${count}`);
 }

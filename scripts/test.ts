@@ -16,6 +16,9 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // rather than inside a test's time limit: the first build fetches ~200 MB of jars.
 const registry = spawnSync(bun, ["harness/cli.ts", "build-registry"], { cwd: root, stdio: "inherit" });
 if (registry.status !== 0) process.exit(registry.status ?? 1);
+// Likewise Kafka Connect and Debezium's jars for the CDC tests (harness/debezium.ts; ~40 MB the first time).
+const debezium = spawnSync(bun, ["harness/cli.ts", "fetch-debezium"], { cwd: root, stdio: "inherit" });
+if (debezium.status !== 0) process.exit(debezium.status ?? 1);
 // Likewise the Python environment in which tests/dist/airbyte.test.ts runs PyAirbyte and airbyte-cdk
 // (from PyPI, ~2 min the first time), cached outside the checkout for every clone on the machine.
 const venv = spawnSync(bun, ["tests/dist/airbyte/venv.ts"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });

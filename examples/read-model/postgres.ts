@@ -73,8 +73,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Creates and starts a new cluster; `stop()` shuts it down and deletes its folder. */
-export async function startPostgres(): Promise<Postgres> {
+/**
+ * Creates and starts a new cluster; `stop()` shuts it down and deletes its folder. `settings` are
+ * extra server settings, e.g. `{ wal_level: "logical" }` for Debezium (harness/debezium.ts).
+ */
+export async function startPostgres(settings: Record<string, string> = {}): Promise<Postgres> {
   const bin = ensureInstalled();
   const dir = mkdtempSync(join(tmpdir(), "source-kafka-postgres-"));
   if (isRoot) {
@@ -96,7 +99,11 @@ export async function startPostgres(): Promise<Postgres> {
   ]);
   const port = await freePort();
   // The socket goes in our own folder: Debian's /var/run/postgresql may not exist or be ours.
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off${Object.entries(
+    settings,
+  )
+    .map(([name, value]) => ` -c ${name}=${value}`)
+    .join("")}`;
   try {
     asPostgres(join(bin, "pg_ctl"), ["start", "-w", "-t", "60", "-D", data, "-l", log, "-o", options]);
   } catch (error) {

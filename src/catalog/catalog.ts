@@ -3,6 +3,7 @@
  * and the range extension's `range` and `tail` (also spelled as Estuary does).
  */
 import * as v from "valibot";
+import { ValueEnvelope } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import { validate } from "../input/validate.ts";
 import { fullRange, parseRange, type Range } from "../plan/range.ts";
@@ -16,6 +17,8 @@ const ConfiguredStream = v.object({
     ),
   }),
   sync_mode: v.picklist(["full_refresh", "incremental"], "must be full_refresh or incremental"),
+  /** Overrides the config's value_envelope for this stream. */
+  value_envelope: v.optional(ValueEnvelope),
 });
 
 const CatalogSchema = v.object({
@@ -26,7 +29,11 @@ const CatalogSchema = v.object({
   "estuary.dev/tail": v.optional(v.boolean()),
 });
 
-export type CatalogStream = { name: string; syncMode: "full_refresh" | "incremental" };
+export type CatalogStream = {
+  name: string;
+  syncMode: "full_refresh" | "incremental";
+  valueEnvelope?: v.InferOutput<typeof ValueEnvelope>;
+};
 
 export type Catalog = {
   streams: CatalogStream[];
@@ -38,7 +45,11 @@ export type Catalog = {
 
 export function parseCatalog(input: unknown): Catalog {
   const catalog = validate(CatalogSchema, input, "catalog");
-  const streams = catalog.streams.map((s) => ({ name: s.stream.name, syncMode: s.sync_mode }));
+  const streams: CatalogStream[] = catalog.streams.map((s) => ({
+    name: s.stream.name,
+    syncMode: s.sync_mode,
+    ...(s.value_envelope === undefined ? {} : { valueEnvelope: s.value_envelope }),
+  }));
   const names = new Set<string>();
   for (const { name } of streams) {
     if (names.has(name)) throw new ConfigError(`catalog: streams lists ${JSON.stringify(name)} twice`);

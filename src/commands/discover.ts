@@ -1,7 +1,8 @@
 /**
  * `discover`: one stream per topic, with `_meta` and the key fields described exactly and the value's fields too:
  * from the schema registered for the topic's values (subject `<topic>-value`), else inferred from
- * a bounded sample of each topic's recent messages.
+ * a bounded sample of each topic's recent messages. With `value_envelope: debezium`, a stream is
+ * the captured table: its row's columns, keyed by the message key's (src/discover/debezium.ts).
  */
 import { loadConfig } from "../config/load.ts";
 import { selects, topicSelection } from "../config/topics.ts";
@@ -21,6 +22,7 @@ import { SchemaCache } from "../registry/schemas.ts";
 import { documentJsonSchema } from "../json-schema/document.ts";
 import { inferJsonSchema } from "../json-schema/infer.ts";
 import { type Sample, sampleDocuments } from "../discover/sample.ts";
+import { debeziumDocumentSchema, fromSample, keyColumns, rowOfEnvelope, type Table } from "../discover/debezium.ts";
 import { openStatus, type Status } from "../terminal/status.ts";
 
 /** The sample: the last messages of each partition and how long all topics' sampling may take. */
@@ -49,6 +51,17 @@ function streamFor(topic: string, value?: JsonSchema) {
   };
 }
 
+/**
+ * A captured table's stream: merged on the key's columns (when the key showed any). The cursor
+ * stays the offset: Debezium keys each change by the row's key, so one row's changes share a
+ * partition, where offsets order them.
+ */
+function tableStreamFor(topic: string, table: Table | undefined) {
+  const stream = { ...streamFor(topic), json_schema: debeziumDocumentSchema(table?.value) };
+  const primaryKey = table?.primaryKey ?? [];
+  return primaryKey.length > 0 ? { ...stream, source_defined_primary_key: primaryKey.map((c) => [c]) } : stream;
+}
+
 export async function discover(configPath: string, options: { quiet?: boolean } = {}): Promise<void> {
   const config = loadConfig(configPath);
   const client = new KafkaClient(config);
@@ -66,21 +79,32 @@ export async function discover(configPath: string, options: { quiet?: boolean } 
           `discover: topics lists ${name}, which is not in the cluster or which the principal may not Describe; it has no stream`,
         );
     }
-    const schemas = await valueSchemas(client, config, topics, status);
+    const debezium = config.value_envelope === "debezium";
+    const tables = new Map<string, Table>();
+    const schemas = await valueSchemas(client, config, topics, status, tables);
     status.end(`${status.style.green("✔")} discovered ${topics.length} ${topics.length === 1 ? "stream" : "streams"}`);
-    await emit(catalogMessage(topics.map((topic) => streamFor(topic, schemas.get(topic)))));
+    await emit(
+      catalogMessage(
+        topics.map((topic) =>
+          debezium ? tableStreamFor(topic, tables.get(topic)) : streamFor(topic, schemas.get(topic)),
+        ),
+      ),
+    );
   } finally {
     status.end();
     await client.close();
   }
 }
 
+/** The value schema of each topic it can tell; in Debezium mode, `tables` gets each topic's row and key instead. */
 async function valueSchemas(
   client: KafkaClient,
   config: Config,
   topics: string[],
   status: Status,
+  tables: Map<string, Table>,
 ): Promise<Map<string, JsonSchema>> {
+  const debezium = config.value_envelope === "debezium";
   const found = new Map<string, JsonSchema>();
   const registry = config.schema_registry
     ? new RegistryClient(config.schema_registry, config.connect_timeout_ms)
@@ -98,12 +122,17 @@ async function valueSchemas(
     }
     const id = `${registered.id} (subject ${topic}-value)`;
     const references = await resolveReferences(subjects, registered, `schema id ${id}`);
-    found.set(topic, compileSchema(registered, id, references).jsonSchema());
+    const value = compileSchema(registered, id, references).jsonSchema();
+    found.set(topic, value);
+    if (debezium) tables.set(topic, { value: rowOfEnvelope(value), primaryKey: await registeredKey(subjects, topic) });
   }
   if (toSample.length === 0) return found;
   status.step(`reading metadata of ${toSample.length} ${toSample.length === 1 ? "topic" : "topics"}`);
   const infos = await client.describeTopics(toSample);
-  const decode = decodeOptions(config);
+  const decode = decodeOptions(
+    config,
+    toSample.map((name) => ({ name })),
+  );
   const schemas = registry ? new SchemaCache(registry) : undefined;
   const limits = { perPartition: samplePerPartition, deadline: Date.now() + sampleBudgetMs };
   for (const [index, topic] of toSample.entries()) {
@@ -125,7 +154,8 @@ async function valueSchemas(
     }
     try {
       const sample = await sampleDocuments(client, info, decode, schemas, limits);
-      if (sample.values.length > 0) found.set(topic, inferJsonSchema(sample.values));
+      if (debezium) tables.set(topic, fromSample(sample));
+      else if (sample.values.length > 0) found.set(topic, inferJsonSchema(sample.values));
       const reason = sampleProblem(sample, limits.perPartition);
       if (reason)
         protocolLog(
@@ -139,4 +169,13 @@ async function valueSchemas(
     }
   }
   return found;
+}
+
+/** The columns of the key schema registered for a topic (`<topic>-key`): Debezium's key is the row's primary key. */
+async function registeredKey(registry: RegistryClient, topic: string): Promise<string[]> {
+  const registered = await registry.latest(`${topic}-key`);
+  if (!registered) return [];
+  const id = `${registered.id} (subject ${topic}-key)`;
+  const references = await resolveReferences(registry, registered, `schema id ${id}`);
+  return keyColumns(compileSchema(registered, id, references).jsonSchema());
 }

@@ -106,7 +106,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
       {
         settings: config,
-        decode: decodeOptions(config),
+        decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
         // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
         // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches

@@ -194,6 +194,9 @@ const SchemaRegistry = v.object({
   ),
 });
 
+/** How values are read: as they are, or as Debezium change events (src/decode/debezium.ts). Also per stream in the catalog. */
+export const ValueEnvelope = v.picklist(["none", "debezium"], "must be one of none, debezium");
+
 const Offset = v.pipe(v.number(), v.integer("must be an integer"), v.minValue(0, "must not be negative"));
 
 export const ConfigSchema = v.object({
@@ -256,6 +259,17 @@ export const ConfigSchema = v.object({
       ),
     ),
     "fail",
+  ),
+  value_envelope: v.optional(
+    v.pipe(
+      ValueEnvelope,
+      v.title("Value envelope"),
+      v.description(
+        "debezium: values are Debezium change events and each becomes its row (after, or before for a delete), keyed by the " +
+          "message key's columns, with Airbyte's CDC columns; tombstones are skipped. A configured stream's value_envelope overrides it.",
+      ),
+    ),
+    "none",
   ),
   topics: v.optional(
     v.pipe(

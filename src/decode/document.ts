@@ -18,7 +18,13 @@ export type RecordFields = {
 
 export type RecordInput = RecordFields & Origin;
 
-export type DecodeOptions = { keyFormat: Format; valueFormat: Format; onDecodeError: "fail" | "emit_raw" };
+export type DecodeOptions = {
+  keyFormat: Format;
+  valueFormat: Format;
+  onDecodeError: "fail" | "emit_raw";
+  /** Topics whose values are Debezium change events (src/decode/debezium.ts); absent when there are none. */
+  debeziumTopics?: string[];
+};
 
 /** Decodes bytes in a schema registry's wire format (src/registry/schemas.ts); null for other bytes. */
 export type WireDecoder = (bytes: Uint8Array, format: Format) => Decoded | null;
@@ -35,7 +41,9 @@ export type Meta = {
   key_encoding: Encoding | null;
   value_encoding: Encoding | null;
   headers: Header[];
-  op: "c" | "d";
+  op: "c" | "u" | "d" | "r";
+  /** Where a Debezium change happened (src/decode/debezium.ts). */
+  source?: unknown;
   decode_error?: string;
 };
 
@@ -43,17 +51,22 @@ export type Meta = {
  * A message the configured format cannot decode, under policy `fail`. It is the user's to resolve
  * (a format that fits the topic, or emit_raw), not a bug of ours: hence a config error.
  */
-class UndecodableMessage extends ConfigError {
+export class UndecodableMessage extends ConfigError {
   override name = "UndecodableMessage";
 }
 
 /** Where a record comes from; separate from the record so that no per-record object is built. */
 export type Origin = { topic: string; partition: number; logAppendTime: boolean };
 
-type Decoding = { meta: Meta; value: Decoded | null };
+export type Decoding = { meta: Meta; value: Decoded | null };
 
 /** Decodes key, value and headers; throws UndecodableMessage naming topic, partition and offset under policy `fail`. */
-function decodeRecord(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): Decoding {
+export function decodeRecord(
+  origin: Origin,
+  record: RecordFields,
+  options: DecodeOptions,
+  wire?: WireDecoder,
+): Decoding {
   let decodeError: string | undefined;
   const decode = (bytes: Uint8Array | null, format: Format, what: string): Decoded | null => {
     if (bytes === null) return null;

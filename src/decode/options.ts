@@ -1,7 +1,21 @@
-/** How records are decoded, as the config says: read and discover decode alike from this one place. */
+/** How records are decoded, as the config (and the catalog's per-stream value_envelope) says: read and discover decode alike from this one place. */
+import type { CatalogStream } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
 import type { DecodeOptions } from "./document.ts";
 
-export function decodeOptions(config: Pick<Config, "key_format" | "value_format" | "on_decode_error">): DecodeOptions {
-  return { keyFormat: config.key_format, valueFormat: config.value_format, onDecodeError: config.on_decode_error };
+type DecodeConfig = Pick<Config, "key_format" | "value_format" | "on_decode_error" | "value_envelope">;
+
+/** `topics`: the topics to be read, whose envelope the config sets unless their stream says otherwise. */
+export function decodeOptions(
+  config: DecodeConfig,
+  topics: Pick<CatalogStream, "name" | "valueEnvelope">[] = [],
+): DecodeOptions {
+  const options: DecodeOptions = {
+    keyFormat: config.key_format,
+    valueFormat: config.value_format,
+    onDecodeError: config.on_decode_error,
+  };
+  const debezium = topics.filter((t) => (t.valueEnvelope ?? config.value_envelope) === "debezium").map((t) => t.name);
+  if (debezium.length > 0) options.debeziumTopics = debezium;
+  return options;
 }

@@ -31,3 +31,27 @@ export function exactInteger(value: bigint): number | object {
 
 const minSafe = BigInt(Number.MIN_SAFE_INTEGER);
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * JSON.parse, with integers too long for a double (16 digits or more) kept exact as rawJson.
+ * Bun's JSON.parse gives a reviver no source text, so such integers are first quoted with a NUL
+ * in front, which no JSON string can hold unescaped, and the reviver turns them back. (A string
+ * that really is an escaped NUL followed by 16+ digits would read as that integer: no database
+ * column we know of holds such text, and only Debezium mode parses this way.)
+ */
+export function parseJsonExact(text: string): unknown {
+  if (!longDigits.test(text)) return JSON.parse(text);
+  const marked = text.replace(stringOrLongInteger, (token) =>
+    token.charCodeAt(0) === quote ? token : `"\\u0000${token}"`,
+  );
+  return JSON.parse(marked, (_key, value) =>
+    typeof value === "string" && value.charCodeAt(0) === 0 && longInteger.test(value.slice(1))
+      ? exactInteger(BigInt(value.slice(1)))
+      : value,
+  );
+}
+
+const quote = 34;
+const longDigits = /\d{16}/;
+const stringOrLongInteger = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g;
+const longInteger = /^-?\d{16,}$/;

@@ -5,7 +5,14 @@
  *
  *   const { values, problems } = await sampleDocuments(client, topicInfo, decode, schemas, { perPartition: 100, deadline: Date.now() + 5000 });
  */
-import { toDocument, type DecodeOptions } from "../decode/document.ts";
+import { type ChangeShape, changeShape, debeziumDocument } from "../decode/debezium.ts";
+import {
+  decodeRecord,
+  toDocument,
+  type DecodeOptions,
+  type RecordInput,
+  type WireDecoder,
+} from "../decode/document.ts";
 import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
 import { type SchemaCache, UnknownSchemaError } from "../registry/schemas.ts";
 
@@ -20,6 +27,8 @@ export type Sample = {
   problems: string[];
   /** Offsets in the sampled ranges: 0 when the topic holds no messages. */
   offsets: number;
+  /** In Debezium mode, what each sampled change event showed of its row's and key's schemas, oldest first. */
+  changes: ChangeShape[];
 };
 
 export async function sampleDocuments(
@@ -31,7 +40,8 @@ export async function sampleDocuments(
 ): Promise<Sample> {
   const partitions = topic.partitions.map((p) => p.partition);
   const problems: string[] = [];
-  if (partitions.length === 0) return { values: [], problems, offsets: 0 };
+  const changes: ChangeShape[] = [];
+  if (partitions.length === 0) return { values: [], problems, offsets: 0, changes };
   const [earliest, latest] = await Promise.all([
     client.offsets(topic.name, partitions, "earliest"),
     client.offsets(topic.name, partitions, "latest"),
@@ -44,6 +54,7 @@ export async function sampleDocuments(
     .filter((p) => p.next < p.end);
   const offsets = positions.reduce((sum, p) => sum + p.end - p.next, 0);
   const values: unknown[] = [];
+  const debezium = decode.debeziumTopics?.includes(topic.name) ?? false;
   // Undecodable samples are left out, not fatal: discover describes what it can.
   const options: DecodeOptions = { ...decode, onDecodeError: "emit_raw" };
   while (positions.length > 0 && Date.now() < limits.deadline) {
@@ -79,11 +90,17 @@ export async function sampleDocuments(
           continue;
         }
         for (const record of wanted) {
-          const document = toDocument(
-            { ...record, topic: topic.name, partition: position.partition, logAppendTime: result.logAppendTime },
-            options,
-            schemas?.decode,
-          );
+          const input = {
+            ...record,
+            topic: topic.name,
+            partition: position.partition,
+            logAppendTime: result.logAppendTime,
+          };
+          if (debezium) {
+            sampleChange(input, options, schemas?.decode, values, changes);
+            continue;
+          }
+          const document = toDocument(input, options, schemas?.decode);
           const { _meta: meta, ...value } = document as { _meta: { decode_error?: string; op: string } };
           if (meta.decode_error === undefined && meta.op === "c") values.push(value);
         }
@@ -99,5 +116,25 @@ export async function sampleDocuments(
     problems.push(
       `no time left for partition${positions.length > 1 ? "s" : ""} ${positions.map((p) => p.partition).join(", ")}`,
     );
-  return { values, problems, offsets };
+  return { values, problems, offsets, changes };
+}
+
+/** A Debezium change event's row (without the columns the connector adds) and shape; tombstones and other values are left out. */
+function sampleChange(
+  input: RecordInput,
+  options: DecodeOptions,
+  wire: WireDecoder | undefined,
+  values: unknown[],
+  changes: ChangeShape[],
+): void {
+  if (input.value === null) return;
+  const { meta, value } = decodeRecord(input, input, options, wire);
+  if (meta.decode_error !== undefined || value === null) return;
+  const shape = changeShape(value, meta.key);
+  const document = shape && debeziumDocument(input, input, options, wire);
+  if (!shape || !document) return;
+  changes.push(shape);
+  const { _meta, _kafka_partition, _kafka_offset, _ab_cdc_lsn, _ab_cdc_updated_at, _ab_cdc_deleted_at, ...row } =
+    document;
+  values.push(row);
 }

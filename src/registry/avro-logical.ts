@@ -7,9 +7,10 @@
  *   avro.Type.forSchema({ type: "int", logicalType: "date" }, avroOptions()).fromBuffer(…)  // "2024-03-01"
  */
 import avro from "avsc";
+import { decimalStringSchema, decimalText, fitsNumber, unscaled } from "../decode/decimal.ts";
 import { rawJson } from "../decode/raw-json.ts";
 import type { JsonSchema } from "../json-schema/json-schema.ts";
-import { calendarDate, dateTime, timeOfDay } from "./temporal.ts";
+import { calendarDate, dateTime, timeOfDay } from "../decode/temporal.ts";
 
 type Attributes = { type?: unknown; logicalType?: unknown; precision?: unknown; scale?: unknown; size?: unknown };
 
@@ -58,14 +59,6 @@ function requireUnderlying(schema: avro.Schema, types: string[], size?: number):
     throw new Error(`${String(logicalType)} needs a fixed of ${size} bytes`);
 }
 
-/**
- * The widest decimal written as a JSON number: a number column in PyAirbyte's caches is
- * DECIMAL(38, 9) (BigQuery's NUMERIC too), so a decimal whose schema allows more than 29 integer or
- * 9 fraction digits is a string, to stay exact where it lands (docs/schema-registry.md).
- */
-const numberIntegerDigits = 29;
-const numberFractionDigits = 9;
-
 /** decimal (bytes or fixed): the two's-complement unscaled value, big-endian, times 10^-scale. */
 class DecimalType extends Described {
   readonly #scale: number;
@@ -80,7 +73,7 @@ class DecimalType extends Described {
       throw new Error("decimal needs a scale within [0, precision]");
     super(schema, opts);
     this.#scale = scale;
-    this.#asNumber = precision - scale <= numberIntegerDigits && scale <= numberFractionDigits;
+    this.#asNumber = fitsNumber(precision, scale);
   }
 
   protected override _fromValue(bytes: Buffer): unknown {
@@ -89,22 +82,8 @@ class DecimalType extends Described {
   }
 
   jsonSchema(): JsonSchema {
-    return this.#asNumber ? { type: "number" } : { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" };
+    return this.#asNumber ? { type: "number" } : { ...decimalStringSchema };
   }
-}
-
-function unscaled(bytes: Buffer): bigint {
-  if (bytes.length === 0) return 0n;
-  const value = BigInt(`0x${bytes.toString("hex")}`);
-  const negative = (bytes[0] ?? 0) >= 0x80;
-  return negative ? value - (1n << BigInt(bytes.length * 8)) : value;
-}
-
-/** 1234n, scale 2 → "12.34"; -5n, scale 2 → "-0.05". */
-export function decimalText(value: bigint, scale: number): string {
-  const digits = (value < 0n ? -value : value).toString().padStart(scale + 1, "0");
-  const sign = value < 0n ? "-" : "";
-  return scale === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 const units = {
@@ -204,6 +183,34 @@ class DurationType extends Described {
   }
 }
 
+/** Debezium's io.debezium.data.Json (a string of JSON text; connect-names.ts names it): the JSON value itself. */
+class JsonTextType extends Described {
+  constructor(schema: avro.Schema, opts?: unknown) {
+    requireUnderlying(schema, ["string"]);
+    super(schema, opts);
+  }
+  protected override _fromValue(text: string): unknown {
+    return JSON.parse(text);
+  }
+  jsonSchema(): JsonSchema {
+    return { type: ["string", "number", "boolean", "object", "array", "null"] };
+  }
+}
+
+/** Debezium's io.debezium.data.VariableScaleDecimal (a record of scale and unscaled bytes): an exact decimal string, having no precision. */
+class VariableScaleDecimalType extends Described {
+  constructor(schema: avro.Schema, opts?: unknown) {
+    requireUnderlying(schema, ["record"]);
+    super(schema, opts);
+  }
+  protected override _fromValue({ scale, value }: { scale: number; value: Buffer }): string {
+    return decimalText(unscaled(value), scale);
+  }
+  jsonSchema(): JsonSchema {
+    return { ...decimalStringSchema };
+  }
+}
+
 export const logicalTypes = {
   decimal: DecimalType,
   "timestamp-millis": timestampType("millis", false),
@@ -217,6 +224,8 @@ export const logicalTypes = {
   "time-micros": TimeMicrosType,
   uuid: UuidType,
   duration: DurationType,
+  "io.debezium.data.Json": JsonTextType,
+  "io.debezium.data.VariableScaleDecimal": VariableScaleDecimalType,
 };
 
 /** The logical types above whose underlying type is a long, and so must be constructed over the exact long. */

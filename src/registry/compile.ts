@@ -18,6 +18,7 @@ import { openSchema } from "../json-schema/open.ts";
 import { inlineRefs } from "../json-schema/refs.ts";
 import { protobufToJsonSchema } from "../json-schema/protobuf.ts";
 import { avroOptions } from "./avro-types.ts";
+import { withConnectLogicalTypes } from "./connect-names.ts";
 import type { RegisteredSchema } from "./client.ts";
 import { protobufJson } from "./protobuf-json.ts";
 import type { ResolvedReference } from "./references.ts";
@@ -53,8 +54,8 @@ function compileAvro(text: string, references: ResolvedReference[]): CompiledSch
   // Named types the referenced schemas define are known by full name to those parsed after them.
   const registry = {};
   for (const reference of references)
-    avro.Type.forSchema(JSON.parse(reference.registered.schema), avroOptions(registry));
-  const type = avro.Type.forSchema(JSON.parse(text), avroOptions(registry));
+    avro.Type.forSchema(parseAvro(reference.registered.schema), avroOptions(registry));
+  const type = avro.Type.forSchema(parseAvro(text), avroOptions(registry));
   return {
     decode: (payload) => ({
       data: plain(attempt(() => type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)))),
@@ -62,6 +63,10 @@ function compileAvro(text: string, references: ResolvedReference[]): CompiledSch
     }),
     jsonSchema: () => avroToJsonSchema(type),
   };
+}
+
+function parseAvro(text: string): avro.Schema {
+  return withConnectLogicalTypes(JSON.parse(text)) as avro.Schema;
 }
 
 /** Protobuf → JSON as Confluent's and Debezium's converters write it: field names as declared, 64-bit integers as strings, enums by name, bytes as base64, unset fields with their defaults (then the well-known types mapped by protobuf-json.ts). */

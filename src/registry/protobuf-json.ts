@@ -9,7 +9,7 @@
  *   json({ created: { seconds: "1709287201", nanos: 0 } })  // { created: "2024-03-01T10:00:01Z" }
  */
 import protobuf from "protobufjs";
-import { dateTime, nanoDigits } from "./temporal.ts";
+import { dateTime, nanoDigits } from "../decode/temporal.ts";
 
 type Json = unknown;
 type Fields = Record<string, unknown>;

@@ -3,6 +3,7 @@
  * turned into protocol lines and handed over in batches. A response that cannot be read is
  * narrowed down to the one partition, then the one record batch, that it comes from.
  */
+import { debeziumDocumentJson } from "../decode/debezium.ts";
 import { documentJson } from "../decode/document.ts";
 import { ConfigError, TransientError } from "../errors.ts";
 import { UnreadableResponseError } from "../kafka/client.ts";
@@ -125,6 +126,8 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     const suffix = `,"emitted_at":${emittedAt}}}\n`;
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
     const schemas = worker.schemas;
+    // Chosen per partition, not per record: the plain path's hot loop stays as it was.
+    const toJson = decode.debeziumTopics?.includes(position.topic) ? debeziumDocumentJson : documentJson;
     if (schemas) {
       const wanted = result.records.filter(
         (r) => r.offset >= position.next && (position.to === null || r.offset < position.to),
@@ -135,7 +138,9 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
       // A fetch returns whole batches, which may begin before the offset asked for.
       if (record.offset < position.next) continue;
       if (position.to !== null && record.offset >= position.to) break;
-      batch.add(position, prefix + documentJson(origin, record, decode, schemas?.decode) + suffix);
+      const json = toJson(origin, record, decode, schemas?.decode);
+      // A skipped record (Debezium's tombstone) still moves the checkpoint past it, below.
+      if (json !== null) batch.add(position, prefix + json + suffix);
       if (batch.full()) {
         batch.moved.set(position, record.offset + 1);
         batch.send();

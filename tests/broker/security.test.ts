@@ -283,7 +283,7 @@ describe("security: ACLs", () => {
     const stream = discovered.messages
       .find((m) => m.type === "CATALOG")!
       .catalog.streams.find((s: { name: string }) => s.name === aclTopic);
-    expect(Object.keys(stream.json_schema.properties)).toEqual(["_meta"]);
+    expect(Object.keys(stream.json_schema.properties)).toEqual(["_kafka_partition", "_kafka_offset", "_meta"]);
     const warnings = discovered.messages.filter(
       (m) => m.type === "LOG" && m.log.level === "WARN" && m.log.message.includes(aclTopic),
     );

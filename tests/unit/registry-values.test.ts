@@ -7,9 +7,9 @@ import { type DecodeOptions, documentJson, toDocument } from "../../src/decode/d
 import { rawJson } from "../../src/decode/raw-json.ts";
 import { inferJsonSchema } from "../../src/json-schema/infer.ts";
 import { inlineRefs } from "../../src/json-schema/refs.ts";
-import { decimalText } from "../../src/registry/avro-logical.ts";
+import { decimalText } from "../../src/decode/decimal.ts";
 import { compileSchema } from "../../src/registry/compile.ts";
-import { calendarDate, dateTime, timeOfDay } from "../../src/registry/temporal.ts";
+import { calendarDate, dateTime, timeOfDay } from "../../src/decode/temporal.ts";
 
 describe("instants, dates and times", () => {
   test("before 1970 the fraction counts forward from the second below", () => {
