@@ -9,6 +9,16 @@ import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, write
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import {
+  ensureOAuthLibs,
+  jwksProperties,
+  OAUTH_ISSUER_ID,
+  OAUTH_MAIN_CLASS,
+  OAUTH_SCOPE,
+  OAUTH_TOKEN_SECONDS,
+  oauthFiles,
+  oauthServerConfig,
+} from "./oauth.ts";
+import {
   ACL_TOPIC_PREFIX,
   createScramUsers,
   encryptedServerKeyStore,
@@ -104,6 +114,11 @@ export interface Cluster {
   tls: TlsFiles;
   /** The ACL tests' principals: which topics their ACLs cover. */
   acls: { topicPrefix: string; reader: string; describer: string };
+  /**
+   * The OIDC listener's authorisation server (harness/oauth.ts), on brokers with Kafka's JWKS
+   * validator (3.4 and later): where to get a token, for which scope, and how long it lives.
+   */
+  oauth?: { tokenEndpoint: string; scope: string; tokenSeconds: number };
 }
 
 export interface UpOptions {
@@ -162,6 +177,14 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
     { name: "SASL_SSL", security: "SASL_SSL", port: await freePort(), mechanisms: scram },
     { name: "OAUTHBEARER", security: "SASL_PLAINTEXT", port: await freePort(), mechanisms: ["OAUTHBEARER"] },
   ];
+  // OAUTHBEARER with tokens signed by a real authorisation server and checked against its JWKS.
+  const oidc = atLeast(spec.version, 3, 4)
+    ? { name: "OIDC", security: "SASL_PLAINTEXT" as const, port: await freePort(), url: "" }
+    : undefined;
+  if (oidc) {
+    oidc.url = await startOAuthServer(f.state);
+    listeners.push({ name: oidc.name, security: oidc.security, port: oidc.port, mechanisms: ["OAUTHBEARER"] });
+  }
   const controller = `${HOST}:${controllerPort}`;
   const kraft = spec.mode === "kraft";
   const keyPassword = atLeast(spec.version, 4, 0) ? undefined : randomBytes(12).toString("hex");
@@ -199,12 +222,13 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
       // produce and its read (the suite's rare "nothing to read" failures).
       "log.retention.ms=-1",
       ...securityProperties(
-        listeners.filter((l): l is typeof l & SecuredListener => l.security !== "PLAINTEXT"),
+        listeners.filter((l): l is typeof l & SecuredListener => l.security !== "PLAINTEXT" && l.name !== oidc?.name),
         users,
         tls,
         keyStore,
         spec.mode,
       ),
+      ...(oidc ? jwksProperties(oidc.name, oidc.url, atLeast(spec.version, 4, 1)) : []),
       "",
     ].join("\n"),
   );
@@ -242,7 +266,16 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
   // Detached = its own process group, so it outlives this process and `down` can
   // signal the whole group.
   const child = spawnJava(
-    ["-Xmx512m", `-Dlog4j2.configurationFile=${f.log4j}`, "-cp", join(f.libs, "*"), "kafka.Kafka", f.props],
+    [
+      "-Xmx512m",
+      `-Dlog4j2.configurationFile=${f.log4j}`,
+      // Kafka 4 fetches from no URL it is not told to trust.
+      ...(oidc ? [`-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=${oidc.url}/jwks`] : []),
+      "-cp",
+      join(f.libs, "*"),
+      "kafka.Kafka",
+      f.props,
+    ],
     f.log,
     f.pidFile,
   );
@@ -271,15 +304,52 @@ export async function up(opts: UpOptions = {}, spec: BrokerSpec = brokerSpec()):
     dataDir: f.data,
     tls,
     acls: { topicPrefix: ACL_TOPIC_PREFIX, reader: "reader", describer: "describer" },
+    ...(oidc
+      ? { oauth: { tokenEndpoint: `${oidc.url}/token`, scope: OAUTH_SCOPE, tokenSeconds: OAUTH_TOKEN_SECONDS } }
+      : {}),
   };
   writeFileSync(f.cluster, `${JSON.stringify(cluster, null, 2)}\n`);
   return cluster;
 }
 
+/** Starts the OIDC listener's authorisation server; resolves to its issuer URL once it answers. */
+async function startOAuthServer(state: string): Promise<string> {
+  ensureOAuthLibs();
+  const o = oauthFiles(state);
+  const port = await freePort();
+  const child = spawnJava(
+    ["-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", join(o.libs, "*"), OAUTH_MAIN_CLASS],
+    o.log,
+    o.pidFile,
+    {
+      SERVER_PORT: String(port),
+      SERVER_HOSTNAME: HOST,
+      JSON_CONFIG: oauthServerConfig(),
+      LOG_LEVEL: "WARN",
+    },
+  );
+  let exitedEarly = false;
+  child.on("exit", () => (exitedEarly = true));
+  const url = `http://${HOST}:${port}/${OAUTH_ISSUER_ID}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if ((await fetch(`${url}/jwks`).catch(() => null))?.ok) return url;
+    if (exitedEarly || Date.now() > deadline) {
+      await stopProcess(o.pidFile, OAUTH_MAIN_CLASS);
+      throw new HarnessError(`the OAuth server did not start; ${o.log} ends with:\n${logTail(o.log)}`);
+    }
+    await Bun.sleep(200);
+  }
+}
+
 /** Starts `java args` detached (its own process group), logging to `log`, its pid in `pidFile`. */
-function spawnJava(args: string[], log: string, pidFile: string): ChildProcess {
+function spawnJava(args: string[], log: string, pidFile: string, env: Record<string, string> = {}): ChildProcess {
   const logFd = openSync(log, "w");
-  const child = spawn("java", args, { detached: true, stdio: ["ignore", logFd, logFd] });
+  const child = spawn("java", args, {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...process.env, ...env },
+  });
   closeSync(logFd);
   child.unref();
   writeFileSync(pidFile, `${child.pid}\n`);
@@ -351,6 +421,7 @@ export async function down(spec: BrokerSpec = brokerSpec()): Promise<boolean> {
   // Kafka shuts down cleanly on SIGTERM; the broker first, while its ZooKeeper still answers.
   const alive = await stopProcess(f.pidFile, f.props, readCluster(spec)?.pid);
   await stopProcess(f.zookeeperPid, f.zookeeperProps);
+  await stopProcess(oauthFiles(f.state).pidFile, OAUTH_MAIN_CLASS);
   rmSync(f.cluster, { force: true });
   return alive;
 }

@@ -66,6 +66,15 @@ const main = defineCommand({
           type: "string",
           description: "BEGIN-END, 8 hex digits each: read only partitions whose hash is in it",
         },
+        shard: {
+          type: "string",
+          description:
+            "INDEX/COUNT: read the range of copy INDEX of COUNT copies that split the partitions (also SOURCE_KAFKA_SHARD)",
+        },
+        "shard-count": {
+          type: "string",
+          description: "COUNT, with this copy's index from JOB_COMPLETION_INDEX (also SOURCE_KAFKA_SHARD_COUNT)",
+        },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
         ...quietArg,
       },
@@ -76,6 +85,8 @@ const main = defineCommand({
             catalog: args.catalog,
             state: args.state,
             range: args.range,
+            shard: args.shard,
+            shardCount: args["shard-count"],
             tail: args.tail,
             quiet: args.quiet,
           },

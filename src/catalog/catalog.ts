@@ -35,7 +35,13 @@ export type CatalogStream = {
   valueEnvelope?: v.InferOutput<typeof ValueEnvelope>;
 };
 
-export type Catalog = { streams: CatalogStream[]; range: Range; tail: boolean };
+export type Catalog = {
+  streams: CatalogStream[];
+  range: Range;
+  /** The field the range came from, when the catalog gives one. */
+  rangeField?: "range" | "estuary.dev/range";
+  tail: boolean;
+};
 
 export function parseCatalog(input: unknown): Catalog {
   const catalog = validate(CatalogSchema, input, "catalog");
@@ -49,11 +55,12 @@ export function parseCatalog(input: unknown): Catalog {
     if (names.has(name)) throw new ConfigError(`catalog: streams lists ${JSON.stringify(name)} twice`);
     names.add(name);
   }
-  const rangeField = catalog.range !== undefined ? "range" : "estuary.dev/range";
+  const rangeField = catalog.range !== undefined ? "range" : ("estuary.dev/range" as const);
   const rawRange = catalog.range ?? catalog["estuary.dev/range"];
   return {
     streams,
     range: rawRange === undefined ? fullRange : parseRangeObject(rawRange, `catalog: ${rangeField}`),
+    ...(rawRange === undefined ? {} : { rangeField }),
     tail: catalog.tail ?? catalog["estuary.dev/tail"] ?? false,
   };
 }

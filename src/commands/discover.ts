@@ -5,6 +5,7 @@
  * the captured table: its row's columns, keyed by the message key's (src/discover/debezium.ts).
  */
 import { loadConfig } from "../config/load.ts";
+import { selects, topicSelection } from "../config/topics.ts";
 import { decodeOptions } from "../decode/options.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import type { Config } from "../config/config.ts";
@@ -67,7 +68,17 @@ export async function discover(configPath: string, options: { quiet?: boolean } 
   const status = openStatus(options);
   try {
     status.step(`connecting to ${config.bootstrap_servers} and listing topics`);
-    const topics = await client.topicNames(config.include_internal_topics);
+    const selection = topicSelection(config);
+    const visible = await client.topicNames(config.include_internal_topics);
+    const topics = visible.filter((name) => selects(selection, name));
+    const seen = new Set(visible);
+    for (const name of selection.listed) {
+      if (!seen.has(name) && !selection.excludes(name))
+        protocolLog(
+          "WARN",
+          `discover: topics lists ${name}, which is not in the cluster or which the principal may not Describe; it has no stream`,
+        );
+    }
     const debezium = config.value_envelope === "debezium";
     const tables = new Map<string, Table>();
     const schemas = await valueSchemas(client, config, topics, status, tables);

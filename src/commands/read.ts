@@ -10,7 +10,11 @@ import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
 import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
-import { formatRange, parseRangeFlag } from "../plan/range.ts";
+import { formatRange, parseRangeFlag, type Range } from "../plan/range.ts";
+import { resolveShard, type Shard } from "../plan/shard.ts";
+import { ConfigError, listNames } from "../errors.ts";
+import type { Config } from "../config/config.ts";
+import { selects, topicSelection } from "../config/topics.ts";
 import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
@@ -31,6 +35,8 @@ export type ReadOptions = {
   catalog: string;
   state?: string;
   range?: string;
+  shard?: string;
+  shardCount?: string;
   tail?: boolean;
   quiet?: boolean;
 };
@@ -45,7 +51,13 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   const config = loadConfig(options.config);
   const catalog = parseCatalog(readJsonFile(options.catalog, "catalog"));
   const state: ResumeState = options.state ? parseState(readJsonFile(options.state, "state")) : new Map();
-  const range = options.range !== undefined ? parseRangeFlag(options.range) : catalog.range;
+  refuseUnselected(config, catalog);
+  const shard = resolveShard({ shard: options.shard, shardCount: options.shardCount }, process.env);
+  const range = shard
+    ? shardOnly(shard, options.range, catalog)
+    : options.range !== undefined
+      ? parseRangeFlag(options.range)
+      : catalog.range;
   const tail = options.tail ?? catalog.tail;
 
   const client = new KafkaClient(config);
@@ -75,7 +87,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
     protocolLog(
       "INFO",
-      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
+      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)}${shard ? ` (shard ${shard.index}/${shard.count})` : ""} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
     );
     // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
     const left = new Map<string, number>();
@@ -148,6 +160,29 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     pool?.terminate();
     await client.close();
   }
+}
+
+/** A catalog stream outside the config's topic selection: the catalog and the config disagree. */
+function refuseUnselected(config: Config, catalog: ReturnType<typeof parseCatalog>): void {
+  const selection = topicSelection(config);
+  const outside = catalog.streams.filter((stream) => !selects(selection, stream.name)).map((stream) => stream.name);
+  if (outside.length === 0) return;
+  throw new ConfigError(
+    `catalog: ${outside.length === 1 ? "stream" : `${outside.length} streams`} ${listNames(outside)} ${outside.length === 1 ? "is" : "are"} outside the topics the config selects (topics, topic_pattern, topic_exclude_pattern, include_internal_topics)`,
+  );
+}
+
+/** A shard's range; a range given as well would say the same thing twice, perhaps differently. */
+function shardOnly(shard: Shard, rangeFlag: string | undefined, catalog: ReturnType<typeof parseCatalog>): Range {
+  if (rangeFlag !== undefined)
+    throw new ConfigError(
+      `${shard.source} cannot be combined with --range: each says which partitions this copy reads`,
+    );
+  if (catalog.rangeField !== undefined)
+    throw new ConfigError(
+      `${shard.source} cannot be combined with the catalog's ${catalog.rangeField}: each says which partitions this copy reads`,
+    );
+  return shard.range;
 }
 
 /** Tailing: checkpoint on a timer and pick up new partitions on each metadata refresh, until stopped. */

@@ -3,25 +3,34 @@
  * that `spec` prints, and gives the TypeScript type.
  */
 import * as v from "valibot";
+import { parseBootstrapServers } from "./bootstrap.ts";
+import { compiles } from "./pattern.ts";
 
 const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
   airbyte_secret: true,
   secret: true,
 });
 
-const hostPort = /^[^\s,:]+:\d{1,5}$/;
-
 const BootstrapServers = v.pipe(
-  v.string(),
+  v.string((issue) =>
+    Array.isArray(issue.input)
+      ? 'must be one string of comma-separated host:port such as "broker-1:9092,broker-2:9092", not a JSON list'
+      : `must be string, got ${issue.input === null ? "null" : typeof issue.input}`,
+  ),
   v.trim(),
   v.minLength(1, "must not be empty"),
   v.maxLength(4096, "is longer than 4096 characters"),
   v.check(
-    (text) => text.split(",").every((server) => hostPort.test(server.trim())),
-    "must be a comma-separated list of host:port",
+    (text) => !("problem" in parseBootstrapServers(text)),
+    (issue) => {
+      const parsed = parseBootstrapServers(String(issue.input));
+      return "problem" in parsed ? parsed.problem : "must be a comma-separated list of host:port";
+    },
   ),
   v.title("Bootstrap servers"),
-  v.description("Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092."),
+  v.description(
+    "Comma-separated host:port list of brokers to bootstrap from, e.g. broker-1:9092,broker-2:9092. Hosts are DNS names, IPv4 addresses or bracketed IPv6 addresses ([::1]:9092).",
+  ),
 );
 
 const pem = (what: string) =>
@@ -49,8 +58,42 @@ const Sasl = v.object({
     v.pipe(
       text(65536),
       v.title("OAuth bearer token"),
-      v.description("OAUTHBEARER: the token (a JWT), sent as is."),
+      v.description(
+        "OAUTHBEARER: a fixed token (a JWT), sent as is. Or leave it out and give oauth_token_endpoint_url.",
+      ),
       secret,
+    ),
+  ),
+  oauth_token_endpoint_url: v.optional(
+    v.pipe(
+      v.string(),
+      v.maxLength(2048, "is too long"),
+      v.regex(/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/, "must be an http:// or https:// URL without credentials"),
+      v.title("OAuth token endpoint URL"),
+      v.description(
+        "OAUTHBEARER with OIDC client credentials: the authorisation server's token endpoint. The connector fetches tokens with the client-credentials grant and fetches a new one before each expires.",
+      ),
+    ),
+  ),
+  oauth_client_id: v.optional(v.pipe(text(1024), v.title("OAuth client id"))),
+  oauth_client_secret: v.optional(v.pipe(text(65536), v.title("OAuth client secret"), secret)),
+  oauth_scope: v.optional(
+    v.pipe(
+      text(4096),
+      v.title("OAuth scope"),
+      v.description("The scope to ask the token endpoint for, if it needs one."),
+    ),
+  ),
+  oauth_extensions: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(/^[A-Za-z]+$/, "must be a SASL extension name: letters only (RFC 7628)")),
+        v.pipe(v.string(), v.regex(/^[\x21-\x7E \t\r\n]{0,1024}$/, "must be printable ASCII, at most 1024 characters")),
+      ),
+      v.title("SASL extensions"),
+      v.description(
+        "OAUTHBEARER: extra key=value pairs sent with the token, e.g. logicalCluster and identityPoolId for Confluent Cloud.",
+      ),
     ),
   ),
   aws_region: v.optional(
@@ -228,7 +271,54 @@ export const ConfigSchema = v.object({
     ),
     "none",
   ),
-  include_internal_topics: v.optional(v.pipe(v.boolean(), v.title("Include internal topics")), false),
+  topics: v.optional(
+    v.pipe(
+      v.array(
+        v.pipe(
+          v.string(),
+          v.regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a topic name: 1-249 letters, digits, '.', '_' or '-'"),
+        ),
+      ),
+      v.minLength(1, "must list at least one topic; leave it out to select every topic"),
+      v.maxLength(100_000, "must list at most 100000 topics"),
+      v.title("Topics"),
+      v.description(
+        "The topics this source covers, with those topic_pattern matches. Without topics and topic_pattern: every topic.",
+      ),
+    ),
+  ),
+  topic_pattern: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(1000, "is longer than 1000 characters"),
+      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.title("Topic pattern"),
+      v.description(
+        "A regular expression that must match a whole topic name, e.g. orders-.* (anchored: orders does not match orders-dlq).",
+      ),
+    ),
+  ),
+  topic_exclude_pattern: v.optional(
+    v.pipe(
+      v.string(),
+      v.minLength(1, "must not be empty"),
+      v.maxLength(1000, "is longer than 1000 characters"),
+      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.title("Topic exclude pattern"),
+      v.description(
+        "A regular expression matching whole topic names to leave out, even when topics lists them, e.g. .*-dlq.",
+      ),
+    ),
+  ),
+  include_internal_topics: v.optional(
+    v.pipe(
+      v.boolean(),
+      v.title("Include internal topics"),
+      v.description("Cover internal topics (names starting with __), which are left out otherwise."),
+    ),
+    false,
+  ),
   workers: v.optional(
     v.pipe(
       v.number(),

@@ -41,7 +41,7 @@ type SchemaNode = {
 };
 
 /**
- * valibot's object schema takes arrays too (as objects with every field absent), so a `[]` where
+ * valibot's object and record schemas take arrays too (as objects with every field absent), so a `[]` where
  * `{}` belongs would pass: find such a place, walking the schema and the input together.
  */
 function arrayWhereObjectBelongs(schema: SchemaNode, input: unknown, path: string): string | undefined {
@@ -62,7 +62,8 @@ function arrayWhereObjectBelongs(schema: SchemaNode, input: unknown, path: strin
       const found = arrayWhereObjectBelongs(node.item, item, `${path}.${index}`);
       if (found !== undefined) return found;
     }
-  } else if (node.type === "record" && node.value && !Array.isArray(input)) {
+  } else if (node.type === "record" && node.value) {
+    if (Array.isArray(input)) return path;
     for (const [key, item] of Object.entries(input)) {
       const found = arrayWhereObjectBelongs(node.value, item, path ? `${path}.${key}` : key);
       if (found !== undefined) return found;

@@ -15,6 +15,7 @@ import {
   ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
+import { brokersOf } from "../config/bootstrap.ts";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
 import {
   BrokerTooOldError,
@@ -83,7 +84,7 @@ export class KafkaClient {
       clientId: settings.client_id,
       // Required by the library's constructor; no group is ever joined or written to.
       groupId: `${settings.client_id}-no-group`,
-      bootstrapBrokers: settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      bootstrapBrokers: brokersOf(settings.bootstrap_servers),
       connectTimeout: settings.connect_timeout_ms,
       timeout: Math.max(30_000, settings.connect_timeout_ms),
       retries: 3,
@@ -101,7 +102,7 @@ export class KafkaClient {
   async topicNames(includeInternal: boolean): Promise<string[]> {
     const admin = new Admin({
       clientId: this.#settings.client_id,
-      bootstrapBrokers: this.#settings.bootstrap_servers.split(",").map((server) => server.trim()),
+      bootstrapBrokers: brokersOf(this.#settings.bootstrap_servers),
       connectTimeout: this.#settings.connect_timeout_ms,
       retries: 3,
       retryDelay: 250,
@@ -358,6 +359,19 @@ function describe(error: unknown): string {
   return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
 }
 
+/** The OIDC token provider's error (kafka/oauth/) somewhere among the library's causes, if it is one. */
+function tokenEndpointFailure(error: unknown, depth: number): Error | undefined {
+  if (!(error instanceof Error) || depth > 8) return undefined;
+  if ((error instanceof ConfigError || error instanceof TransientError) && error.message.startsWith("OAuth step:"))
+    return error;
+  const inner = [error.cause, ...(((error as { errors?: unknown }).errors as unknown[] | undefined) ?? [])];
+  for (const cause of inner) {
+    const found = tokenEndpointFailure(cause, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** The step of connecting and being served at which a request failed. */
 export type FailedStep = "DNS" | "TCP" | "TLS" | "SASL" | "authorisation";
 
@@ -393,6 +407,9 @@ const stepProblem: Record<FailedStep, string> = {
  */
 export function classify(error: unknown, what: string, tlsAlert?: string): Error {
   if (error instanceof ConfigError || error instanceof TransientError) return error;
+  // The token endpoint failed, not Kafka: its own error says which step and field.
+  const oauth = tokenEndpointFailure(error, 0);
+  if (oauth) return oauth;
   const said = describe(error);
   const text =
     tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;

@@ -6,6 +6,7 @@ import type { Config } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import { resolveAwsCredentials } from "./aws/credentials.ts";
 import { mskIamToken } from "./aws/msk-iam.ts";
+import { clientCredentialsTokens } from "./oauth/client-credentials.ts";
 
 /** What a connection needs of the config: where the brokers are and how to reach them. */
 export type ConnectionSettings = Pick<
@@ -38,7 +39,28 @@ export function connectionSecurity(settings: ConnectionSettings): object {
       authBytesValidator: rejectedToken,
     };
   } else if (sasl?.mechanism === "OAUTHBEARER") {
-    security.sasl = { mechanism: "OAUTHBEARER", token: sasl.token, authBytesValidator: rejectedToken };
+    const {
+      oauth_token_endpoint_url: tokenEndpoint,
+      oauth_client_id: clientId,
+      oauth_client_secret: clientSecret,
+    } = sasl;
+    // A token endpoint means tokens fetched and refreshed; else the fixed token (config/load.ts requires one of them).
+    const token =
+      tokenEndpoint !== undefined && clientId !== undefined && clientSecret !== undefined
+        ? clientCredentialsTokens({
+            tokenEndpoint,
+            clientId,
+            clientSecret,
+            ...(sasl.oauth_scope !== undefined ? { scope: sasl.oauth_scope } : {}),
+            timeoutMs: settings.connect_timeout_ms,
+          })
+        : sasl.token;
+    security.sasl = {
+      mechanism: "OAUTHBEARER",
+      token,
+      ...(sasl.oauth_extensions ? { oauthBearerExtensions: sasl.oauth_extensions } : {}),
+      authBytesValidator: typeof token === "function" ? rejectedFetchedToken : rejectedToken,
+    };
   } else if (sasl) {
     security.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
   }
@@ -50,13 +72,26 @@ export function connectionSecurity(settings: ConnectionSettings): object {
  * answers with an error JSON (RFC 7628 section 3.2.2) and waits. Treat that answer as the failure
  * it is, so that it is reported as such instead of the broker's later "invalid SASL state".
  */
-function rejectedToken(authBytes: Buffer, callback: (error: Error | null, authBytes?: Buffer) => void): void {
-  let status: unknown;
-  try {
-    status = authBytes.length > 0 ? JSON.parse(authBytes.toString("utf8")).status : undefined;
-  } catch {
-    status = undefined;
-  }
-  if (typeof status === "string") callback(new Error(`the broker rejected the OAUTHBEARER token (status ${status})`));
-  else callback(null, authBytes);
+const rejectedToken = tokenRejection("");
+
+/**
+ * A token the connector fetched may be refused for what was asked of the authorisation server
+ * (client, secret, scope): say so after the broker's status.
+ */
+const rejectedFetchedToken = tokenRejection(
+  ": check sasl.oauth_client_id, sasl.oauth_client_secret and sasl.oauth_scope, which decide the token's claims",
+);
+
+function tokenRejection(hint: string) {
+  return (authBytes: Buffer, callback: (error: Error | null, authBytes?: Buffer) => void): void => {
+    let status: unknown;
+    try {
+      status = authBytes.length > 0 ? JSON.parse(authBytes.toString("utf8")).status : undefined;
+    } catch {
+      status = undefined;
+    }
+    if (typeof status === "string")
+      callback(new Error(`the broker rejected the OAUTHBEARER token (status ${status})${hint}`));
+    else callback(null, authBytes);
+  };
 }

@@ -62,7 +62,9 @@ describe.each(runners)("commands (%s)", (runner) => {
     ]);
     const status = result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
     expect(status.status).toBe("FAILED");
-    expect(status.message).toBe("config: bootstrap_servers must be a comma-separated list of host:port");
+    expect(status.message).toBe(
+      'config: bootstrap_servers entry 1 ("no-port-here") has no port: each entry must be host:port',
+    );
   });
 
   test("discover lists every non-internal topic with the _meta schema, top-level keys and cursor", async () => {

@@ -99,6 +99,36 @@ describe("the config corpus", () => {
   });
 });
 
+describe("bad bootstrap addresses", () => {
+  const addresses = [
+    "broker\u0001:9092",
+    "broker\u009b31m:9092",
+    "broker",
+    "broker:",
+    "broker:kafka",
+    "broker:9092,,other:9092",
+    "broker:9092,",
+    "broker:0",
+    "broker:65536",
+    "broker:99999999",
+    "::1:9092",
+    "[::1]",
+    "[not-ipv6]:9092",
+    "PLAINTEXT://broker:9092",
+  ];
+  test.each(addresses)("%j is a config error naming bootstrap_servers and its entry", (address) => {
+    let message = "";
+    try {
+      parseConfig({ bootstrap_servers: address });
+    } catch (error) {
+      message = problems(error);
+    }
+    expect(message).toMatch(/^config: bootstrap_servers (entry \d+|must)/);
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(message.length).toBeLessThan(300);
+  });
+});
+
 describe("bad catalogs and states", () => {
   const badCatalogs: [string, unknown][] = [
     ["streams", {}],
@@ -194,7 +224,29 @@ describe("parser properties", () => {
 describe.each(runners)("hostile input through the process (%s)", (runner) => {
   const sample: [string, unknown][] = [
     ["control characters in bootstrap_servers", { bootstrap_servers: "\u0000\u001b[2J" }],
+    ["a bootstrap entry without a port", { bootstrap_servers: "127.0.0.1:9,broker-2" }],
+    ["a bootstrap port out of range", { bootstrap_servers: "127.0.0.1:70000" }],
+    ["an empty bootstrap entry", { bootstrap_servers: "127.0.0.1:9,,127.0.0.1:10" }],
     ["a 1 MB client_id", { ...base, client_id: "x".repeat(1 << 20) }],
+    [
+      "an OIDC client secret with a token endpoint that is no URL",
+      {
+        ...base,
+        sasl: {
+          mechanism: "OAUTHBEARER",
+          oauth_token_endpoint_url: "idp\u0000/token",
+          oauth_client_id: "c",
+          oauth_client_secret: "s3cr3t-value",
+        },
+      },
+    ],
+    [
+      "an OIDC client without its secret",
+      {
+        ...base,
+        sasl: { mechanism: "OAUTHBEARER", oauth_token_endpoint_url: "http://idp/token", oauth_client_id: "c" },
+      },
+    ],
     [
       "a secret-bearing sasl with a bad mechanism",
       { ...base, sasl: { mechanism: "NTLM", username: "u", password: "s3cr3t-value" } },
@@ -214,5 +266,21 @@ describe.each(runners)("hostile input through the process (%s)", (runner) => {
     expect(result.stdout + result.stderr).not.toContain("s3cr3t-value");
     expect(result.stdout + result.stderr).not.toContain("x".repeat(1000));
     expect(result.stdout).not.toMatch(/\u001b/);
+  });
+  test("read fails at once on a bad bootstrap address, not after the retry budget", async () => {
+    const started = Date.now();
+    const result = await run(runner, [
+      "read",
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: "127.0.0.1:9092,broker-2" }),
+      "--catalog",
+      jsonFile("catalog.json", catalog(["t"])),
+    ]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result.code).not.toBe(0);
+    expect(traces(result)[0].error).toMatchObject({
+      failure_type: "config_error",
+      message: 'config: bootstrap_servers entry 2 ("broker-2") has no port: each entry must be host:port',
+    });
   });
 });
