@@ -130,6 +130,7 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (!r.latency) out.push("## Tail latency", "", "Not measured in this run (`--skip-latency`).", "");
   if (r.memory) {
     const mem = r.memory;
     out.push(
@@ -146,5 +147,6 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (!r.memory) out.push("## Memory over a 10× backlog", "", "Not measured in this run (`--skip-memory`).", "");
   return out.join("\n");
 }
