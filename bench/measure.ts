@@ -86,3 +86,39 @@ export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
+
+/**
+ * Seconds from spawning `command` to the first line on its stdout that `isRecord` accepts; the
+ * process is then killed (it is a probe run of its own, so the measured runs keep stdout on
+ * /dev/null and pay nothing for it).
+ */
+export async function timeToFirstRecord(command: string[], isRecord: (line: string) => boolean): Promise<number> {
+  const started = performance.now();
+  const child = Bun.spawn(command, { stdin: "ignore", stdout: "pipe", stderr: "ignore" });
+  const decoder = new TextDecoder();
+  let pending = "";
+  try {
+    for await (const chunk of child.stdout) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      if (lines.some(isRecord)) return (performance.now() - started) / 1000;
+    }
+    throw new Error(`${command.join(" ")} wrote no record`);
+  } finally {
+    child.kill();
+    await child.exited;
+  }
+}
+
+/** Runs `command` with stdout piped and counts the lines it writes (without holding them). */
+export async function countLines(command: string[]): Promise<number> {
+  const child = Bun.spawn(command, { stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  let lines = 0;
+  for await (const chunk of child.stdout)
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  const code = await child.exited;
+  if (code !== 0)
+    throw new Error(`${command.join(" ")} exited with ${code}: ${(await new Response(child.stderr).text()).trim()}`);
+  return lines;
+}

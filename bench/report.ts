@@ -11,12 +11,19 @@ export type Row = {
   mbPerS?: Spread;
   peakRssMiB?: Spread;
   cpuS?: Spread;
-  /** Per round: this contender's msgs/s ÷ the peer's in the same round. */
-  vsKcat?: Spread | null;
+  /** Seconds from start to the first record on stdout (a probe run of its own); null for the counting consumers. */
+  firstS?: Spread | null;
+  vsKcat?: Against;
+  vsFranzGo?: Against;
+  /** Per round: this contender's msgs/s ÷ the plain @platformatic/kafka consumer's in the same round. */
   vsPlain?: Spread | null;
-  /** Per round: this contender's CPU seconds ÷ kcat's in the same round. */
-  cpuVsKcat?: Spread | null;
 };
+
+/**
+ * Per round ratios against one peer in the same round: msgs/s ours ÷ theirs (above 1 is faster);
+ * CPU seconds, peak RSS and time to first record ours ÷ theirs (above 1 costs more).
+ */
+export type Against = { msgs: Spread | null; cpu: Spread | null; rss: Spread | null; first: Spread | null };
 
 export type Results = {
   machine: {
@@ -69,8 +76,9 @@ export function renderResults(r: Results): string {
     "",
     `Each consumer reads the whole topic from the beginning and exits; ${r.runs} rounds, consumers interleaved (order rotated each round); medians with (min..max).`,
     "Wall time, peak RSS and CPU (user + system) are GNU time's for the whole process. MB/s counts message values (10⁶ bytes, uncompressed).",
-    "×kcat and ×plain are per-round msgs/s ratios against kcat and against the plain @platformatic/kafka consumer of the same round (above 1 is faster); CPU ×kcat is CPU seconds ÷ kcat's in the same round (above 1 costs more), the figure least moved by other load.",
-    "kcat and the connector write to /dev/null; the plain consumers only count.",
+    "First record: seconds from spawn to the first record on stdout, in a probe run of its own (stdout piped, killed after the first record) right after each measured run.",
+    "The second table gives per-round ratios against kcat and against franz-go of the same round: msgs/s ours ÷ theirs (above 1 is faster); CPU s, peak RSS and first record ours ÷ theirs (above 1 costs more). CPU is the figure least moved by other load. ×plain is msgs/s against the plain @platformatic/kafka consumer.",
+    "franz-go, kcat and the connector write JSON lines to /dev/null; the plain consumers only count.",
     "",
   ];
   const topics = [...new Set(r.rows.map((row) => row.topicLabel))];
@@ -78,16 +86,30 @@ export function renderResults(r: Results): string {
     out.push(
       `### ${topic}`,
       "",
-      "| consumer | msgs/s | MB/s | peak RSS MiB | CPU s | ×kcat | ×plain | CPU ×kcat |",
-      "|---|---|---|---|---|---|---|---|",
+      "| consumer | msgs/s | MB/s | peak RSS MiB | CPU s | first record s |",
+      "|---|---|---|---|---|---|",
     );
-    for (const row of r.rows.filter((x) => x.topicLabel === topic)) {
+    const rows = r.rows.filter((x) => x.topicLabel === topic);
+    for (const row of rows) {
       if (row.skipped) {
-        out.push(`| ${row.contender} | n/a: ${row.skipped} | | | | | | |`);
+        out.push(`| ${row.contender} | n/a: ${row.skipped} | | | | |`);
         continue;
       }
       out.push(
-        `| ${row.contender} | ${cell(row.msgsPerS)} | ${cell(row.mbPerS, 1)} | ${cell(row.peakRssMiB)} | ${cell(row.cpuS, 2)} | ${ratio(row.vsKcat)} | ${ratio(row.vsPlain)} | ${ratio(row.cpuVsKcat)} |`,
+        `| ${row.contender} | ${cell(row.msgsPerS)} | ${cell(row.mbPerS, 1)} | ${cell(row.peakRssMiB)} | ${cell(row.cpuS, 2)} | ${cell(row.firstS, 2)} |`,
+      );
+    }
+    out.push(
+      "",
+      "| consumer | msgs/s ×kcat | ×franz-go | CPU ×kcat | ×franz-go | RSS ×kcat | ×franz-go | first record ×kcat | ×franz-go | msgs/s ×plain |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+    );
+    for (const row of rows) {
+      if (row.skipped) continue;
+      const k = row.vsKcat;
+      const f = row.vsFranzGo;
+      out.push(
+        `| ${row.contender} | ${ratio(k?.msgs)} | ${ratio(f?.msgs)} | ${ratio(k?.cpu)} | ${ratio(f?.cpu)} | ${ratio(k?.rss)} | ${ratio(f?.rss)} | ${ratio(k?.first)} | ${ratio(f?.first)} | ${ratio(row.vsPlain)} |`,
       );
     }
     out.push("");
@@ -108,6 +130,7 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (!r.latency) out.push("## Tail latency", "", "Not measured in this run (`--skip-latency`).", "");
   if (r.memory) {
     const mem = r.memory;
     out.push(
@@ -124,5 +147,6 @@ export function renderResults(r: Results): string {
       "",
     );
   }
+  if (!r.memory) out.push("## Memory over a 10× backlog", "", "Not measured in this run (`--skip-memory`).", "");
   return out.join("\n");
 }

@@ -1,13 +1,15 @@
 /**
- * The benchmark (`npm run bench`): the connector's compiled `read` against kcat and against plain
- * consumers written with @platformatic/kafka (our client library) and kafkajs, on the same topics
+ * The benchmark (`npm run bench`): the connector's compiled `read` against franz-go (a group-free Go
+ * consumer writing JSON lines, `peers/franz-go/`), kcat, and plain consumers written with
+ * @platformatic/kafka (our client library) and kafkajs, on the same topics
  * of a private broker, in interleaved rounds; then tail latency and memory over a 10× backlog.
  * Every figure is reported beside a peer measured in the same run, since the machine is shared.
  *
  *   bun bench/run.ts                      # full run → bench/results.md (+ results.json)
  *   bun bench/run.ts --tiny --out F.md    # 2k records, 1 round: checks that everything runs
+ *   bun bench/run.ts --topics json500 --runs 1 --skip-latency --skip-memory --out /tmp/r.md  # quick
  *   options: --runs N  --bootstrap host:port (an existing broker)  --binary PATH (skip the build)
- *            --skip-latency  --skip-memory  --keep-broker
+ *            --topics json500,json10,json500-zstd (a subset)  --skip-latency  --skip-memory  --keep-broker
  */
 import { spawnSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -18,7 +20,7 @@ import { Admin } from "@platformatic/kafka";
 import * as broker from "./broker.ts";
 import { meanPayloadBytes, provision, type TopicSpec } from "./data.ts";
 import { tailLatency, type LatencyResult } from "./latency.ts";
-import { ensureTools, measure, spread, type Measurement } from "./measure.ts";
+import { countLines, ensureTools, measure, spread, timeToFirstRecord, type Measurement } from "./measure.ts";
 import { renderResults, type Results, type Row } from "./report.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -32,6 +34,7 @@ const { values: options } = parseArgs({
     "skip-latency": { type: "boolean", default: false },
     "skip-memory": { type: "boolean", default: false },
     "keep-broker": { type: "boolean", default: false },
+    topics: { type: "string" },
   },
 });
 const tiny = options.tiny;
@@ -51,11 +54,17 @@ const spec = (payload: TopicSpec["payload"], compression: TopicSpec["compression
   compression,
   partitions: 8,
 });
-const throughputTopics = [spec("json500", "none", base), spec("json10", "none", base), spec("json500", "zstd", base)];
+const topicKey = (t: TopicSpec) => `${t.payload}${t.compression === "zstd" ? "-zstd" : ""}`;
+const allTopics = [spec("json500", "none", base), spec("json10", "none", base), spec("json500", "zstd", base)];
+const wanted = options.topics?.split(",").map((k) => k.trim());
+const throughputTopics = wanted ? allTopics.filter((t) => wanted.includes(topicKey(t))) : allTopics;
+if (throughputTopics.length === 0)
+  throw new Error(`--topics: none of ${options.topics} is one of ${allTopics.map(topicKey).join(", ")}`);
 const memoryTopic = spec("json500", "none", base * 10);
 
 ensureTools(log);
 const binary = options.binary ? resolve(options.binary) : build();
+const franzGo = buildFranzGo();
 const startedBroker = options.bootstrap ? null : await broker.up();
 const bootstrap = options.bootstrap ?? startedBroker!.bootstrap;
 log(`broker ${bootstrap}; connector ${binary}`);
@@ -66,7 +75,14 @@ try {
     await provision(bootstrap, t, work, log);
 
   const workerCount = Math.min(cpus().length, 8);
-  type Contender = { id: string; label: string; command: (t: TopicSpec) => string[] | null; stdout: "null" | "pipe" };
+  type Contender = {
+    id: string;
+    label: string;
+    command: (t: TopicSpec) => string[] | null;
+    stdout: "null" | "pipe";
+    /** Recognises a record on stdout, for the time to first record; absent for the counting consumers. */
+    isRecord?: (line: string) => boolean;
+  };
   const ours = (workers: number | undefined): Contender => ({
     id: workers === undefined ? "ours-default" : `ours-w${workers}`,
     label:
@@ -75,13 +91,22 @@ try {
         : `source-kafka read, workers ${workers}`,
     command: (t) => [binary, "read", "--config", config(workers), "--catalog", catalog(t.name)],
     stdout: "null",
+    isRecord: (line) => line.startsWith('{"type":"RECORD"'),
   });
   const contenders: Contender[] = [
+    {
+      id: "franz-go",
+      label: "franz-go (Go, JSON lines)",
+      command: (t) => [franzGo, "-broker", bootstrap, "-topic", t.name],
+      stdout: "null",
+      isRecord: (line) => line.startsWith("{"),
+    },
     {
       id: "kcat",
       label: "kcat -C -J",
       command: (t) => ["kcat", "-C", "-J", "-e", "-q", "-o", "beginning", "-b", bootstrap, "-t", t.name],
       stdout: "null",
+      isRecord: (line) => line.startsWith("{"),
     },
     {
       id: "platformatic",
@@ -113,7 +138,7 @@ try {
     ours(undefined),
   ];
 
-  const samples: { topic: string; id: string; round: number; m: Measurement }[] = [];
+  const samples: { topic: string; id: string; round: number; m: Measurement; firstS: number | null }[] = [];
   const runOnce = async (t: TopicSpec, c: Contender, round: number) => {
     const command = c.command(t);
     if (!command) return;
@@ -122,13 +147,20 @@ try {
       const { records } = JSON.parse(m.stdout.trim().split("\n").at(-1)!) as { records: number };
       if (records < t.records) throw new Error(`${c.id} read ${records} of ${t.records} records of ${t.name}`);
     }
-    samples.push({ topic: t.name, id: c.id, round, m });
+    const firstS = c.isRecord ? await timeToFirstRecord(command, c.isRecord) : null;
+    samples.push({ topic: t.name, id: c.id, round, m, firstS });
     log(
-      `${t.name} round ${round} ${c.id}: ${m.wallS.toFixed(2)} s, ${(t.records / m.wallS).toFixed(0)} msgs/s, ${m.peakRssMiB.toFixed(0)} MiB, ${m.cpuS.toFixed(2)} CPU s`,
+      `${t.name} round ${round} ${c.id}: ${m.wallS.toFixed(2)} s, ${(t.records / m.wallS).toFixed(0)} msgs/s, ${m.peakRssMiB.toFixed(0)} MiB, ${m.cpuS.toFixed(2)} CPU s${firstS === null ? "" : `, first record ${firstS.toFixed(2)} s`}`,
     );
   };
 
-  if (!tiny) for (const t of throughputTopics) await measure(contenders[0]!.command(t)!, { stdout: "null" }); // warm the page cache
+  // The franz-go peer writes what it reads: check that it is the whole topic, one line per record
+  // (this pass also warms the page cache).
+  for (const t of throughputTopics) {
+    const lines = await countLines([franzGo, "-broker", bootstrap, "-topic", t.name]);
+    if (lines !== t.records) throw new Error(`franz-go wrote ${lines} lines for the ${t.records} records of ${t.name}`);
+    log(`${t.name}: franz-go wrote one line per record (${lines})`);
+  }
   for (let round = 1; round <= runs; round++) {
     for (const t of throughputTopics) {
       // Rotate the order each round, so that no contender always runs first or last.
@@ -141,19 +173,23 @@ try {
   for (const t of throughputTopics) {
     const bytes = meanPayloadBytes(t.payload, work);
     const of = (id: string) => samples.filter((s) => s.topic === t.name && s.id === id);
-    // Per round: wall time of the peer ÷ ours (= msgs/s ratio), or our CPU ÷ the peer's.
-    const ratio = (
-      id: string,
-      peer: string,
-      of2: (mine: Measurement, theirs: Measurement) => number = (m, p) => p.wallS / m.wallS,
-    ) => {
+    type Sample = (typeof samples)[number];
+    // Per round: wall time of the peer ÷ ours (= msgs/s ratio), or our CPU (RSS, …) ÷ the peer's.
+    const ratio = (id: string, peer: string, of2: (mine: Sample, theirs: Sample) => number | null) => {
       const per = of(id).flatMap((s) =>
         of(peer)
           .filter((p) => p.round === s.round)
-          .map((p) => of2(s.m, p.m)),
+          .map((p) => of2(s, p))
+          .filter((x): x is number => x !== null),
       );
       return per.length ? spread(per) : null;
     };
+    const against = (id: string, peer: string) => ({
+      msgs: ratio(id, peer, (m, p) => p.m.wallS / m.m.wallS),
+      cpu: ratio(id, peer, (m, p) => m.m.cpuS / p.m.cpuS),
+      rss: ratio(id, peer, (m, p) => m.m.peakRssMiB / p.m.peakRssMiB),
+      first: ratio(id, peer, (m, p) => (m.firstS === null || p.firstS === null ? null : m.firstS / p.firstS)),
+    });
     for (const c of contenders) {
       const mine = of(c.id);
       if (mine.length === 0) {
@@ -169,9 +205,10 @@ try {
         mbPerS: spread(mine.map((s) => (t.records * bytes) / 1e6 / s.m.wallS)),
         peakRssMiB: spread(mine.map((s) => s.m.peakRssMiB)),
         cpuS: spread(mine.map((s) => s.m.cpuS)),
-        vsKcat: ratio(c.id, "kcat"),
-        vsPlain: ratio(c.id, "platformatic"),
-        cpuVsKcat: ratio(c.id, "kcat", (m, p) => m.cpuS / p.cpuS),
+        firstS: c.isRecord ? spread(mine.flatMap((s) => (s.firstS === null ? [] : [s.firstS]))) : null,
+        vsKcat: against(c.id, "kcat"),
+        vsFranzGo: against(c.id, "franz-go"),
+        vsPlain: ratio(c.id, "platformatic", (m, p) => p.m.wallS / m.m.wallS),
       });
     }
   }
@@ -215,19 +252,32 @@ try {
   }
 
   let memory: Results["memory"] = null;
-  if (!options["skip-memory"]) {
+  // The memory mode compares with the ~500 B JSON topic's runs; it needs them.
+  if (!options["skip-memory"] && throughputTopics.some((t) => t.name === spec("json500", "none", base).name)) {
     const runsOn = async (id: string, command: string[]) => {
       const m = await measure(command, { stdout: "null" });
       log(`${memoryTopic.name} ${id}: ${m.wallS.toFixed(1)} s, ${m.peakRssMiB.toFixed(0)} MiB`);
       return m;
     };
-    const kcat = await runsOn("kcat", contenders[0]!.command(memoryTopic)!);
+    const kcat = await runsOn("kcat", [
+      "kcat",
+      "-C",
+      "-J",
+      "-e",
+      "-q",
+      "-o",
+      "beginning",
+      "-b",
+      bootstrap,
+      "-t",
+      memoryTopic.name,
+    ]);
     const ourRun = await runsOn("ours-default", ours(undefined).command(memoryTopic)!);
-    const baseline = samples.filter((s) => s.topic === throughputTopics[0]!.name);
+    const baseline = samples.filter((s) => s.topic === spec("json500", "none", base).name);
     memory = {
       topic: memoryTopic.name,
       records: memoryTopic.records,
-      baseTopic: throughputTopics[0]!.name,
+      baseTopic: spec("json500", "none", base).name,
       baseRecords: base,
       rows: [
         {
@@ -288,6 +338,21 @@ function build(): string {
   });
   if (result.status !== 0) throw new Error("bun build.ts failed");
   return join(outdir, "source-kafka");
+}
+
+/**
+ * Builds the franz-go peer (bench/peers/franz-go) with the machine's `go` into the bench's own
+ * folder; Go's build cache makes a rebuild of an unchanged program take a moment.
+ */
+function buildFranzGo(): string {
+  const out = join(broker.dir, "bin", "franz-go-peer");
+  log("building the franz-go peer");
+  const result = spawnSync("go", ["build", "-o", out, "."], {
+    cwd: join(root, "bench", "peers", "franz-go"),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (result.status !== 0) throw new Error("go build of bench/peers/franz-go failed (is Go installed?)");
+  return out;
 }
 
 async function deleteThrowawayGroups(address: string): Promise<void> {

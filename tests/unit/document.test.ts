@@ -79,3 +79,65 @@ describe("documentJson", () => {
     );
   });
 });
+
+describe("documentJson's plain path (no key, no headers, no registry)", () => {
+  // A wire decoder that declines every value forces the general path on the same bytes.
+  const general = () => null;
+  const texts = [
+    "{}",
+    "{ }",
+    ' {"a":1}  ',
+    '{"a":{"_meta":1},"b":[1,2]}',
+    '{"_meta":1}',
+    '{"x":1,"_kafka_offset":2}',
+    '{"a":\n1}',
+    '{"big":12345678901234567890,"s":"\\u00e9\\"}"}',
+    '{"π":"ünïcødé 🎉"}',
+    "[1,2]",
+    '"text"',
+    "12",
+    "null",
+    "true",
+    "not json",
+    "{broken",
+    "",
+  ];
+  const agree = (value: Uint8Array, opts: DecodeOptions, logAppendTime: boolean, offset: number) => {
+    const o = { ...origin, logAppendTime };
+    const r = { ...record(value), offset };
+    let fast: string | Error;
+    let slow: string | Error;
+    try {
+      fast = documentJson(o, r, opts);
+    } catch (error) {
+      fast = error as Error;
+    }
+    try {
+      slow = documentJson(o, r, opts, general);
+    } catch (error) {
+      slow = error as Error;
+    }
+    if (slow instanceof Error) expect(fast instanceof Error ? fast.message : fast).toBe(slow.message);
+    else expect(fast).toBe(slow);
+  };
+
+  test("writes exactly what the general path writes, errors included", () => {
+    for (const valueFormat of ["auto", "json", "text"] as const)
+      for (const onDecodeError of ["fail", "emit_raw"] as const)
+        for (const text of texts)
+          for (const logAppendTime of [false, true])
+            agree(bytes(text), { ...options, valueFormat, onDecodeError }, logAppendTime, 42);
+    agree(new Uint8Array([0x7b, 0xff, 0x7d]), options, false, 7);
+    agree(new Uint8Array([0x7b, 0xff, 0x7d]), { ...options, valueFormat: "json", onDecodeError: "fail" }, false, 7);
+  });
+
+  test("for any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.boolean(), fc.nat(), (value, logAppendTime, offset) => {
+        agree(bytes(JSON.stringify(value)), options, logAppendTime, offset);
+        agree(bytes(JSON.stringify(value, null, 1)), options, logAppendTime, offset);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
