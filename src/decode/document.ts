@@ -121,7 +121,7 @@ export function toDocument(record: RecordInput, options: DecodeOptions, wire?: W
 export function documentJson(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): string {
   // The common case, a JSON object value with no key, no headers and no registry, is written in
   // one pass, without building `_meta` as an object first; the same text as the general path below
-  // (tests/unit/document-json.test.ts holds them to that).
+  // (tests/unit/document.test.ts holds them to that).
   let decodedValue: Decoded | undefined;
   if (
     wire === undefined &&
