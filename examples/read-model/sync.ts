@@ -6,61 +6,18 @@
  *   const { applied } = await sync(sql, { bootstrap: "127.0.0.1:9092", topic: "account-events" });
  */
 import type { SQL } from "bun";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { readFrom } from "../shared/read.ts";
 import { applyProtocol, createSchema, savedState } from "./loader.ts";
-
-export class ConnectorError extends Error {
-  override name = "ConnectorError";
-}
-
-const root = join(import.meta.dir, "..", "..");
-
-/** The connector from source, with this Bun; `SOURCE_KAFKA` may name the compiled executable. */
-const [program, ...programArgs] = process.env.SOURCE_KAFKA
-  ? [process.env.SOURCE_KAFKA]
-  : [process.execPath, join(root, "src", "main.ts")];
 
 export async function sync(
   sql: SQL,
   options: { bootstrap: string; topic: string },
 ): Promise<{ applied: number; checkpoints: number }> {
   await createSchema(sql);
-  const work = mkdtempSync(join(tmpdir(), "read-model-"));
-  try {
-    const config = join(work, "config.json");
-    const catalog = join(work, "catalog.json");
-    writeFileSync(config, JSON.stringify({ bootstrap_servers: options.bootstrap }));
-    writeFileSync(
-      catalog,
-      JSON.stringify({
-        streams: [{ stream: { name: options.topic }, sync_mode: "incremental", destination_sync_mode: "append" }],
-      }),
-    );
-    const args = ["read", "--config", config, "--catalog", catalog];
-    const state = await savedState(sql);
-    if (state.length > 0) {
-      writeFileSync(join(work, "state.json"), JSON.stringify(state));
-      args.push("--state", join(work, "state.json"));
-    }
-
-    const child = spawn(program ?? process.execPath, [...programArgs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-    const result = await applyProtocol(sql, createInterface({ input: child.stdout, crlfDelay: Infinity })).catch(
-      (error: unknown) => {
-        child.kill();
-        throw error;
-      },
-    );
-    const code = await exited;
-    if (code !== 0) throw new ConnectorError(`source-kafka read exited ${code}: ${stderr.trim()}`);
-    return result;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const request = {
+    config: { bootstrap_servers: options.bootstrap },
+    topic: options.topic,
+    state: await savedState(sql),
+  };
+  return readFrom(request, (lines) => applyProtocol(sql, lines));
 }
