@@ -62,7 +62,14 @@ async function pyairbyteSync(db: string): Promise<(string | null)[][]> {
     cwd: mkdtempSync(join(tmpdir(), "source-kafka-airbyte-")),
     stdout: "pipe",
     stderr: "pipe",
-    env: { ...process.env, PYTHONPATH: here, PYTHONDONTWRITEBYTECODE: "1", NO_COLOR: "1", AIRBYTE_OFFLINE_MODE: "1", DO_NOT_TRACK: "1" },
+    env: {
+      ...process.env,
+      PYTHONPATH: here,
+      PYTHONDONTWRITEBYTECODE: "1",
+      NO_COLOR: "1",
+      AIRBYTE_OFFLINE_MODE: "1",
+      DO_NOT_TRACK: "1",
+    },
   });
   const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
   if (code !== 0) throw new Error(`pyairbyte_sync.py exited ${code}:\n${stderr.slice(-4000)}`);
@@ -81,7 +88,13 @@ test("PyAirbyte keeps deleted rows marked by _ab_cdc_deleted_at; the latest unde
     const current = [...latest.values()]
       .filter((row) => row[7] === null)
       // A number column in PyAirbyte's caches is DECIMAL(38, 9): "21.000000000".
-      .map(([, , id, name, price, inStock, added]) => ({ id: Number(id), name, price: Number(price).toFixed(2), in_stock: inStock === "true", added }))
+      .map(([, , id, name, price, inStock, added]) => ({
+        id: Number(id),
+        name,
+        price: Number(price).toFixed(2),
+        in_stock: inStock === "true",
+        added,
+      }))
       .sort((a, b) => a.id - b.id);
     const source = (await products(sql, "public.products")).map(({ updated_at, ...row }) => row);
     expect(current).toEqual(source as typeof current);

@@ -37,26 +37,55 @@ async function runPython(args: string[], cwd = mkdtempSync(join(tmpdir(), "sourc
     stderr: "pipe",
     // Offline: PyAirbyte would otherwise look the connector up in Airbyte's registry online
     // (and send telemetry), though a local executable needs neither.
-    env: { ...process.env, PYTHONPATH: here, PYTHONDONTWRITEBYTECODE: "1", NO_COLOR: "1", AIRBYTE_OFFLINE_MODE: "1", DO_NOT_TRACK: "1", SOURCE_KAFKA_EXECUTABLE: executable },
+    env: {
+      ...process.env,
+      PYTHONPATH: here,
+      PYTHONDONTWRITEBYTECODE: "1",
+      NO_COLOR: "1",
+      AIRBYTE_OFFLINE_MODE: "1",
+      DO_NOT_TRACK: "1",
+      SOURCE_KAFKA_EXECUTABLE: executable,
+    },
   });
-  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
-type Table = { table: string; column_types: Record<string, string>; database_types: Record<string, string>; rows: (string | null)[][] };
+type Table = {
+  table: string;
+  column_types: Record<string, string>;
+  database_types: Record<string, string>;
+  rows: (string | null)[][];
+};
 type Sync = { processed: number; tables: Record<string, Table>; stdout: string };
 
 /** One PyAirbyte sync of `columns`' streams (stream → value columns to read back) into `cache`. */
-async function pyairbyteSync(cache: object, columns: Record<string, string[]>, config: object = { bootstrap_servers: broker }): Promise<Sync> {
+async function pyairbyteSync(
+  cache: object,
+  columns: Record<string, string[]>,
+  config: object = { bootstrap_servers: broker },
+): Promise<Sync> {
   const out = jsonFile("sync-result.json", "");
   const request = { executable, config, streams: Object.keys(columns), columns, cache, out };
-  const { stdout, stderr, code } = await runPython([join(here, "pyairbyte_sync.py"), jsonFile("sync-request.json", request)]);
+  const { stdout, stderr, code } = await runPython([
+    join(here, "pyairbyte_sync.py"),
+    jsonFile("sync-request.json", request),
+  ]);
   if (code !== 0) throw new Error(`pyairbyte_sync.py exited ${code}:\n${stderr.slice(-4000)}\n${stdout.slice(-2000)}`);
   return { ...JSON.parse(readFileSync(out, "utf8")), stdout };
 }
 
 /** What each topic gets: messages and how each appears as a row's columns, per produced batch. */
-type Topic = { name: string; partitions: number; columns: string[]; batches: { message: TestMessage; row: (string | null)[] }[][] };
+type Topic = {
+  name: string;
+  partitions: number;
+  columns: string[];
+  batches: { message: TestMessage; row: (string | null)[] }[][];
+};
 
 /**
  * Three topics: JSON objects over three partitions; a topic named with dots and capitals holding
@@ -65,29 +94,50 @@ type Topic = { name: string; partitions: number; columns: string[]; batches: { m
  */
 function topicsFor(prefix: string, laterHuge: string): Topic[] {
   const order = (n: number, partition: number) => ({
-    message: { partition, key: `order-${n}`, value: JSON.stringify({ order: n, status: "placed", amount: n + 0.5 }), timestamp: t0 + n },
+    message: {
+      partition,
+      key: `order-${n}`,
+      value: JSON.stringify({ order: n, status: "placed", amount: n + 0.5 }),
+      timestamp: t0 + n,
+    },
     row: [String(n), "placed"],
   });
-  const text = (partition: number, value: string | Buffer | null, row: string | null, headers?: Record<string, string>) => ({
+  const text = (
+    partition: number,
+    value: string | Buffer | null,
+    row: string | null,
+    headers?: Record<string, string>,
+  ) => ({
     message: { partition, key: "k", value, headers, timestamp: t0 },
     row: [row],
   });
   // DECIMAL(38, 9) as text: the digits exactly, and nine zero decimals.
-  const big = (n: number, id: string) => ({ message: { partition: 0, key: null, value: `{"id":${id},"n":${n}}`, timestamp: t0 }, row: [`${id}.000000000`, String(n)] });
+  const big = (n: number, id: string) => ({
+    message: { partition: 0, key: null, value: `{"id":${id},"n":${n}}`, timestamp: t0 },
+    row: [`${id}.000000000`, String(n)],
+  });
   const bytes = Buffer.from([0xff, 0x00, 0xfe]);
   return [
     {
       name: uniqueTopic(`${prefix}-orders`),
       partitions: 3,
       columns: ["order", "status"],
-      batches: [[order(1, 0), order(2, 1), order(3, 2), order(4, 0), order(5, 1)], [order(6, 2), order(7, 0), order(8, 0)]],
+      batches: [
+        [order(1, 0), order(2, 1), order(3, 2), order(4, 0), order(5, 1)],
+        [order(6, 2), order(7, 0), order(8, 0)],
+      ],
     },
     {
       name: uniqueTopic(`${prefix}.Mixed.Events.V1`),
       partitions: 2,
       columns: ["value"],
       batches: [
-        [text(0, "hello", "hello", { trace: "t-1" }), text(1, bytes, bytes.toString("base64")), text(0, null, null), text(1, "plain text, not JSON", "plain text, not JSON")],
+        [
+          text(0, "hello", "hello", { trace: "t-1" }),
+          text(1, bytes, bytes.toString("base64")),
+          text(0, null, null),
+          text(1, "plain text, not JSON", "plain text, not JSON"),
+        ],
         [text(1, null, null), text(0, "again", "again", { a: "1", b: "2" })],
       ],
     },
@@ -103,11 +153,14 @@ function topicsFor(prefix: string, laterHuge: string): Topic[] {
 /** Rows the cache must hold after the given batches: [partition, offset, ...columns], in key order. */
 function expectedRows(topic: Topic, batches: number): (string | null)[][] {
   const next = new Map<number, number>();
-  const rows = topic.batches.slice(0, batches).flat().map(({ message, row }) => {
-    const offset = next.get(message.partition) ?? 0;
-    next.set(message.partition, offset + 1);
-    return [String(message.partition), String(offset), ...row];
-  });
+  const rows = topic.batches
+    .slice(0, batches)
+    .flat()
+    .map(({ message, row }) => {
+      const offset = next.get(message.partition) ?? 0;
+      next.set(message.partition, offset + 1);
+      return [String(message.partition), String(offset), ...row];
+    });
   return rows.sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1]));
 }
 
@@ -115,15 +168,28 @@ async function syncTwice(prefix: string, cache: object, laterHuge: string) {
   const topics = topicsFor(prefix, laterHuge);
   for (const topic of topics) {
     await createTopic(broker, topic.name, topic.partitions);
-    await produce(broker, topic.name, topic.batches[0]!.map((b) => b.message));
+    await produce(
+      broker,
+      topic.name,
+      topic.batches[0]!.map((b) => b.message),
+    );
   }
   const columns = Object.fromEntries(topics.map((t) => [t.name, t.columns]));
   const first = await pyairbyteSync(cache, columns);
   expect(first.processed).toBe(topics.reduce((n, t) => n + t.batches[0]!.length, 0));
-  for (const topic of topics) expect({ topic: topic.name, rows: first.tables[topic.name]!.rows }).toEqual({ topic: topic.name, rows: expectedRows(topic, 1) });
+  for (const topic of topics)
+    expect({ topic: topic.name, rows: first.tables[topic.name]!.rows }).toEqual({
+      topic: topic.name,
+      rows: expectedRows(topic, 1),
+    });
 
   // The second sync starts from the state PyAirbyte kept: it reads only the new messages.
-  for (const topic of topics) await produce(broker, topic.name, topic.batches[1]!.map((b) => b.message));
+  for (const topic of topics)
+    await produce(
+      broker,
+      topic.name,
+      topic.batches[1]!.map((b) => b.message),
+    );
   const second = await pyairbyteSync(cache, columns);
   expect(second.processed).toBe(topics.reduce((n, t) => n + t.batches[1]!.length, 0));
   for (const topic of topics) {
@@ -142,7 +208,13 @@ describe("PyAirbyte", () => {
     const { topics, second } = await syncTwice("pyairbyte-duckdb", { kind: "duckdb", path }, "-98765432109876543210");
     const [orders, mixed, huge] = topics.map((t) => second.tables[t.name]!);
     expect(mixed!.table).toBe(topics[1]!.name.toLowerCase().replace(/[^a-z0-9]/g, "_"));
-    expect(orders!.column_types).toMatchObject({ _kafka_partition: "BIGINT", _kafka_offset: "BIGINT", order: "BIGINT", status: "VARCHAR", amount: "NUMERIC(38, 9)" });
+    expect(orders!.column_types).toMatchObject({
+      _kafka_partition: "BIGINT",
+      _kafka_offset: "BIGINT",
+      order: "BIGINT",
+      status: "VARCHAR",
+      amount: "NUMERIC(38, 9)",
+    });
     expect(huge!.column_types).toMatchObject({ id: "NUMERIC(38, 9)", n: "BIGINT" });
   }, 300_000);
 
@@ -152,27 +224,82 @@ describe("PyAirbyte", () => {
       const topic = uniqueTopic("pyairbyte-registry");
       await createTopic(broker, topic, 1);
       const bytes = await serialize({ url: registry.url }, avroLogicalMessages(topic));
-      await produce(broker, topic, bytes.map((b) => ({ partition: 0, key: null, value: b.value, timestamp: t0 })));
-      const columns = ["big", "amount", "whole", "wide", "at_ms", "at_us", "local_ms", "day", "time_ms", "time_us", "id", "span"];
-      const sync = await pyairbyteSync({ kind: "duckdb", path: join(mkdtempSync(join(tmpdir(), "source-kafka-duckdb-")), "registry.duckdb") },
-        { [topic]: columns }, { bootstrap_servers: broker, schema_registry: { url: registry.url } });
+      await produce(
+        broker,
+        topic,
+        bytes.map((b) => ({ partition: 0, key: null, value: b.value, timestamp: t0 })),
+      );
+      const columns = [
+        "big",
+        "amount",
+        "whole",
+        "wide",
+        "at_ms",
+        "at_us",
+        "local_ms",
+        "day",
+        "time_ms",
+        "time_us",
+        "id",
+        "span",
+      ];
+      const sync = await pyairbyteSync(
+        { kind: "duckdb", path: join(mkdtempSync(join(tmpdir(), "source-kafka-duckdb-")), "registry.duckdb") },
+        { [topic]: columns },
+        { bootstrap_servers: broker, schema_registry: { url: registry.url } },
+      );
       expect(sync.stdout).not.toContain("Could not determine airbyte type");
       const table = sync.tables[topic]!;
       // As DuckDB reports them. PyAirbyte declares timestamp_with_timezone as TIMESTAMP(timezone=True),
       // which its DuckDB dialect creates as a plain TIMESTAMP (holding the UTC instant).
       expect(Object.fromEntries(columns.map((c) => [c, table.database_types[c]]))).toEqual({
-        big: "BIGINT", amount: "DECIMAL(38,9)", whole: "DECIMAL(38,9)", wide: "VARCHAR",
-        at_ms: "TIMESTAMP", at_us: "TIMESTAMP", local_ms: "TIMESTAMP", day: "DATE", time_ms: "TIME", time_us: "TIME",
-        id: "VARCHAR", span: "JSON",
+        big: "BIGINT",
+        amount: "DECIMAL(38,9)",
+        whole: "DECIMAL(38,9)",
+        wide: "VARCHAR",
+        at_ms: "TIMESTAMP",
+        at_us: "TIMESTAMP",
+        local_ms: "TIMESTAMP",
+        day: "DATE",
+        time_ms: "TIME",
+        time_us: "TIME",
+        id: "VARCHAR",
+        span: "JSON",
       });
       // Every digit kept: 2^60 + 1, the 38-digit decimal; instants before 1970 and in year 1.
       expect(table.rows).toEqual([
-        ["0", "0", "1152921504606846977", "12345678.900000000", "42.000000000", "12345678901234567890123456789012345678",
-          "2024-03-01 10:00:01", "2024-03-01 10:00:01.123456", "2024-03-01 10:00:01", "2024-03-01", "01:02:03.5", "12:34:56.789012",
-          "123e4567-e89b-12d3-a456-426614174000", '{"months":1,"days":2,"milliseconds":3}'],
-        ["0", "1", "-4611686018427387907", "-0.050000000", "0.000000000", "-99999999999999999999999999999999999999",
-          "1969-12-31 23:59:59.999", "1969-12-30 23:59:59.999999", "0001-01-01 00:00:00", "0001-01-01", "00:00:00", "23:59:59.999999",
-          "00000000-0000-0000-0000-000000000000", '{"months":0,"days":0,"milliseconds":0}'],
+        [
+          "0",
+          "0",
+          "1152921504606846977",
+          "12345678.900000000",
+          "42.000000000",
+          "12345678901234567890123456789012345678",
+          "2024-03-01 10:00:01",
+          "2024-03-01 10:00:01.123456",
+          "2024-03-01 10:00:01",
+          "2024-03-01",
+          "01:02:03.5",
+          "12:34:56.789012",
+          "123e4567-e89b-12d3-a456-426614174000",
+          '{"months":1,"days":2,"milliseconds":3}',
+        ],
+        [
+          "0",
+          "1",
+          "-4611686018427387907",
+          "-0.050000000",
+          "0.000000000",
+          "-99999999999999999999999999999999999999",
+          "1969-12-31 23:59:59.999",
+          "1969-12-30 23:59:59.999999",
+          "0001-01-01 00:00:00",
+          "0001-01-01",
+          "00:00:00",
+          "23:59:59.999999",
+          "00000000-0000-0000-0000-000000000000",
+          '{"months":0,"days":0,"milliseconds":0}',
+        ],
       ]);
     } finally {
       await registry.stop();
@@ -188,11 +315,23 @@ describe("PyAirbyte", () => {
 
     test("syncs mixed topics into its Postgres cache, then incrementally from the state it kept", async () => {
       const port = Number(new URL(postgres.url).port);
-      const cache = { kind: "postgres", host: "127.0.0.1", port, database: "postgres", username: "postgres", password: "unused-trust-auth", schema: "kafka" };
+      const cache = {
+        kind: "postgres",
+        host: "127.0.0.1",
+        port,
+        database: "postgres",
+        username: "postgres",
+        password: "unused-trust-auth",
+        schema: "kafka",
+      };
       // PyAirbyte's Postgres cache loads its files with pandas, which cannot parse an integer
       // below -2^63 or from 2^64 ("Value is too small"), whatever the column: stay within those.
       const { topics, second } = await syncTwice("pyairbyte-postgres", cache, "18446744073709551615");
-      expect(second.tables[topics[2]!.name]!.column_types).toMatchObject({ _kafka_offset: "BIGINT", id: "NUMERIC(38, 9)", n: "BIGINT" });
+      expect(second.tables[topics[2]!.name]!.column_types).toMatchObject({
+        _kafka_offset: "BIGINT",
+        id: "NUMERIC(38, 9)",
+        n: "BIGINT",
+      });
     }, 300_000);
   });
 });
@@ -210,16 +349,25 @@ describe("airbyte-cdk standard source tests", () => {
     // source-kafka holding acceptance-test-config.yml and the files it names.
     const root = join(mkdtempSync(join(tmpdir(), "source-kafka-cdk-")), "source-kafka");
     mkdirSync(root);
-    const file = (name: string, value: unknown) => writeFileSync(join(root, name), typeof value === "string" ? value : JSON.stringify(value));
+    const file = (name: string, value: unknown) =>
+      writeFileSync(join(root, name), typeof value === "string" ? value : JSON.stringify(value));
     // basic_read has a config file of its own: a config listed with a configured catalog is also
     // given that catalog for `spec` (airbyte-cdk 7.39.1), which no connector's `spec` accepts.
     file("config.json", { bootstrap_servers: broker });
     file("read-config.json", { bootstrap_servers: broker });
     file("unreachable.json", { bootstrap_servers: `127.0.0.1:${await closedPort()}`, connect_timeout_ms: 2000 });
     file("configured_catalog.json", {
-      streams: [{ stream: { name: topic, json_schema: {}, supported_sync_modes: ["full_refresh", "incremental"] }, sync_mode: "full_refresh", destination_sync_mode: "append" }],
+      streams: [
+        {
+          stream: { name: topic, json_schema: {}, supported_sync_modes: ["full_refresh", "incremental"] },
+          sync_mode: "full_refresh",
+          destination_sync_mode: "append",
+        },
+      ],
     });
-    file("acceptance-test-config.yml", `connector_image: source-kafka:dev
+    file(
+      "acceptance-test-config.yml",
+      `connector_image: source-kafka:dev
 acceptance_tests:
   spec:
     tests:
@@ -238,12 +386,31 @@ acceptance_tests:
     tests:
       - config_path: read-config.json
         configured_catalog_path: configured_catalog.json
-`);
+`,
+    );
     // The image tests (test_docker_image_*) need a Docker engine, which CI does not have; the
     // advisory catalog checks are made errors.
-    const pytest = ["-m", "pytest", join(here, "test_standard.py"), "-v", "-rA", "-p", "no:cacheprovider", "-k", "not docker_image"];
-    const { stdout, stderr, code } = await runPython([...pytest, "-W", "error::airbyte_cdk.test.standard_tests.DiscoveredCatalogWarning"], root);
-    const outcomes = Object.fromEntries([...stdout.matchAll(/::TestSourceKafka::(.+?) (PASSED|FAILED|SKIPPED|ERROR)\b/g)].map(([, name, outcome]) => [name, outcome]));
+    const pytest = [
+      "-m",
+      "pytest",
+      join(here, "test_standard.py"),
+      "-v",
+      "-rA",
+      "-p",
+      "no:cacheprovider",
+      "-k",
+      "not docker_image",
+    ];
+    const { stdout, stderr, code } = await runPython(
+      [...pytest, "-W", "error::airbyte_cdk.test.standard_tests.DiscoveredCatalogWarning"],
+      root,
+    );
+    const outcomes = Object.fromEntries(
+      [...stdout.matchAll(/::TestSourceKafka::(.+?) (PASSED|FAILED|SKIPPED|ERROR)\b/g)].map(([, name, outcome]) => [
+        name,
+        outcome,
+      ]),
+    );
     if (code !== 0) throw new Error(`pytest exited ${code}:\n${stdout.slice(-6000)}\n${stderr.slice(-2000)}`);
     // Each test runs once per config; it is skipped only for a config the YAML does not list
     // under its section (pytest -rA says so for each), never for one it lists.
@@ -266,6 +433,7 @@ acceptance_tests:
       "test_fail_read_with_bad_catalog['config' Test Scenario]": off,
       "test_fail_read_with_bad_catalog['unreachable' Test Scenario]": off,
     });
-    for (const [, reason] of stdout.matchAll(/^SKIPPED \[\d+\] [^:]+:\d+: (.*)$/gm)) expect(reason).toMatch(/its config is listed under/);
+    for (const [, reason] of stdout.matchAll(/^SKIPPED \[\d+\] [^:]+:\d+: (.*)$/gm))
+      expect(reason).toMatch(/its config is listed under/);
   }, 300_000);
 });

@@ -29,15 +29,24 @@ test("builds the host executable and one per shipped platform, with their SHA256
   const files = ["source-kafka", ...targets.map((t) => t.file)];
   expect(readdirSync(outdir).sort()).toEqual([...files, "SHA256SUMS"].sort());
   const sums = readFileSync(join(outdir, "SHA256SUMS"), "utf8");
-  const expected = files.map((file) => `${new Bun.CryptoHasher("sha256").update(readFileSync(join(outdir, file))).digest("hex")}  ${file}\n`);
+  const expected = files.map(
+    (file) => `${new Bun.CryptoHasher("sha256").update(readFileSync(join(outdir, file))).digest("hex")}  ${file}\n`,
+  );
   expect(sums).toBe(expected.join(""));
 });
 
 test("the executables built for this machine report the package version and build commit", () => {
-  const runnable = ["source-kafka", ...(process.platform === "linux" && process.arch === "x64" ? ["source-kafka-linux-x64"] : [])];
+  const runnable = [
+    "source-kafka",
+    ...(process.platform === "linux" && process.arch === "x64" ? ["source-kafka-linux-x64"] : []),
+  ];
   for (const file of runnable) {
     const result = spawnSync(join(outdir, file), ["--version"], { encoding: "utf8" });
-    expect({ file, code: result.status, stdout: result.stdout }).toEqual({ file, code: 0, stdout: `source-kafka ${packageJson.version} (${commit})\n` });
+    expect({ file, code: result.status, stdout: result.stdout }).toEqual({
+      file,
+      code: 0,
+      stdout: `source-kafka ${packageJson.version} (${commit})\n`,
+    });
   }
 });
 
@@ -57,6 +66,9 @@ test("each executable carries the read worker inside it", () => {
   for (const target of targets) {
     // Bun's embedded file system is /$bunfs/root/ on Unix and B:/~BUN/root/ on Windows.
     const path = target.name.startsWith("windows") ? "B:/~BUN/root/worker.js" : "/$bunfs/root/worker.js";
-    expect({ file: target.file, worker: readFileSync(join(outdir, target.file)).includes(path) }).toEqual({ file: target.file, worker: true });
+    expect({ file: target.file, worker: readFileSync(join(outdir, target.file)).includes(path) }).toEqual({
+      file: target.file,
+      worker: true,
+    });
   }
 });

@@ -51,7 +51,14 @@ test("after each round of changes and a sync resumed from the saved state, the r
   // update, a delete, a create; a create, a delete, a key change (delete and create), an update.
   expect(applied).toEqual([3, 3, 5]);
   expect(await products(sql, replicaTarget.table)).toEqual([
-    { id: 1, name: "kettle", price: "21.00", in_stock: true, added: "2024-01-15", updated_at: new Date("2024-03-02T09:30:00Z") },
+    {
+      id: 1,
+      name: "kettle",
+      price: "21.00",
+      in_stock: true,
+      added: "2024-01-15",
+      updated_at: new Date("2024-03-02T09:30:00Z"),
+    },
     { id: 4, name: "tray", price: "12.25", in_stock: false, added: "2024-03-02", updated_at: null },
     { id: 30, name: "mug", price: "6.00", in_stock: false, added: "2024-02-20", updated_at: null },
   ]);

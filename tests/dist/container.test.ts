@@ -46,7 +46,10 @@ beforeAll(() => {
   chmodSync(rootfs, 0o755);
   put("/usr/local/bin/source-kafka", { from: binary });
   for (const library of linkedLibraries()) put(library, { from: library });
-  put("/etc/passwd", "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n");
+  put(
+    "/etc/passwd",
+    "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n",
+  );
   put("/etc/group", "root:x:0:\nnonroot:x:65532:\n");
   put("/etc/nsswitch.conf", "hosts: files dns\n");
   put("/etc/hosts", "127.0.0.1 localhost\n");
@@ -60,14 +63,31 @@ afterAll(() => rmSync(rootfs, { recursive: true, force: true }));
 function inRootfs(args: string[]): { code: number | null; messages: Message[]; stderr: string } {
   const result = spawnSync(
     "unshare",
-    ["--mount", "--pid", "--fork", `--mount-proc=${join(rootfs, "proc")}`, "chroot", `--userspec=${NONROOT}`, rootfs, "/usr/local/bin/source-kafka", ...args],
+    [
+      "--mount",
+      "--pid",
+      "--fork",
+      `--mount-proc=${join(rootfs, "proc")}`,
+      "chroot",
+      `--userspec=${NONROOT}`,
+      rootfs,
+      "/usr/local/bin/source-kafka",
+      ...args,
+    ],
     { encoding: "utf8", timeout: 60_000 },
   );
   return { code: result.status, messages: parseProtocol(result.stdout), stderr: result.stderr };
 }
 
 test("the root filesystem holds the executable, the C library and a few /etc files, nothing else", () => {
-  const expected = ["/usr/local/bin/source-kafka", ...linkedLibraries(), "/etc/passwd", "/etc/group", "/etc/nsswitch.conf", "/etc/hosts"];
+  const expected = [
+    "/usr/local/bin/source-kafka",
+    ...linkedLibraries(),
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/hosts",
+  ];
   expect(files(rootfs).sort()).toEqual(expected.sort());
 });
 
@@ -85,7 +105,12 @@ test("read with two workers in the minimal rootfs emits every record and the fin
   await produce(
     await bootstrap(),
     topic,
-    [0, 1, 2, 0, 1, 2, 0].map((partition, i) => ({ partition, key: `k${i}`, value: JSON.stringify({ n: i }), timestamp: 1_700_000_000_000 + i })),
+    [0, 1, 2, 0, 1, 2, 0].map((partition, i) => ({
+      partition,
+      key: `k${i}`,
+      value: JSON.stringify({ n: i }),
+      timestamp: 1_700_000_000_000 + i,
+    })),
   );
   put("/work/config.json", JSON.stringify({ bootstrap_servers: `localhost:${port}`, workers: 2 }));
   put("/work/catalog.json", JSON.stringify(catalog([topic])));
@@ -93,12 +118,20 @@ test("read with two workers in the minimal rootfs emits every record and the fin
   const result = inRootfs(["read", "--config", "/work/config.json", "--catalog", "/work/catalog.json"]);
   expect({ code: result.code, stderr: result.code === 0 ? "" : result.stderr }).toEqual({ code: 0, stderr: "" });
   const records = result.messages.filter((m) => m.type === "RECORD").map((m) => m.record.data);
-  const ordered = [0, 1, 2].flatMap((p) => records.filter((d) => d._meta.partition === p).map((d) => [p, d._meta.offset, d.n, d._meta.key]));
+  const ordered = [0, 1, 2].flatMap((p) =>
+    records.filter((d) => d._meta.partition === p).map((d) => [p, d._meta.offset, d.n, d._meta.key]),
+  );
   expect(ordered).toEqual([
-    [0, 0, 0, "k0"], [0, 1, 3, "k3"], [0, 2, 6, "k6"],
-    [1, 0, 1, "k1"], [1, 1, 4, "k4"],
-    [2, 0, 2, "k2"], [2, 1, 5, "k5"],
+    [0, 0, 0, "k0"],
+    [0, 1, 3, "k3"],
+    [0, 2, 6, "k6"],
+    [1, 0, 1, "k1"],
+    [1, 1, 4, "k4"],
+    [2, 0, 2, "k2"],
+    [2, 1, 5, "k5"],
   ]);
   const states = result.messages.filter((m) => m.type === "STATE");
-  expect(states.at(-1)!.state.stream.stream_state).toEqual({ partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 2 } } });
+  expect(states.at(-1)!.state.stream.stream_state).toEqual({
+    partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 2 } },
+  });
 }, 60_000);

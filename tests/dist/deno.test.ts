@@ -19,7 +19,11 @@ const deno = join(root, "node_modules", ".bin", process.platform === "win32" ? "
 const permissions = ["--allow-read", "--allow-env", "--allow-net", "--allow-sys"];
 
 function underDeno(args: string[]) {
-  const result = spawnSync(deno, ["run", "--no-lock", ...permissions, "src/main.ts", ...args], { cwd: root, encoding: "utf8", timeout: 90_000 });
+  const result = spawnSync(deno, ["run", "--no-lock", ...permissions, "src/main.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
   if (result.status !== 0) throw new Error(`deno exited ${result.status}: ${result.stderr}`);
   return parseProtocol(result.stdout);
 }
@@ -37,7 +41,12 @@ beforeAll(async () => {
   await produce(
     await bootstrap(),
     topic,
-    [0, 1, 2, 3, 0, 1, 0, 3].map((partition, i) => ({ partition, key: `acct-${i}`, value: JSON.stringify({ seq: i }), timestamp: t0 + i * 1000 })),
+    [0, 1, 2, 3, 0, 1, 0, 3].map((partition, i) => ({
+      partition,
+      key: `acct-${i}`,
+      value: JSON.stringify({ seq: i }),
+      timestamp: t0 + i * 1000,
+    })),
   );
   config = jsonFile("config.json", { bootstrap_servers: await bootstrap(), workers: 2 });
 }, 60_000);
@@ -49,7 +58,8 @@ test("spec under Deno is the same as under Bun", () => {
 }, 60_000);
 
 test("discover under Deno lists the topic as under Bun", () => {
-  const stream = (messages: Message[]) => messages.find((m) => m.type === "CATALOG")!.catalog.streams.find((s: { name: string }) => s.name === topic);
+  const stream = (messages: Message[]) =>
+    messages.find((m) => m.type === "CATALOG")!.catalog.streams.find((s: { name: string }) => s.name === topic);
   const fromDeno = stream(underDeno(["discover", "--config", config]));
   expect(fromDeno).toBeDefined();
   expect(fromDeno).toEqual(stream(underBun(["discover", "--config", config])));
@@ -66,9 +76,16 @@ test("read under Deno with two workers emits the exact records in partition orde
     _kafka_partition: partition,
     _kafka_offset: offset,
     _meta: {
-      topic, partition, offset,
-      timestamp: new Date(t0 + seq * 1000).toISOString(), timestamp_type: "create_time",
-      key: `acct-${seq}`, key_encoding: "utf-8", value_encoding: "json", headers: [], op: "c",
+      topic,
+      partition,
+      offset,
+      timestamp: new Date(t0 + seq * 1000).toISOString(),
+      timestamp_type: "create_time",
+      key: `acct-${seq}`,
+      key_encoding: "utf-8",
+      value_encoding: "json",
+      headers: [],
+      op: "c",
     },
   });
   expect([0, 1, 2, 3].map(byPartition)).toEqual([

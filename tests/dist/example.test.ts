@@ -49,7 +49,15 @@ test("balances equal the events, and each later sync applies exactly the new eve
   const kafka = await bootstrap();
   await createTopic(kafka, topic, 3);
 
-  const first = [opened("alice"), opened("bob"), deposited("alice", 120), opened("carol"), deposited("bob", 30), withdrawn("alice", 45), deposited("carol", 9)];
+  const first = [
+    opened("alice"),
+    opened("bob"),
+    deposited("alice", 120),
+    opened("carol"),
+    deposited("bob", 30),
+    withdrawn("alice", 45),
+    deposited("carol", 9),
+  ];
   await produce(kafka, topic, eventMessages(first, 3));
   expect((await sync(sql, { bootstrap: kafka, topic })).applied).toBe(first.length);
   expect(await balances(sql)).toEqual(fold(first));

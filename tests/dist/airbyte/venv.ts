@@ -20,7 +20,9 @@ const requirements = join(import.meta.dir, "requirements.txt");
 
 export function venvDir(): string {
   // Keyed by the pins alone: a comment edited in the file does not make a new environment.
-  const pins = readFileSync(requirements, "utf8").split("\n").filter((line) => line.trim() !== "" && !line.startsWith("#"));
+  const pins = readFileSync(requirements, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
   const hash = createHash("sha256").update(pins.join("\n")).digest("hex").slice(0, 12);
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
   return join(cache, "source-kafka", `airbyte-venv-${hash}`);
@@ -37,11 +39,20 @@ export function ensureVenv(): string {
   rmSync(building, { recursive: true, force: true });
   const run = (command: string, args: string[]) => {
     const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"], timeout: 900_000 });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+    if (result.status !== 0)
+      throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
   };
   console.error(`creating the Python environment for tests/dist/airbyte in ${dir} (pip install -r ${requirements})...`);
   run("python3", ["-m", "venv", building]);
-  run(join(building, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
+  run(join(building, "bin", "python"), [
+    "-m",
+    "pip",
+    "install",
+    "--quiet",
+    "--disable-pip-version-check",
+    "-r",
+    requirements,
+  ]);
   try {
     renameSync(building, dir);
   } catch (error) {
