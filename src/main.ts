@@ -4,6 +4,8 @@
  * non-zero exit — never a stack trace for the user's mistakes. It also owns SIGTERM and SIGINT,
  * from its first moment: each command decides what a signal ends (stop-signal.ts).
  */
+// First: it must run before the Kafka client library is loaded (see the file).
+import "./kafka/lazy-validators.ts";
 import { defineCommand, renderUsage, runCommand } from "citty";
 import { stripAnsi } from "consola/utils";
 import { ConfigError, failureType, oneLine } from "./errors.ts";

@@ -1,0 +1,56 @@
+/**
+ * The read path's per-record cost, stage by stage, without a broker: record batches built in
+ * memory from the benchmark's payloads are parsed, turned into documents and into protocol bytes,
+ * as a worker does. For profiling hot-path changes (`bun bench/hot-path.ts [json500|json10]`);
+ * `npm run bench` remains the measure against peers.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { recordBatch } from "../tests/support/record-batch.ts";
+import { readBatches, type BatchRecord } from "../src/kafka/record-batches.ts";
+import { documentJson, type DecodeOptions } from "../src/decode/document.ts";
+import { dir } from "./broker.ts";
+
+const kind = process.argv[2] ?? "json500";
+const lines = readFileSync(join(dir, "work", `payloads-${kind}.txt`), "utf8").split("\n");
+const perBatch = 500;
+const batches: Buffer[] = [];
+for (let b = 0; b < 40; b++) {
+  const records = Array.from({ length: perBatch }, (_, i) => ({ value: lines[(b * perBatch + i) % lines.length]! }));
+  batches.push(recordBatch({ firstOffset: b * perBatch, firstTimestamp: 1764500000000, records }));
+}
+const bytes = Buffer.concat(batches);
+const total = 40 * perBatch;
+const decode: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail" };
+const origin = { topic: "bench-v1-json500-1m", partition: 3, logAppendTime: false };
+const encoder = new TextEncoder();
+
+function parse(): BatchRecord[] {
+  const out: BatchRecord[] = [];
+  readBatches(bytes, (_, read) => {
+    for (const r of read()) out.push(r);
+  });
+  return out;
+}
+function toLines(records: BatchRecord[]): string {
+  const prefix = `{"type":"RECORD","record":{"stream":"${origin.topic}","data":`;
+  const suffix = `,"emitted_at":1764500000123}}\n`;
+  let s = "";
+  for (const r of records) s += prefix + documentJson(origin, r, decode) + suffix;
+  return s;
+}
+
+function time(label: string, rounds: number, f: () => void) {
+  for (let i = 0; i < 5; i++) f();
+  const t = performance.now();
+  for (let i = 0; i < rounds; i++) f();
+  const us = ((performance.now() - t) * 1000) / (rounds * total);
+  console.log(`${label.padEnd(28)} ${us.toFixed(3)} µs/record`);
+}
+
+const records = parse();
+const text = toLines(records);
+time("parse batches (+CRC)", 30, parse);
+time("documentJson + concat", 30, () => toLines(records));
+time("TextEncoder.encode", 30, () => encoder.encode(text));
+time("all", 30, () => encoder.encode(toLines(parse())));

@@ -1,0 +1,28 @@
+/** The client library's option validators are compiled on first use, and still validate the same. */
+import { describe, expect, test } from "bun:test";
+import "../../src/kafka/lazy-validators.ts";
+import Ajv2020 from "ajv/dist/2020.js";
+import { ajv } from "@platformatic/kafka";
+
+describe("lazy ajv compile", () => {
+  test("the library uses the ajv we patch (one copy: package.json's range must fit the library's)", () => {
+    expect(ajv).toBeInstanceOf(Ajv2020);
+    expect(ajv.compile.name).toBe("lazyCompile");
+  });
+
+  test("a validator compiles on its first call and gives the same answers and errors", () => {
+    const eager = new Ajv2020({ allErrors: true });
+    const schema = { type: "object", properties: { port: { type: "integer", maximum: 65535 } }, required: ["port"] };
+    const lazy = new Ajv2020({ allErrors: true }).compile(schema);
+    const reference = eager.compile(structuredClone(schema));
+    for (const data of [{ port: 9092 }, { port: 70000 }, {}, "nine"]) {
+      expect(lazy(data)).toBe(reference(data));
+      expect(lazy.errors ?? null).toEqual(reference.errors ?? null);
+    }
+  });
+
+  test("a schema that is invalid fails when first used, not when declared", () => {
+    const validate = new Ajv2020().compile({ type: "no-such-type" });
+    expect(() => validate({})).toThrow(/no-such-type|type/);
+  });
+});
