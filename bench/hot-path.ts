@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { recordBatch } from "../tests/support/record-batch.ts";
 import { readBatches, type BatchRecord } from "../src/kafka/record-batches.ts";
 import { documentJson, type DecodeOptions } from "../src/decode/document.ts";
+import { LineBuffer } from "../src/worker/line-buffer.ts";
+import { RecordLines } from "../src/worker/record-lines.ts";
 import { dir } from "./broker.ts";
 
 const kind = process.argv[2] ?? "json500";
@@ -40,6 +42,16 @@ function toLines(records: BatchRecord[]): string {
   return s;
 }
 
+const out = new LineBuffer();
+function toBytes(records: BatchRecord[]): void {
+  const lines = new RecordLines(origin, 1764500000123, decode, undefined);
+  for (const r of records) {
+    lines.write(out, r);
+    if (out.length >= 1 << 20) out.take();
+  }
+  out.take();
+}
+
 function time(label: string, rounds: number, f: () => void) {
   for (let i = 0; i < 5; i++) f();
   const t = performance.now();
@@ -51,6 +63,7 @@ function time(label: string, rounds: number, f: () => void) {
 const records = parse();
 const text = toLines(records);
 time("parse batches (+CRC)", 30, parse);
-time("documentJson + concat", 30, () => toLines(records));
-time("TextEncoder.encode", 30, () => encoder.encode(text));
-time("all", 30, () => encoder.encode(toLines(parse())));
+time("general path: text", 30, () => toLines(records));
+time("general path: encode", 30, () => encoder.encode(text));
+time("fast lane: bytes", 30, () => toBytes(records));
+time("all (parse + fast lane)", 30, () => toBytes(parse()));

@@ -108,8 +108,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
         settings: config,
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
-        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of ≤ 1 Mi
-        // characters, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
+        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of
+        // ≤ 1 MiB, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
         // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
         // keeps the process under 256 MiB.
         tuning: {
@@ -118,7 +118,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
           partitionMaxBytes: 128 << 10,
           maxBatchesInFlight: 4,
           maxBatchRecords: config.checkpoint_records,
-          maxBatchChars: 1 << 20,
+          maxBatchBytes: 1 << 20,
         },
         onOutOfRange: config.on_offset_out_of_range,
         retryBudgetMs: config.retry_budget_ms,

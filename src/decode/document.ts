@@ -66,8 +66,6 @@ export function decodeRecord(
   record: RecordFields,
   options: DecodeOptions,
   wire?: WireDecoder,
-  /** The value already decoded (documentJson's plain path), not decoded again. */
-  decodedValue?: Decoded,
 ): Decoding {
   let decodeError: string | undefined;
   const decode = (bytes: Uint8Array | null, format: Format, what: string): Decoded | null => {
@@ -85,7 +83,7 @@ export function decodeRecord(
     }
   };
   const key = decode(record.key, options.keyFormat, "key");
-  const value = decodedValue ?? decode(record.value, options.valueFormat, "value");
+  const value = decode(record.value, options.valueFormat, "value");
   const meta: Meta = {
     topic: origin.topic,
     partition: origin.partition,
@@ -116,48 +114,11 @@ export function toDocument(record: RecordInput, options: DecodeOptions, wire?: W
  * written, with the key fields and `_meta` spliced in before its closing brace, rather than
  * re-serialised: that saves most of the per-record cost and keeps numbers (large integers)
  * exactly as produced. Values whose text holds a line break, or a field of the connector's own
- * (`_meta`, the key fields), take the general path, where ours replace theirs.
+ * (`_meta`, the key fields), take the general path, where ours replace theirs. The read workers
+ * write plain JSON objects without this function, on their bytes (src/worker/record-lines.ts).
  */
 export function documentJson(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): string {
-  // The common case, a JSON object value with no key, no headers and no registry, is written in
-  // one pass, without building `_meta` as an object first; the same text as the general path below
-  // (tests/unit/document.test.ts holds them to that).
-  let decodedValue: Decoded | undefined;
-  if (
-    wire === undefined &&
-    record.key === null &&
-    record.headers.length === 0 &&
-    record.value !== null &&
-    (options.valueFormat === "auto" || options.valueFormat === "json")
-  ) {
-    try {
-      decodedValue = decodeBytes(record.value, options.valueFormat);
-    } catch (error) {
-      // Undecodable: the general path applies on_decode_error.
-      if (!(error instanceof DecodeError)) throw error;
-    }
-    const text = decodedValue?.text;
-    const data = decodedValue?.data;
-    if (
-      text !== undefined &&
-      isPlainObject(data) &&
-      !("_meta" in data) &&
-      !("_kafka_partition" in data) &&
-      !("_kafka_offset" in data) &&
-      !lineBreak.test(text)
-    ) {
-      const body = text.slice(0, text.lastIndexOf("}")).trimEnd();
-      const { partition } = origin;
-      const { offset } = record;
-      return (
-        `${body}${body.endsWith("{") ? "" : ","}"_kafka_partition":${partition},"_kafka_offset":${offset},` +
-        `"_meta":{"topic":${topicJson(origin.topic)},"partition":${partition},"offset":${offset},` +
-        `"timestamp":"${isoTimestamp(record.timestamp)}","timestamp_type":"${origin.logAppendTime ? "log_append_time" : "create_time"}",` +
-        `"key":null,"key_encoding":null,"value_encoding":"json","headers":[],"op":"c"}}`
-      );
-    }
-  }
-  const { meta, value } = decodeRecord(origin, record, options, wire, decodedValue);
+  const { meta, value } = decodeRecord(origin, record, options, wire);
   const ownFieldsAndClose = `"_kafka_partition":${meta.partition},"_kafka_offset":${meta.offset},"_meta":${serialiseMeta(meta)}}`;
   if (value === null) return `{${ownFieldsAndClose}`;
   if (!isPlainObject(value.data)) return `{"value":${JSON.stringify(value.data)},${ownFieldsAndClose}`;

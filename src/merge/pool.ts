@@ -7,10 +7,9 @@
 import { ConfigError, TransientError, type FailureType } from "../errors.ts";
 import { protocolLog } from "../log.ts";
 import { stateMessage } from "../protocol/messages.ts";
-import { emit, writeRaw } from "../protocol/output.ts";
+import { emit, writeLent } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
-import { PeriodicCollector } from "../worker/collector.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
@@ -39,7 +38,6 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
-  readonly #collector = new PeriodicCollector();
   /** Ids of topics deleted while tailing. */
   readonly #endedTopics = new Set<string>();
   /** Each stream's topic id: the planned one, or the one created again under the name while tailing. */
@@ -171,12 +169,15 @@ export class Pool {
     if (this.#failed || this.#abandoned) return;
     switch (message.type) {
       case "batch": {
-        if (message.lines.length > 0) await writeRaw(message.lines);
-        this.#collector.written(message.lines.length);
-        this.#collector.collectIfDue();
+        // The ack hands the batch's buffer back for the worker's next batches, once stdout is done
+        // with it; until then the worker counts the batch in flight, which bounds memory.
+        const { lines } = message;
+        const buffer = lines.buffer as ArrayBuffer;
+        const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
+        if (lines.length > 0) await writeLent(lines, ack);
+        else ack();
         this.#checkpoints.advance(message.positions, message.counts);
-        this.progress.written(message.lines.length, message.counts, message.positions, message.ends);
-        this.#send(worker, { type: "ack" });
+        this.progress.written(lines.length, message.counts, message.positions, message.ends);
         await this.#writeStates(false);
         return;
       }

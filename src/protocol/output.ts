@@ -22,6 +22,16 @@ export function writeRaw(chunk: Chunk): Promise<void> | undefined {
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
+/**
+ * Writes raw protocol bytes that the caller wants back: `done` runs once stdout is finished with
+ * them (they reached the OS), so their buffer may be filled again. Resolves like writeRaw.
+ */
+export function writeLent(chunk: Uint8Array, done: () => void): Promise<void> | undefined {
+  if (broken) return undefined;
+  if (process.stdout.write(chunk, () => done())) return undefined;
+  return new Promise((resolve) => process.stdout.once("drain", resolve));
+}
+
 /** Writes one protocol message as one line. */
 export function emit(message: object): Promise<void> | undefined {
   return writeRaw(`${JSON.stringify(message)}\n`);

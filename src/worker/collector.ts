@@ -1,10 +1,10 @@
 /**
- * A full garbage collection after every so many bytes of output, for the main thread and each
- * worker alike. Left to itself, each thread's heap grows far beyond what it holds live before
- * collecting: a worker's to 60-80 MB of spent fetch responses and strings, the main thread's to
- * tens of MB of batches already written (they arrive as transferred buffers, which its collector
- * hardly counts). Every 16 MiB keeps the whole process's peak RSS ~25% lower for ~10% more CPU
- * (bench/: memory). Bun only: Deno's collector is not reachable without flags.
+ * A full garbage collection in a read worker after every so many bytes of output. Left to itself,
+ * a worker's heap grows far beyond what it holds live before collecting: to 60-80 MB of spent
+ * fetch responses and record views. Every 16 MiB keeps the process's peak RSS ~10% lower for a
+ * few % more CPU (bench/: memory). The main thread needs none since its batches come in buffers
+ * that go back to the workers (docs/decisions/0007-hot-path.md). Bun only: Deno's collector is
+ * not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 

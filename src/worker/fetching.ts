@@ -3,13 +3,11 @@
  * turned into protocol lines and handed over in batches. A response that cannot be read is
  * narrowed down to the one partition, then the one record batch, that it comes from.
  */
-import { debeziumDocumentJson } from "../decode/debezium.ts";
-import { documentJson } from "../decode/document.ts";
 import { ConfigError, TransientError } from "../errors.ts";
 import { UnreadableResponseError } from "../kafka/client.ts";
 import type { FetchTuning } from "./messages.ts";
 import { handlePartitionError, retryLater, watchForStalls } from "./partition-errors.ts";
-import { PendingBatch } from "./pending-batch.ts";
+import { RecordLines } from "./record-lines.ts";
 import type { FetchedPartition, Position, WorkerState } from "./state.ts";
 
 /** Fetches every ready partition once: grouped by leader, and alone those read a batch at a time. */
@@ -107,7 +105,7 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
   const { decode } = worker.start;
   const progressBefore = new Map(group.map((p) => [p, p.next]));
   const emittedAt = Date.now();
-  const batch = new PendingBatch(worker);
+  const batch = worker.batch;
   // By key, not by a search of the group: a fetch may cover thousands of partitions.
   const byKey = new Map(group.map((p) => [`${p.topicId}\u0000${p.partition}`, p]));
   for (const result of results) {
@@ -122,12 +120,9 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     position.unknownWarned = false;
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
-    const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(position.topic)},"data":`;
-    const suffix = `,"emitted_at":${emittedAt}}}\n`;
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
     const schemas = worker.schemas;
-    // Chosen per partition, not per record: the plain path's hot loop stays as it was.
-    const toJson = decode.debeziumTopics?.includes(position.topic) ? debeziumDocumentJson : documentJson;
+    const lines = new RecordLines(origin, emittedAt, decode, schemas?.decode);
     if (schemas) {
       const wanted = result.records.filter(
         (r) => r.offset >= position.next && (position.to === null || r.offset < position.to),
@@ -138,9 +133,8 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
       // A fetch returns whole batches, which may begin before the offset asked for.
       if (record.offset < position.next) continue;
       if (position.to !== null && record.offset >= position.to) break;
-      const json = toJson(origin, record, decode, schemas?.decode);
       // A skipped record (Debezium's tombstone) still moves the checkpoint past it, below.
-      if (json !== null) batch.add(position, prefix + json + suffix);
+      if (lines.write(batch.lines, record)) batch.added(position);
       if (batch.full()) {
         batch.moved.set(position, record.offset + 1);
         batch.send();

@@ -23,8 +23,8 @@ export type FetchTuning = {
   maxBatchesInFlight: number;
   /** A batch is cut after this many records (checkpoint_records, so that STATEs can come that often)… */
   maxBatchRecords: number;
-  /** …or this many characters of lines. */
-  maxBatchChars: number;
+  /** …or this many bytes of lines. */
+  maxBatchBytes: number;
 };
 
 export type WorkerStart = {
@@ -42,7 +42,12 @@ export type WorkerStart = {
   failAfterBatches?: number;
 };
 
-export type ToWorker = WorkerStart | { type: "ack" } | { type: "add"; assignments: Assignment[] } | { type: "stop" };
+/** `buffer` is the batch's, handed back for the worker's next batches once stdout is done with it. */
+export type ToWorker =
+  | WorkerStart
+  | { type: "ack"; buffer: ArrayBuffer }
+  | { type: "add"; assignments: Assignment[] }
+  | { type: "stop" };
 
 /** Where a partition stands: [topic, partition, next offset to read, topic id]. The id tells a topic from a later one of the same name. */
 export type PartitionPosition = [topic: string, partition: number, next: number, topicId: string];

@@ -1,15 +1,14 @@
 /**
- * What the next batch for the main thread holds: lines, where each partition stands after them,
- * and how many records of each stream. A batch is cut at `checkpoint_records` records or
- * `maxBatchChars` characters, so that STATEs can come that often and batches stay small.
+ * What the next batch for the main thread holds: lines (as bytes), where each partition stands
+ * after them, and how many records of each stream. A batch is cut at `checkpoint_records` records
+ * or `maxBatchBytes` bytes, so that STATEs can come that often and batches stay small.
  */
+import { LineBuffer } from "./line-buffer.ts";
 import type { Batch } from "./messages.ts";
 import type { Position, WorkerState } from "./state.ts";
 
-const encoder = new TextEncoder();
-
 export class PendingBatch {
-  lines = "";
+  lines: LineBuffer;
   records = 0;
   readonly moved = new Map<Position, number>();
   readonly counts = new Map<string, number>();
@@ -18,20 +17,24 @@ export class PendingBatch {
 
   constructor(worker: WorkerState) {
     this.#worker = worker;
+    this.lines = new LineBuffer(worker.spareBuffers.pop());
   }
 
-  add(position: Position, line: string): void {
-    this.lines += line;
+  /** Counts a line just written to `lines` for the position's stream. */
+  added(position: Position): void {
     this.records++;
     this.counts.set(position.topic, (this.counts.get(position.topic) ?? 0) + 1);
   }
 
   full(): boolean {
     const { tuning } = this.#worker.start;
-    return this.records >= tuning.maxBatchRecords || this.lines.length >= tuning.maxBatchChars;
+    return this.records >= tuning.maxBatchRecords || this.lines.length >= tuning.maxBatchBytes;
   }
 
-  /** Posts the batch (its bytes transferred, not copied) and starts an empty one. */
+  /**
+   * Posts the batch, its buffer transferred rather than copied (it comes back with the ack), and
+   * starts an empty one in a spare buffer.
+   */
   send(): void {
     if (this.moved.size === 0 && this.lines.length === 0) return;
     const worker = this.#worker;
@@ -40,7 +43,7 @@ export class PendingBatch {
     if (failAfterBatches !== undefined && worker.batchesSent > failAfterBatches) {
       throw new Error(`injected worker fault after ${failAfterBatches} batches`);
     }
-    const lines = encoder.encode(this.lines);
+    const lines = this.lines.take();
     const batch: Batch = {
       type: "batch",
       lines,
@@ -51,7 +54,7 @@ export class PendingBatch {
     worker.inFlight++;
     worker.collector.written(lines.length);
     worker.post(batch, [lines.buffer as ArrayBuffer]);
-    this.lines = "";
+    this.lines = new LineBuffer(worker.spareBuffers.pop());
     this.records = 0;
     this.moved.clear();
     this.counts.clear();

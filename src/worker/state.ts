@@ -6,7 +6,9 @@
 import type { FetchedPartition, FetchRequest, KafkaClient, TopicInfo } from "../kafka/client.ts";
 import type { SchemaCache } from "../registry/schemas.ts";
 import { PeriodicCollector } from "./collector.ts";
+import { LineBuffer } from "./line-buffer.ts";
 import type { Assignment, FromWorker, WorkerStart } from "./messages.ts";
+import { PendingBatch } from "./pending-batch.ts";
 import { RetryBudget } from "./retry.ts";
 
 /** What a worker asks of the cluster. */
@@ -46,6 +48,10 @@ export type WorkerState = {
   /** Ids of topics deleted while tailing: their partitions are no longer read. */
   readonly ended: Set<string>;
   readonly collector: PeriodicCollector;
+  /** Output buffers back from the main thread, for the next batches (at most maxBatchesInFlight). */
+  readonly spareBuffers: ArrayBuffer[];
+  /** The batch being filled; every fetch's delivery ends by sending it. */
+  readonly batch: PendingBatch;
 };
 
 export function newWorkerState(
@@ -53,7 +59,7 @@ export function newWorkerState(
   connect: () => WorkerClient,
   post: WorkerState["post"],
 ): WorkerState {
-  return {
+  const worker: Omit<WorkerState, "batch"> & { batch?: PendingBatch } = {
     start,
     client: connect(),
     connect,
@@ -65,7 +71,15 @@ export function newWorkerState(
     stopping: false,
     ended: new Set(),
     collector: new PeriodicCollector(),
+    spareBuffers: [],
   };
+  worker.batch = new PendingBatch(worker as WorkerState);
+  return worker as WorkerState;
+}
+
+/** Keeps a buffer the main thread hands back, unless a long line had made it larger than a batch needs. */
+export function spareBuffer(worker: WorkerState, buffer: ArrayBuffer): void {
+  if (buffer.byteLength <= LineBuffer.initialBytes) worker.spareBuffers.push(buffer);
 }
 
 export function toPosition(a: Assignment, retryBudgetMs: number): Position {

@@ -1,0 +1,218 @@
+/**
+ * A record value checked as a JSON object on its bytes, for the read path's fast lane
+ * (docs/decisions/0007-hot-path.md): a value that passes is copied to stdout as it is, with the
+ * connector's fields spliced in before its closing brace, and is never decoded to a string,
+ * parsed into objects or encoded back. One pass over the bytes checks what JSON.parse and a fatal
+ * UTF-8 decode would, and what the document needs on top.
+ *
+ * The lane is narrow on purpose: whatever it does not take (not an object, not valid JSON or
+ * UTF-8, a line break in the text, one of the connector's own field names at the top level, a key
+ * there written with escapes, nesting deeper than `maxDepth`) goes to the general path
+ * (document.ts), which decides what that means. So a mistake here can only cost speed if it
+ * refuses too much, never correctness, as long as it refuses everything the general path would
+ * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
+ */
+
+const maxDepth = 512;
+const containers = new Uint8Array(maxDepth);
+const inObject = 1;
+const inArray = 2;
+const expectValue = 0;
+const expectKey = 1;
+const expectAfter = 2;
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
+const comma = 0x2c;
+const colon = 0x3a;
+
+/** The connector's own top-level fields (document.ts): a value holding one takes the general path. */
+const ownFields = ["_meta", "_kafka_partition", "_kafka_offset"].map((name) => new TextEncoder().encode(name));
+
+/** Which bytes may follow a backslash in a JSON string, besides `u`. */
+const simpleEscape = new Uint8Array(128);
+for (const c of '"\\/bfnrt') simpleEscape[c.charCodeAt(0)] = 1;
+const hexDigit = new Uint8Array(128);
+for (const c of "0123456789abcdefABCDEF") hexDigit[c.charCodeAt(0)] = 1;
+
+/**
+ * The end of the object's body: the index just past its last member (or its opening brace, when
+ * it has none), before any whitespace and the closing brace. -1 when the fast lane does not apply.
+ */
+export function objectBodyEnd(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = skipBlanks(bytes, 0);
+  if (i < 0 || i >= n || bytes[i] !== openBrace) return -1;
+  let depth = 0;
+  let bodyEnd = -1;
+  // The parser's place in the grammar: a value is next, a key is next, or a value just ended.
+  let expect = expectValue;
+  while (true) {
+    i = skipBlanks(bytes, i);
+    if (i < 0) return -1;
+    if (i >= n) return depth === 0 && expect === expectAfter ? bodyEnd : -1;
+    const c = bytes[i] as number;
+    if (expect === expectAfter) {
+      if (depth === 0) return -1; // something after the object
+      const container = containers[depth - 1];
+      if (c === comma) {
+        expect = container === inObject ? expectKey : expectValue;
+        i++;
+        continue;
+      }
+      if ((c === closeBrace && container === inObject) || (c === closeBracket && container === inArray)) {
+        depth--;
+        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
+        i++;
+        continue;
+      }
+      return -1;
+    }
+    if (expect === expectKey) {
+      if (c !== quote) return -1;
+      const end = stringEnd(bytes, i);
+      if (end < 0) return -1;
+      if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
+      i = skipBlanks(bytes, end);
+      if (i < 0 || bytes[i] !== colon) return -1;
+      i++;
+      expect = expectValue;
+      continue;
+    }
+    // A value.
+    if (c === openBrace || c === openBracket) {
+      if (depth === maxDepth) return -1;
+      containers[depth++] = c === openBrace ? inObject : inArray;
+      i = skipBlanks(bytes, i + 1);
+      if (i < 0 || i >= n) return -1;
+      if (bytes[i] === (c === openBrace ? closeBrace : closeBracket)) {
+        depth--;
+        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
+        i++;
+        expect = expectAfter;
+      } else {
+        expect = c === openBrace ? expectKey : expectValue;
+      }
+      continue;
+    }
+    if (c === quote) i = stringEnd(bytes, i);
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(bytes, i);
+    else if (c === 0x74) i = literalEnd(bytes, i, "true");
+    else if (c === 0x66) i = literalEnd(bytes, i, "false");
+    else if (c === 0x6e) i = literalEnd(bytes, i, "null");
+    else return -1;
+    if (i < 0) return -1;
+    expect = expectAfter;
+  }
+}
+
+/** Past spaces and tabs from `i`; -1 at a line break (a line must stay one line: the general path re-serialises). */
+function skipBlanks(bytes: Uint8Array, i: number): number {
+  for (; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x20 || c === 0x09) continue;
+    if (c === 0x0a || c === 0x0d) return -1;
+    return i;
+  }
+  return i;
+}
+
+/** The index after the last byte before `i` that is not a space or tab. */
+function trimBlanksBefore(bytes: Uint8Array, i: number): number {
+  while (i > 0 && (bytes[i - 1] === 0x20 || bytes[i - 1] === 0x09)) i--;
+  return i;
+}
+
+/** The index after the string that opens at `i` (a quote), checking escapes and UTF-8; -1 if it is not one. */
+function stringEnd(bytes: Uint8Array, i: number): number {
+  const n = bytes.length;
+  i++;
+  while (i < n) {
+    const c = bytes[i] as number;
+    if (c === quote) return i + 1;
+    if (c < 0x20) return -1;
+    if (c < 0x80 && c !== backslash) {
+      i++;
+      continue;
+    }
+    if (c === backslash) {
+      const e = bytes[i + 1] ?? 0;
+      if (e < 128 && simpleEscape[e] === 1) {
+        i += 2;
+        continue;
+      }
+      if (e !== 0x75 || i + 5 >= n) return -1;
+      for (let h = i + 2; h < i + 6; h++)
+        if ((bytes[h] as number) >= 128 || hexDigit[bytes[h] as number] !== 1) return -1;
+      i += 6;
+      continue;
+    }
+    i = utf8SequenceEnd(bytes, i);
+    if (i < 0) return -1;
+  }
+  return -1;
+}
+
+/** The index after the multi-byte UTF-8 sequence at `i`; -1 if it is not well formed (Unicode table 3-7). */
+function utf8SequenceEnd(bytes: Uint8Array, i: number): number {
+  const c = bytes[i] as number;
+  let length: number;
+  let low = 0x80;
+  let high = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) length = 2;
+  else if (c >= 0xe0 && c <= 0xef) {
+    length = 3;
+    if (c === 0xe0) low = 0xa0;
+    else if (c === 0xed) high = 0x9f; // no surrogates
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    length = 4;
+    if (c === 0xf0) low = 0x90;
+    else if (c === 0xf4) high = 0x8f; // nothing past U+10FFFF
+  } else return -1;
+  if (i + length > bytes.length) return -1;
+  const second = bytes[i + 1] as number;
+  if (second < low || second > high) return -1;
+  for (let k = i + 2; k < i + length; k++) if (((bytes[k] as number) & 0xc0) !== 0x80) return -1;
+  return i + length;
+}
+
+/** The index after the number at `i`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; -1 if it is not one. */
+function numberEnd(bytes: Uint8Array, i: number): number {
+  if (bytes[i] === 0x2d) i++;
+  if (bytes[i] === 0x30) i++;
+  else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
+  else return -1;
+  if (bytes[i] === 0x2e) {
+    i++;
+    if (!isDigit(bytes[i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  if (bytes[i] === 0x65 || bytes[i] === 0x45) {
+    i++;
+    if (bytes[i] === 0x2b || bytes[i] === 0x2d) i++;
+    if (!isDigit(bytes[i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  return i;
+}
+
+function literalEnd(bytes: Uint8Array, i: number, literal: string): number {
+  for (let k = 0; k < literal.length; k++) if (bytes[i + k] !== literal.charCodeAt(k)) return -1;
+  return i + literal.length;
+}
+
+/** A top-level key between `start` and `end` that the fast lane may keep: no escapes, none of ours. */
+function plainKey(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (bytes[k] === backslash) return false;
+  if (bytes[start] !== 0x5f) return true;
+  const length = end - start;
+  return !ownFields.some((name) => name.length === length && name.every((b, k) => bytes[start + k] === b));
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}

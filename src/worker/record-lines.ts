@@ -1,0 +1,96 @@
+/**
+ * A partition's records as RECORD lines, written as bytes into a LineBuffer. A plain JSON object
+ * value (no key, no headers, no schema registry, not a Debezium topic) takes the fast lane: its
+ * bytes are checked (src/decode/json-bytes.ts) and copied, and the rest of the line is written
+ * from pieces made once per partition and fetch. Everything else takes the general path
+ * (src/decode/document.ts), whose text the fast lane matches byte for byte
+ * (tests/unit/record-lines.test.ts holds them to that).
+ */
+import { debeziumDocumentJson } from "../decode/debezium.ts";
+import { type DecodeOptions, documentJson, type Origin, type WireDecoder } from "../decode/document.ts";
+import { objectBodyEnd } from "../decode/json-bytes.ts";
+import type { BatchRecord } from "../kafka/record-batches.ts";
+import type { LineBuffer } from "./line-buffer.ts";
+
+const encoder = new TextEncoder();
+const comma = new TextEncoder().encode(",");
+
+export class RecordLines {
+  readonly #origin: Origin;
+  readonly #decode: DecodeOptions;
+  readonly #wire: WireDecoder | undefined;
+  readonly #toJson: typeof documentJson | typeof debeziumDocumentJson;
+  /** Whether this partition's records may take the fast lane at all. */
+  readonly #fastLane: boolean;
+  readonly #prefix: string;
+  readonly #suffix: string;
+  // The fast lane's pieces, as bytes: line = prefix, body, [","], keys, offset, metaHead, offset,
+  // timestampHead, timestamp, tail.
+  readonly #prefixBytes: Uint8Array;
+  readonly #keys: Uint8Array;
+  readonly #metaHead: Uint8Array;
+  readonly #timestampHead: Uint8Array;
+  readonly #tail: Uint8Array;
+
+  constructor(origin: Origin, emittedAt: number, decode: DecodeOptions, wire: WireDecoder | undefined) {
+    this.#origin = origin;
+    this.#decode = decode;
+    this.#wire = wire;
+    const debezium = decode.debeziumTopics?.includes(origin.topic) ?? false;
+    this.#toJson = debezium ? debeziumDocumentJson : documentJson;
+    this.#fastLane =
+      !debezium && wire === undefined && (decode.valueFormat === "auto" || decode.valueFormat === "json");
+    const topic = JSON.stringify(origin.topic);
+    const { partition } = origin;
+    this.#prefix = `{"type":"RECORD","record":{"stream":${topic},"data":`;
+    this.#suffix = `,"emitted_at":${emittedAt}}}\n`;
+    this.#prefixBytes = encoder.encode(this.#prefix);
+    this.#keys = encoder.encode(`"_kafka_partition":${partition},"_kafka_offset":`);
+    this.#metaHead = encoder.encode(`,"_meta":{"topic":${topic},"partition":${partition},"offset":`);
+    this.#timestampHead = encoder.encode(`,"timestamp":"`);
+    const timestampType = origin.logAppendTime ? "log_append_time" : "create_time";
+    this.#tail = encoder.encode(
+      `","timestamp_type":"${timestampType}","key":null,"key_encoding":null,"value_encoding":"json","headers":[],"op":"c"}}` +
+        this.#suffix,
+    );
+  }
+
+  /** Writes the record's line; returns false when it has none (a Debezium tombstone). */
+  write(out: LineBuffer, record: BatchRecord): boolean {
+    const value = record.value;
+    if (this.#fastLane && value !== null && record.key === null && record.headers.length === 0) {
+      const bodyEnd = objectBodyEnd(value);
+      if (bodyEnd >= 0) {
+        out.reserve(value.length + 512);
+        out.put(this.#prefixBytes);
+        out.put(value.subarray(0, bodyEnd));
+        if (value[bodyEnd - 1] !== 0x7b) out.put(comma);
+        out.put(this.#keys);
+        out.putInteger(record.offset);
+        out.put(this.#metaHead);
+        out.putInteger(record.offset);
+        out.put(this.#timestampHead);
+        out.put(isoTimestamp(record.timestamp));
+        out.put(this.#tail);
+        return true;
+      }
+    }
+    const json = this.#toJson(this.#origin, record, this.#decode, this.#wire);
+    if (json === null) return false;
+    out.putText(this.#prefix);
+    out.putText(json);
+    out.putText(this.#suffix);
+    return true;
+  }
+}
+
+/** Records of one batch mostly share a millisecond: remember the last conversion. */
+let lastMillis = Number.NaN;
+let lastIso = new Uint8Array(0);
+function isoTimestamp(millis: number): Uint8Array {
+  if (millis !== lastMillis) {
+    lastIso = encoder.encode(new Date(millis).toISOString());
+    lastMillis = millis;
+  }
+  return lastIso;
+}

@@ -1,0 +1,467 @@
+/**
+ * The fast lane's byte check (src/decode/json-bytes.ts) against JSON.parse and a fatal UTF-8
+ * decode: whatever it takes, the general path (document.ts) would keep as written, with the same
+ * body; it takes the objects producers commonly write, however they are spaced on one line; and it
+ * refuses invalid JSON, invalid UTF-8, line breaks, the connector's own top-level fields, escaped
+ * top-level keys and nesting past its limit, for crafted inputs, mutations and random bytes alike.
+ */
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { objectBodyEnd } from "../../src/decode/json-bytes.ts";
+
+const encoder = new TextEncoder();
+const bytes = (text: string) => encoder.encode(text);
+/** ignoreBOM keeps a leading BOM in the text, so that the oracle sees it. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const reserved = ["_meta", "_kafka_partition", "_kafka_offset"];
+
+/**
+ * The oracle: the byte length of what the general path keeps of an object value's text (its body,
+ * before the closing brace and the blanks ahead of it), or why it would not keep the text as written.
+ */
+function generalBody(value: Uint8Array): number | string {
+  let text: string;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return "not UTF-8";
+  }
+  if (text.startsWith("\uFEFF")) return "a BOM";
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return "not JSON";
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return "not an object";
+  if (/[\n\r]/.test(text)) return "a line break";
+  for (const name of reserved) if (Object.hasOwn(data, name)) return `a top-level ${name}`;
+  return bytes(text.slice(0, text.lastIndexOf("}")).trimEnd()).length;
+}
+
+/** Soundness: objectBodyEnd takes only what the general path keeps, with the same body. Returns its answer. */
+function sound(value: Uint8Array): number {
+  const end = objectBodyEnd(value);
+  if (end !== -1) expect<number | string>(end).toBe(generalBody(value));
+  return end;
+}
+
+/** Whether JSON.stringify writes one of the object's top-level keys with an escape (the lane refuses those). */
+const escapedTopKey = (object: object) => Object.keys(object).some((key) => JSON.stringify(key).includes("\\"));
+const hasReservedKey = (object: object) => reserved.some((name) => Object.hasOwn(object, name));
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** JSON for `value` with a blank string from `blanks` (in turn) between every two tokens and around the text. */
+function spaced(value: unknown, blanks: string[]): string {
+  let next = 0;
+  const blank = () => (blanks.length === 0 ? "" : (blanks[next++ % blanks.length] as string));
+  const write = (v: unknown): string => {
+    if (Array.isArray(v)) {
+      const items = v.map((item) => `${blank()}${write(item)}${blank()}`);
+      return `[${items.length === 0 ? blank() : items.join(",")}]`;
+    }
+    if (isObject(v)) {
+      const members = Object.entries(v).map(
+        ([k, item]) => `${blank()}${JSON.stringify(k)}${blank()}:${blank()}${write(item)}${blank()}`,
+      );
+      return `{${members.length === 0 ? blank() : members.join(",")}}`;
+    }
+    return JSON.stringify(v);
+  };
+  return `${blank()}${write(value)}${blank()}`;
+}
+
+const blank = fc.stringMatching(/^[ \t]{0,3}$/);
+/** Top-level keys the lane takes: none of ours, nothing JSON.stringify escapes; any other unicode, astral included. */
+const plainKey = fc
+  .string({ unit: "binary", maxLength: 12 })
+  .filter((key) => !reserved.includes(key) && !JSON.stringify(key).includes("\\"));
+const number = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(-0, 1e21, -1e-7, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER + 2),
+);
+const json = fc.jsonValue({ stringUnit: "binary", maxDepth: 4 });
+const nested = fc.oneof(json, number, fc.array(fc.oneof(number, json), { maxLength: 4 }));
+/** Plain objects as producers write them: plain top-level keys, any JSON below them. */
+const plainObject = fc.dictionary(plainKey, nested, { maxKeys: 6 });
+/** Objects with keys one byte away from ours, and ours deeper down: mutations then reach our names. */
+const nearReserved = fc.dictionary(
+  fc.constantFrom("_metb", "_meta_", "_kafka_offsey", "_kafka_partitiom", "_Meta", "a"),
+  fc.oneof(nested, fc.constant({ _meta: 1, _kafka_offset: [2] })),
+  { maxKeys: 4 },
+);
+
+/** Each case: the value's text, then the body the general path keeps (whose byte length the lane must return). */
+const accepted: [string, string][] = [
+  ["{}", "{"],
+  [" \t{ \t} \t", " \t{"],
+  ['{"a":1}', '{"a":1'],
+  [' {"a":1 }\t', ' {"a":1'],
+  ['{"a" :1 ,"b"\t: [ 1 , {"c" : null} ] ,"d":{ }, "e":[ ]}', '{"a" :1 ,"b"\t: [ 1 , {"c" : null} ] ,"d":{ }, "e":[ ]'],
+  ['{"t":true,"f":false,"n":null}', '{"t":true,"f":false,"n":null'],
+  [
+    '{"n":[0,-0,1.5,-2e10,3E+2,4e-3,0.0,-0.5e-0,12345678901234567890]}',
+    '{"n":[0,-0,1.5,-2e10,3E+2,4e-3,0.0,-0.5e-0,12345678901234567890]',
+  ],
+  [
+    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\ud800"}',
+    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\ud800"',
+  ],
+  ['{"é":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞":["ключ"]}', '{"é":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞":["ключ"]'],
+  [
+    '{"a":{"_meta":1},"b":[{"_kafka_offset":2}],"c":{"d":{"_kafka_partition":3}}}',
+    '{"a":{"_meta":1},"b":[{"_kafka_offset":2}],"c":{"d":{"_kafka_partition":3}}',
+  ],
+  ['{"a":{"\\u005fmeta":1,"\\n":2}}', '{"a":{"\\u005fmeta":1,"\\n":2}'],
+  [
+    '{"_met":1,"_metaa":2,"_":3,"":4,"_kafka_":5,"_META":6," _meta":7,"_kafka_offset ":8}',
+    '{"_met":1,"_metaa":2,"_":3,"":4,"_kafka_":5,"_META":6," _meta":7,"_kafka_offset ":8',
+  ],
+  ['{"a":1,"a":2}', '{"a":1,"a":2'],
+  ['{"a":"}"}', '{"a":"}"'],
+];
+
+/** Values the general path does not keep as written, by what is wrong with them. */
+const refused: [string, string][] = [
+  ["_meta at the top level", '{"_meta":1}'],
+  ["_kafka_partition at the top level", '{"a":1,"_kafka_partition":2}'],
+  ["_kafka_offset at the top level", '{ "_kafka_offset" :null}'],
+  ["a line feed after the object", '{"a":1}\n'],
+  ["a line feed before the object", "\n{}"],
+  ["a carriage return between tokens", '{\r"a":1}'],
+  ["a CRLF between tokens", '{"a":\r\n1}'],
+  ["a carriage return after the object", "{}\r"],
+  ["an empty value", ""],
+  ["blanks only", " \t "],
+  ["an empty array", "[]"],
+  ["an array", '[{"a":1}]'],
+  ["a string", '"{}"'],
+  ["a number", "1"],
+  ["null", "null"],
+  ["true", "true"],
+  ["two objects", "{}{}"],
+  ["a word after the object", "{} x"],
+  ["a bracket after the object", "{}]"],
+  ["a brace after the object", '{"a":1}}'],
+  ["a comma after the object", "{},"],
+  ["a comma and another object after the object", "{},{}"],
+  ["a comma and a number after the object", '{"a":1} ,1'],
+  ["a NUL after the object", "{}\u0000"],
+  ["an unknown escape", '{"a":"\\x"}'],
+  ["an escaped quote", '{"a":"\\\'"}'],
+  ["a capital U escape", '{"a":"\\U0041"}'],
+  ["a short unicode escape", '{"a":"\\u12"}'],
+  ["a non-hex unicode escape", '{"a":"\\u12G4"}'],
+  ["a non-hex last digit in a unicode escape", '{"a":"\\u123G"}'],
+  ["an escape at the end", '{"a":"\\'],
+  ["an escaped closing quote", '{"a":"\\"}'],
+  ["a raw U+0001 in a string", '{"a":"\u0001"}'],
+  ["a raw tab in a string", '{"a":"\t"}'],
+  ["a raw U+001F in a string", '{"a":"\u001f"}'],
+  ["a raw NUL in a key", '{"a\u0000":1}'],
+  ["a leading zero", '{"a":01}'],
+  ["a negative leading zero", '{"a":-01}'],
+  ["two zeros", '{"a":00}'],
+  ["a bare point", '{"a":1.}'],
+  ["a leading point", '{"a":.5}'],
+  ["a bare exponent", '{"a":1e}'],
+  ["a signed bare exponent", '{"a":1e+}'],
+  ["a point before the exponent", '{"a":1.e5}'],
+  ["a bare minus", '{"a":-}'],
+  ["a plus sign", '{"a":+1}'],
+  ["hex", '{"a":0x1}'],
+  ["NaN", '{"a":NaN}'],
+  ["Infinity", '{"a":-Infinity}'],
+  ["a trailing comma in an object", '{"a":1,}'],
+  ["a trailing comma in an array", '{"a":[1,]}'],
+  ["a leading comma in an array", '{"a":[,1]}'],
+  ["a lone comma", "{,}"],
+  ["a key without a value", '{"a"}'],
+  ["a colon without a value", '{"a":}'],
+  ["no colon", '{"a" 1}'],
+  ["an unquoted key", "{a:1}"],
+  ["a single-quoted key", "{'a':1}"],
+  ["a number as a key", "{1:2}"],
+  ["no comma between members", '{"a":1 "b":2}'],
+  ["no comma between items", '{"a":[1 2]}'],
+  ["mismatched brackets", '{"a":[1}]}'],
+  ["an array closed by a brace", '{"a":[1}}'],
+  ["an object closed by a bracket", '{"a":{"b":1]}'],
+  ["the top-level object closed by a bracket", '{"a":1]'],
+  ["an empty object closed by a bracket", '{"a":{]}'],
+  ["a cut literal", '{"a":tru}'],
+  ["a literal run on", '{"a":truex}'],
+  ["a capital literal", '{"a":True}'],
+  ["a semicolon", '{"a":1;}'],
+  ["an unclosed object", '{"a":1'],
+  ["an unclosed brace", "{"],
+  ["an unclosed string", '{"a":"x}'],
+  ["an unclosed nested array", '{"a":[1]'],
+];
+
+/** Invalid UTF-8 (Unicode table 3-7), placed inside a string value. */
+const badUtf8: [string, number[]][] = [
+  ["an overlong NUL (C0 80)", [0xc0, 0x80]],
+  ["an overlong two-byte (C1 BF)", [0xc1, 0xbf]],
+  ["an overlong three-byte (E0 80 80)", [0xe0, 0x80, 0x80]],
+  ["an overlong three-byte (E0 9F BF)", [0xe0, 0x9f, 0xbf]],
+  ["a high surrogate (ED A0 80)", [0xed, 0xa0, 0x80]],
+  ["a low surrogate (ED BF BF)", [0xed, 0xbf, 0xbf]],
+  ["an overlong four-byte (F0 80 80 80)", [0xf0, 0x80, 0x80, 0x80]],
+  ["an overlong four-byte (F0 8F BF BF)", [0xf0, 0x8f, 0xbf, 0xbf]],
+  ["past U+10FFFF (F4 90 80 80)", [0xf4, 0x90, 0x80, 0x80]],
+  ["a lead byte F5", [0xf5, 0x80, 0x80, 0x80]],
+  ["a byte FE", [0xfe]],
+  ["a byte FF", [0xff]],
+  ["a lone continuation byte 80", [0x80]],
+  ["a lone continuation byte BF", [0xbf]],
+  ["a cut two-byte sequence", [0xc3]],
+  ["a cut three-byte sequence", [0xe2, 0x82]],
+  ["a cut four-byte sequence", [0xf0, 0x9f, 0x98]],
+  ["two lead bytes", [0xc3, 0xc3]],
+  ["a bad second byte", [0xe2, 0x28, 0xa1]],
+  ["a bad third byte", [0xe2, 0x82, 0x28]],
+  ["a bad fourth byte", [0xf0, 0x9f, 0x98, 0x28]],
+];
+
+/** The valid sequences at the edges of the same table. */
+const goodUtf8: [string, number[]][] = [
+  ["U+0080", [0xc2, 0x80]],
+  ["U+07FF", [0xdf, 0xbf]],
+  ["U+0800", [0xe0, 0xa0, 0x80]],
+  ["U+D7FF", [0xed, 0x9f, 0xbf]],
+  ["U+E000", [0xee, 0x80, 0x80]],
+  ["U+FFFF", [0xef, 0xbf, 0xbf]],
+  ["U+10000", [0xf0, 0x90, 0x80, 0x80]],
+  ["U+10FFFF", [0xf4, 0x8f, 0xbf, 0xbf]],
+];
+
+const inString = (sequence: number[]) => Uint8Array.of(...bytes('{"a":"x'), ...sequence, ...bytes('y"}'));
+const inKey = (sequence: number[]) => Uint8Array.of(...bytes('{"'), ...sequence, ...bytes('":1}'));
+
+/** An object value holding `depth` containers in all, the top-level object included. */
+const nestedArrays = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
+const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${"}".repeat(depth - 1)}`;
+
+describe("objectBodyEnd", () => {
+  test.each(accepted)("takes %j, keeping %j", (text, body) => {
+    const value = bytes(text);
+    expect(objectBodyEnd(value)).toBe(bytes(body).length);
+    expect(generalBody(value)).toBe(bytes(body).length);
+  });
+
+  test.each(refused)("refuses %s", (_, text) => {
+    const value = bytes(text);
+    expect(objectBodyEnd(value)).toBe(-1);
+    expect(generalBody(value)).toBeTypeOf("string");
+  });
+
+  test.each(badUtf8)("refuses %s in a string value or a key", (_, sequence) => {
+    for (const value of [inString(sequence), inKey(sequence)]) {
+      expect(objectBodyEnd(value)).toBe(-1);
+      expect(generalBody(value)).toBe("not UTF-8");
+    }
+  });
+
+  test.each(goodUtf8)("takes %s in a string value and a key", (_, sequence) => {
+    expect(objectBodyEnd(inString(sequence))).toBe(inString(sequence).length - 1);
+    expect(generalBody(inString(sequence))).toBe(inString(sequence).length - 1);
+    expect(objectBodyEnd(inKey(sequence))).toBe(inKey(sequence).length - 1);
+    expect(generalBody(inKey(sequence))).toBe(inKey(sequence).length - 1);
+  });
+
+  test("refuses non-ASCII bytes between tokens, even valid UTF-8 (U+00A0, U+2028, U+FEFF)", () => {
+    for (const space of ["\u00a0", "\u2028", "\uFEFF", "\u000b", "\u000c"]) {
+      const value = bytes(`{${space}"a":1}`);
+      expect(objectBodyEnd(value)).toBe(-1);
+      expect(generalBody(value)).toBe("not JSON");
+    }
+  });
+
+  test("refuses an object after a byte-order mark, which the general path's decode drops", () => {
+    const value = Uint8Array.of(0xef, 0xbb, 0xbf, ...bytes('{"a":1}'));
+    expect(objectBodyEnd(value)).toBe(-1);
+    expect(generalBody(value)).toBe("a BOM");
+    expect(new TextDecoder("utf-8", { fatal: true }).decode(value)).toBe('{"a":1}');
+  });
+
+  test("refuses top-level keys written with escapes: ours spelt so, and any other, which the general path keeps", () => {
+    expect(objectBodyEnd(bytes('{"\\u005fmeta":1}'))).toBe(-1);
+    expect(generalBody(bytes('{"\\u005fmeta":1}'))).toBe("a top-level _meta");
+    expect(objectBodyEnd(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe(-1);
+    expect(generalBody(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe("a top-level _kafka_offset");
+    for (const text of ['{"\\u0061":1}', '{"a\\"b":1}', '{"x":1,"\\n":2}', '{"\\/":1}']) {
+      expect(objectBodyEnd(bytes(text))).toBe(-1);
+      expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
+    }
+  });
+
+  test("takes 512 nested containers and refuses 513, which the general path keeps", () => {
+    for (const nest of [nestedArrays, nestedObjects]) {
+      expect(objectBodyEnd(bytes(nest(512)))).toBe(nest(512).length - 1);
+      expect(objectBodyEnd(bytes(nest(513)))).toBe(-1);
+      expect(generalBody(bytes(nest(513)))).toBe(nest(513).length - 1);
+      expect(objectBodyEnd(bytes(nest(10_000)))).toBe(-1);
+    }
+    // Nothing of a refused value lingers into the next one.
+    expect(objectBodyEnd(bytes('{"a":[[[[{"b":1}]]]]}'))).toBe(20);
+    expect(objectBodyEnd(bytes(`{"a":${"[".repeat(600)}`))).toBe(-1);
+    expect(objectBodyEnd(bytes('{"a":{}}'))).toBe(7);
+  });
+
+  test("reads only its view of a larger buffer", () => {
+    const text = '{"a":"\\u0041é","b":[1,2.5e3],"c":{}}';
+    const buffer = bytes(`xx${text}\nyy`);
+    const view = buffer.subarray(2, 2 + bytes(text).length);
+    expect(objectBodyEnd(view)).toBe(bytes(text).length - 1);
+    // Every shorter view fails, though the buffer goes on with the rest of the object.
+    for (let length = 0; length < view.length; length++) expect(objectBodyEnd(view.subarray(0, length))).toBe(-1);
+  });
+
+  test("takes plain objects of any JSON, with the general path's body", () => {
+    fc.assert(
+      fc.property(plainObject, (object) => {
+        const value = bytes(JSON.stringify(object));
+        const end = objectBodyEnd(value);
+        expect<number | string>(end).toBe(generalBody(value));
+        expect(end).toBe(value.length - 1);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  test("takes fc.object() and fc.jsonValue() objects, unless a top-level key needs an escape", () => {
+    const objects = fc.oneof(
+      fc.object({ stringUnit: "binary", maxDepth: 3 }),
+      fc.jsonValue({ stringUnit: "binary", maxDepth: 4 }).filter(isObject),
+    );
+    fc.assert(
+      fc.property(objects, (object) => {
+        // The members JSON.stringify writes: those holding undefined or a function are left out.
+        const written = JSON.parse(JSON.stringify(object));
+        fc.pre(!hasReservedKey(written));
+        const value = bytes(JSON.stringify(object));
+        expect(objectBodyEnd(value)).toBe(escapedTopKey(written) ? -1 : value.length - 1);
+        expect(generalBody(value)).toBe(value.length - 1);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("takes plain objects with spaces and tabs between tokens, and refuses them with line breaks", () => {
+    fc.assert(
+      fc.property(
+        plainObject,
+        fc.array(blank, { maxLength: 8 }),
+        fc.constantFrom(" ", "\t", " \t "),
+        fc.constantFrom("", " ", "\t", " \t"),
+        (object, blanks, indent, newline) => {
+          const value = bytes(spaced(object, blanks));
+          expect<number | string>(objectBodyEnd(value)).toBe(generalBody(value));
+          expect(objectBodyEnd(value)).toBeGreaterThan(0);
+          const indented = JSON.stringify(object, null, indent);
+          const oneLine = bytes(indented.replace(/\n/g, newline));
+          expect<number | string>(objectBodyEnd(oneLine)).toBe(generalBody(oneLine));
+          expect(objectBodyEnd(oneLine)).toBeGreaterThan(0);
+          const lines = bytes(indented.replace(/\n/g, newline === "" ? "\r\n" : `${newline}\n`));
+          expect(objectBodyEnd(lines)).toBe(indented.includes("\n") ? -1 : lines.length - 1);
+        },
+      ),
+      { numRuns: 800 },
+    );
+  });
+
+  test("refuses every truncation of a valid object", () => {
+    fc.assert(
+      fc.property(fc.oneof(plainObject, nearReserved), fc.array(blank, { maxLength: 5 }), (object, blanks) => {
+        const text = spaced(object, blanks);
+        const value = bytes(text);
+        const whole = bytes(text.trimEnd()).length;
+        for (let length = 0; length < whole; length++) expect(objectBodyEnd(value.slice(0, length))).toBe(-1);
+        const trimmed = value.slice(0, whole);
+        expect<number | string>(objectBodyEnd(trimmed)).toBe(generalBody(trimmed));
+        expect(objectBodyEnd(trimmed)).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("takes nothing the general path would not keep, after a byte of a valid object is changed", () => {
+    const outcomes = { taken: 0, refused: 0 };
+    const byte = fc.oneof(
+      fc.integer({ min: 0, max: 255 }),
+      fc.constantFrom(
+        ...bytes('{}[]",:\\ \t\n\r0-.eEu_aktmf'),
+        0x00,
+        0x1f,
+        0x7f,
+        0x80,
+        0xbf,
+        0xc0,
+        0xc3,
+        0xed,
+        0xef,
+        0xf0,
+        0xf4,
+        0xff,
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(plainObject, nearReserved),
+        fc.array(blank, { maxLength: 4 }),
+        fc.nat(),
+        byte,
+        fc.constantFrom("replace", "insert", "delete", "truncate"),
+        (object, blanks, at, b, how) => {
+          const valid = bytes(spaced(object, blanks));
+          const i = at % (valid.length + 1);
+          let value: Uint8Array;
+          if (how === "replace") value = Uint8Array.of(...valid.subarray(0, i), b, ...valid.subarray(i + 1));
+          else if (how === "insert") value = Uint8Array.of(...valid.subarray(0, i), b, ...valid.subarray(i));
+          else if (how === "delete") value = Uint8Array.of(...valid.subarray(0, i), ...valid.subarray(i + 1));
+          else value = valid.subarray(0, i);
+          if (sound(value) === -1) outcomes.refused++;
+          else outcomes.taken++;
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    // Both answers come up often: the property was tested on both sides.
+    expect(outcomes.taken).toBeGreaterThan(500);
+    expect(outcomes.refused).toBeGreaterThan(500);
+  });
+
+  test("takes nothing the general path would not keep, for random bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 48 }), (value) => {
+        sound(value);
+        sound(Uint8Array.of(0x7b, ...value, 0x7d));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("takes nothing the general path would not keep, for random sequences of JSON tokens and stray bytes", () => {
+    const outcomes = { taken: 0, refused: 0 };
+    const pieces = [
+      ..."{}[],:{}[],:".split(""),
+      ...['"a"', '"_meta"', '"_kafka_partition"', '"_kafka_offset"', '"\\u005fmeta"', '"é😀"', '"\\n"', '"\\u00e9"'],
+      ...["0", "-1.5e+3", "2E-1", "01", "1.", ".5", "-", "true", "null", "fals", " ", "\t", "\n", "\r", '"', "\\"],
+    ].map(bytes);
+    pieces.push(Uint8Array.of(0xc3), Uint8Array.of(0xa9), Uint8Array.of(0xed, 0xa0, 0x80), Uint8Array.of(0xf4, 0x90));
+    pieces.push(Uint8Array.of(0xef, 0xbb, 0xbf), Uint8Array.of(0x00), Uint8Array.of(0x1f), Uint8Array.of(0xff));
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (sequence) => {
+        const value = Uint8Array.of(0x7b, ...sequence.flatMap((piece) => [...piece]));
+        if (sound(value) === -1) outcomes.refused++;
+        else outcomes.taken++;
+      }),
+      { numRuns: 5000 },
+    );
+    expect(outcomes.taken).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(4000);
+  });
+});

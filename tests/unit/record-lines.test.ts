@@ -1,0 +1,143 @@
+/**
+ * A read worker's RECORD lines: the fast lane (a plain JSON object value's bytes, copied) writes
+ * exactly the bytes the general path (documentJson) writes for the same record, errors included,
+ * and the output buffer grows for a line larger than itself.
+ */
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import type { DecodeOptions } from "../../src/decode/document.ts";
+import type { BatchRecord } from "../../src/kafka/record-batches.ts";
+import { LineBuffer } from "../../src/worker/line-buffer.ts";
+import { RecordLines } from "../../src/worker/record-lines.ts";
+
+const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" };
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (line: Uint8Array) => new TextDecoder().decode(line);
+const emittedAt = 1_764_500_000_123;
+
+/** A wire decoder that declines every value: it turns the fast lane off, and decodes nothing itself. */
+const generalPath = () => null;
+
+function lineOf(lines: RecordLines, record: BatchRecord): string | Error {
+  const out = new LineBuffer(new ArrayBuffer(16));
+  try {
+    return lines.write(out, record) ? text(out.take()) : "(no line)";
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function agree(
+  value: Uint8Array | null,
+  opts: DecodeOptions,
+  logAppendTime: boolean,
+  offset: number,
+  topic = 't"ópic',
+) {
+  const origin = { topic, partition: 3, logAppendTime };
+  const record: BatchRecord = { offset, timestamp: 1_700_000_000_123, key: null, value, headers: [] };
+  const fast = lineOf(new RecordLines(origin, emittedAt, opts, undefined), record);
+  const slow = lineOf(new RecordLines(origin, emittedAt, opts, generalPath), record);
+  if (slow instanceof Error) expect(fast instanceof Error ? fast.message : fast).toBe(slow.message);
+  else expect(fast).toBe(slow);
+  return fast;
+}
+
+const texts = [
+  "{}",
+  "{ }",
+  ' {"a":1}  ',
+  '{"a":{"_meta":1},"b":[1,2]}',
+  '{"_meta":1}',
+  '{"x":1,"_kafka_offset":2}',
+  '{"\\u005fmeta":1}',
+  '{"a":\n1}',
+  '{"big":12345678901234567890,"s":"\\u00e9\\"}"}',
+  '{"π":"ünïcødé 🎉"}',
+  "[1,2]",
+  '"text"',
+  "12",
+  "null",
+  "true",
+  "not json",
+  "{broken",
+  '{"a":1}}',
+  "",
+];
+
+describe("RecordLines", () => {
+  test("writes a plain object's line with the key fields and _meta spliced in, keeping its text", () => {
+    const line = agree(bytes('{ "big": 12345678901234567890, "s":"x" }'), options, false, 42, "orders");
+    expect(line).toBe(
+      '{"type":"RECORD","record":{"stream":"orders","data":{ "big": 12345678901234567890, "s":"x",' +
+        '"_kafka_partition":3,"_kafka_offset":42,"_meta":{"topic":"orders","partition":3,"offset":42,' +
+        '"timestamp":"2023-11-14T22:13:20.123Z","timestamp_type":"create_time","key":null,"key_encoding":null,' +
+        `"value_encoding":"json","headers":[],"op":"c"}},"emitted_at":${emittedAt}}}\n`,
+    );
+  });
+
+  test("the fast lane writes exactly what the general path writes, errors included", () => {
+    for (const valueFormat of ["auto", "json", "text"] as const)
+      for (const onDecodeError of ["fail", "emit_raw"] as const)
+        for (const value of texts)
+          for (const logAppendTime of [false, true])
+            agree(bytes(value), { ...options, valueFormat, onDecodeError }, logAppendTime, 42);
+    agree(null, options, false, 7);
+    agree(new Uint8Array([0x7b, 0xff, 0x7d]), options, false, 7);
+    agree(new Uint8Array([0x7b, 0xff, 0x7d]), { ...options, valueFormat: "json", onDecodeError: "fail" }, false, 7);
+    agree(new Uint8Array([0xef, 0xbb, 0xbf, ...bytes('{"a":1}')]), options, false, 7);
+  });
+
+  test("for any JSON value, offset and spacing", () => {
+    const spacing = fc.constantFrom("", " ", "\t", "  ");
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.boolean(),
+        fc.maxSafeNat(),
+        spacing,
+        spacing,
+        (value, logAppendTime, offset, before, after) => {
+          agree(bytes(`${before}${JSON.stringify(value)}${after}`), options, logAppendTime, offset);
+          agree(bytes(JSON.stringify(value, null, 1)), options, logAppendTime, offset);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test("lines larger than the buffer make it grow, and what was written before stays", () => {
+    const lines = new RecordLines({ topic: "t", partition: 0, logAppendTime: false }, emittedAt, options, undefined);
+    const out = new LineBuffer(new ArrayBuffer(64));
+    const big = `{"a":"${"x".repeat(100_000)}"}`;
+    const values = ['{"n":1}', big, '{"n":2}'];
+    values.forEach((value, offset) => {
+      lines.write(out, { offset, timestamp: 0, key: null, value: bytes(value), headers: [] });
+    });
+    const written = text(out.take())
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line).record.data);
+    expect(written.map((d) => d._kafka_offset)).toEqual([0, 1, 2]);
+    expect(written[1].a).toHaveLength(100_000);
+    expect(out.length).toBe(0);
+  });
+});
+
+describe("LineBuffer.putInteger", () => {
+  test("writes the decimal digits of any offset", () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (n) => {
+        const out = new LineBuffer(new ArrayBuffer(4));
+        out.putInteger(n);
+        expect(text(out.take())).toBe(String(n));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const n of [0, 9, 10, 99, 100, 2 ** 53 - 1]) {
+      const out = new LineBuffer(new ArrayBuffer(1));
+      out.putInteger(n);
+      expect(text(out.take())).toBe(String(n));
+    }
+  });
+});
