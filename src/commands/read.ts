@@ -20,12 +20,18 @@ import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
 import type { Assignment } from "../worker/messages.ts";
 import { partitionStarts, planRead } from "../plan/plan.ts";
-import { Pool } from "../merge/pool.ts";
+import { Pool, startThreads } from "../merge/pool.ts";
 import { withinRetryBudget } from "../worker/retry.ts";
 import { showReadProgress } from "../terminal/read-progress.ts";
 import { openStatus } from "../terminal/status.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
 import type { StopSignal } from "../stop-signal.ts";
+
+/**
+ * Worker threads started before the plan says how many are needed (no more than partitions):
+ * enough for the usual case, few enough that a many-core machine reading one partition wastes little.
+ */
+const maxThreadsBeforePlan = 4;
 
 /** How often a LOG line reports records/s, bytes/s and lag per topic. */
 const progressIntervalMs = 10_000;
@@ -61,6 +67,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   const tail = options.tail ?? catalog.tail;
 
   const client = new KafkaClient(config);
+  // The workers' threads load while the read is planned; the pool ends those it does not need.
+  const threads = startThreads(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
   let pool: Pool | undefined;
   // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
   const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
@@ -125,6 +133,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
         failAfterBatches: faultInjection(),
       },
       tail,
+      threads,
     );
     const progress = pool.progress;
     endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
@@ -158,6 +167,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     if (endProgress) endProgress(!finished ? "failed" : stop.requested ? "stopped" : "done");
     else status.end();
     pool?.terminate();
+    for (const thread of threads) thread.worker.terminate();
     await client.close();
   }
 }

@@ -13,6 +13,7 @@
  * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
  */
 
+import { isAscii, isUtf8 } from "node:buffer";
 const maxDepth = 512;
 const containers = new Uint8Array(maxDepth);
 const inObject = 1;
@@ -47,67 +48,76 @@ export function objectBodyEnd(bytes: Uint8Array): number {
   const n = bytes.length;
   let i = skipBlanks(bytes, 0);
   if (i < 0 || i >= n || bytes[i] !== openBrace) return -1;
+  if (!isAscii(bytes) && !isUtf8(bytes)) return -1;
   let depth = 0;
-  let bodyEnd = -1;
-  // The parser's place in the grammar: a value is next, a key is next, or a value just ended.
-  let expect = expectValue;
+  let c = openBrace;
   while (true) {
-    i = skipBlanks(bytes, i);
+    // A value starts at i (c is its first byte).
+    if (c === quote) i = stringEnd(bytes, i);
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(bytes, i);
+    else if (c === openBrace || c === openBracket) {
+      if (depth === maxDepth) return -1;
+      const close = c === openBrace ? closeBrace : closeBracket;
+      containers[depth++] = c === openBrace ? inObject : inArray;
+      i = skipBlanks(bytes, i + 1);
+      if (i < 0 || i >= n) return -1;
+      c = bytes[i] as number;
+      if (c === close) {
+        depth--;
+        i++;
+      } else if (close === closeBrace) {
+        i = key(bytes, i, depth);
+        if (i < 0) return -1;
+        c = bytes[i] as number;
+        continue;
+      } else continue;
+    } else if (c === 0x74) i = literalEnd(bytes, i, "true");
+    else if (c === 0x66) i = literalEnd(bytes, i, "false");
+    else if (c === 0x6e) i = literalEnd(bytes, i, "null");
+    else return -1;
     if (i < 0) return -1;
-    if (i >= n) return depth === 0 && expect === expectAfter ? bodyEnd : -1;
-    const c = bytes[i] as number;
-    if (expect === expectAfter) {
-      if (depth === 0) return -1; // something after the object
+    // After a value: a comma and the next member or item, or closing brackets.
+    while (true) {
+      if (depth === 0) {
+        const bodyEnd = trimBlanksBefore(bytes, i - 1);
+        i = skipBlanks(bytes, i);
+        return i === n ? bodyEnd : -1;
+      }
+      i = skipBlanks(bytes, i);
+      if (i < 0 || i >= n) return -1;
+      c = bytes[i] as number;
       const container = containers[depth - 1];
       if (c === comma) {
-        expect = container === inObject ? expectKey : expectValue;
-        i++;
-        continue;
+        i = skipBlanks(bytes, i + 1);
+        if (i < 0 || i >= n) return -1;
+        if (container === inObject) {
+          i = key(bytes, i, depth);
+          if (i < 0) return -1;
+        }
+        c = bytes[i] as number;
+        break;
       }
       if ((c === closeBrace && container === inObject) || (c === closeBracket && container === inArray)) {
         depth--;
-        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
         i++;
         continue;
       }
       return -1;
     }
-    if (expect === expectKey) {
-      if (c !== quote) return -1;
-      const end = stringEnd(bytes, i);
-      if (end < 0) return -1;
-      if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
-      i = skipBlanks(bytes, end);
-      if (i < 0 || bytes[i] !== colon) return -1;
-      i++;
-      expect = expectValue;
-      continue;
-    }
-    // A value.
-    if (c === openBrace || c === openBracket) {
-      if (depth === maxDepth) return -1;
-      containers[depth++] = c === openBrace ? inObject : inArray;
-      i = skipBlanks(bytes, i + 1);
-      if (i < 0 || i >= n) return -1;
-      if (bytes[i] === (c === openBrace ? closeBrace : closeBracket)) {
-        depth--;
-        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
-        i++;
-        expect = expectAfter;
-      } else {
-        expect = c === openBrace ? expectKey : expectValue;
-      }
-      continue;
-    }
-    if (c === quote) i = stringEnd(bytes, i);
-    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(bytes, i);
-    else if (c === 0x74) i = literalEnd(bytes, i, "true");
-    else if (c === 0x66) i = literalEnd(bytes, i, "false");
-    else if (c === 0x6e) i = literalEnd(bytes, i, "null");
-    else return -1;
-    if (i < 0) return -1;
-    expect = expectAfter;
   }
+}
+
+/** A key at `i`, then its colon: the index of the member's value (not past the end), or -1. */
+function key(bytes: Uint8Array, i: number, depth: number): number {
+  if (bytes[i] !== quote) return -1;
+  const end = stringEnd(bytes, i);
+  if (end < 0) return -1;
+  if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
+  i = skipBlanks(bytes, end);
+  if (i < 0 || bytes[i] !== colon) return -1;
+  i = skipBlanks(bytes, i + 1);
+  if (i < 0 || i >= bytes.length) return -1;
+  return i;
 }
 
 /** Past spaces and tabs from `i`; -1 at a line break (a line must stay one line: the general path re-serialises). */
@@ -135,24 +145,19 @@ function stringEnd(bytes: Uint8Array, i: number): number {
     const c = bytes[i] as number;
     if (c === quote) return i + 1;
     if (c < 0x20) return -1;
-    if (c < 0x80 && c !== backslash) {
+    if (c !== backslash) {
       i++;
       continue;
     }
-    if (c === backslash) {
-      const e = bytes[i + 1] ?? 0;
-      if (e < 128 && simpleEscape[e] === 1) {
-        i += 2;
-        continue;
-      }
-      if (e !== 0x75 || i + 5 >= n) return -1;
-      for (let h = i + 2; h < i + 6; h++)
-        if ((bytes[h] as number) >= 128 || hexDigit[bytes[h] as number] !== 1) return -1;
-      i += 6;
+    const e = bytes[i + 1] ?? 0;
+    if (e < 128 && simpleEscape[e] === 1) {
+      i += 2;
       continue;
     }
-    i = utf8SequenceEnd(bytes, i);
-    if (i < 0) return -1;
+    if (e !== 0x75 || i + 5 >= n) return -1;
+    for (let h = i + 2; h < i + 6; h++)
+      if ((bytes[h] as number) >= 128 || hexDigit[bytes[h] as number] !== 1) return -1;
+    i += 6;
   }
   return -1;
 }
