@@ -13,7 +13,8 @@
  * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
  */
 
-import { isAscii, isUtf8 } from "node:buffer";
+import * as nodeBuffer from "node:buffer";
+
 const maxDepth = 512;
 const containers = new Uint8Array(maxDepth);
 const inObject = 1;
@@ -41,6 +42,27 @@ const hexDigit = new Uint8Array(128);
 for (const c of "0123456789abcdefABCDEF") hexDigit[c.charCodeAt(0)] = 1;
 
 /**
+ * Whether the whole value is well-formed UTF-8, checked once, natively where the runtime can (Bun's
+ * isAscii and isUtf8 are simdutf's, some ns for 500 bytes), and in one JS pass where it cannot. Checking the
+ * whole value rather than each string is the same check: a value the lane takes holds no non-ASCII byte
+ * outside its strings, and a sequence cannot run across a string's ASCII quotes.
+ */
+const wellFormed: (bytes: Uint8Array) => boolean =
+  typeof nodeBuffer.isAscii === "function" && typeof nodeBuffer.isUtf8 === "function"
+    ? (bytes) => nodeBuffer.isAscii(bytes) || nodeBuffer.isUtf8(bytes)
+    : utf8WellFormed;
+
+/** The JS pass, for a runtime whose node:buffer lacks isAscii or isUtf8. */
+function utf8WellFormed(bytes: Uint8Array): boolean {
+  let i = 0;
+  while (i < bytes.length) {
+    i = (bytes[i] as number) < 0x80 ? i + 1 : utf8SequenceEnd(bytes, i);
+    if (i < 0) return false;
+  }
+  return true;
+}
+
+/**
  * The end of the object's body: the index just past its last member (or its opening brace, when
  * it has none), before any whitespace and the closing brace. -1 when the fast lane does not apply.
  */
@@ -48,76 +70,69 @@ export function objectBodyEnd(bytes: Uint8Array): number {
   const n = bytes.length;
   let i = skipBlanks(bytes, 0);
   if (i < 0 || i >= n || bytes[i] !== openBrace) return -1;
-  if (!isAscii(bytes) && !isUtf8(bytes)) return -1;
+  // Checked here once, so that the scan of each string is left with quotes, escapes and control bytes.
+  if (!wellFormed(bytes)) return -1;
   let depth = 0;
-  let c = openBrace;
+  let bodyEnd = -1;
+  // The parser's place in the grammar: a value is next, a key is next, or a value just ended.
+  let expect = expectValue;
   while (true) {
-    // A value starts at i (c is its first byte).
-    if (c === quote) i = stringEnd(bytes, i);
-    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(bytes, i);
-    else if (c === openBrace || c === openBracket) {
-      if (depth === maxDepth) return -1;
-      const close = c === openBrace ? closeBrace : closeBracket;
-      containers[depth++] = c === openBrace ? inObject : inArray;
-      i = skipBlanks(bytes, i + 1);
-      if (i < 0 || i >= n) return -1;
-      c = bytes[i] as number;
-      if (c === close) {
-        depth--;
-        i++;
-      } else if (close === closeBrace) {
-        i = key(bytes, i, depth);
-        if (i < 0) return -1;
-        c = bytes[i] as number;
-        continue;
-      } else continue;
-    } else if (c === 0x74) i = literalEnd(bytes, i, "true");
-    else if (c === 0x66) i = literalEnd(bytes, i, "false");
-    else if (c === 0x6e) i = literalEnd(bytes, i, "null");
-    else return -1;
+    i = skipBlanks(bytes, i);
     if (i < 0) return -1;
-    // After a value: a comma and the next member or item, or closing brackets.
-    while (true) {
-      if (depth === 0) {
-        const bodyEnd = trimBlanksBefore(bytes, i - 1);
-        i = skipBlanks(bytes, i);
-        return i === n ? bodyEnd : -1;
-      }
-      i = skipBlanks(bytes, i);
-      if (i < 0 || i >= n) return -1;
-      c = bytes[i] as number;
+    if (i >= n) return depth === 0 && expect === expectAfter ? bodyEnd : -1;
+    const c = bytes[i] as number;
+    if (expect === expectAfter) {
+      if (depth === 0) return -1; // something after the object
       const container = containers[depth - 1];
       if (c === comma) {
-        i = skipBlanks(bytes, i + 1);
-        if (i < 0 || i >= n) return -1;
-        if (container === inObject) {
-          i = key(bytes, i, depth);
-          if (i < 0) return -1;
-        }
-        c = bytes[i] as number;
-        break;
+        expect = container === inObject ? expectKey : expectValue;
+        i++;
+        continue;
       }
       if ((c === closeBrace && container === inObject) || (c === closeBracket && container === inArray)) {
         depth--;
+        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
         i++;
         continue;
       }
       return -1;
     }
+    if (expect === expectKey) {
+      if (c !== quote) return -1;
+      const end = stringEnd(bytes, i);
+      if (end < 0) return -1;
+      if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
+      i = skipBlanks(bytes, end);
+      if (i < 0 || bytes[i] !== colon) return -1;
+      i++;
+      expect = expectValue;
+      continue;
+    }
+    // A value.
+    if (c === openBrace || c === openBracket) {
+      if (depth === maxDepth) return -1;
+      containers[depth++] = c === openBrace ? inObject : inArray;
+      i = skipBlanks(bytes, i + 1);
+      if (i < 0 || i >= n) return -1;
+      if (bytes[i] === (c === openBrace ? closeBrace : closeBracket)) {
+        depth--;
+        if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
+        i++;
+        expect = expectAfter;
+      } else {
+        expect = c === openBrace ? expectKey : expectValue;
+      }
+      continue;
+    }
+    if (c === quote) i = stringEnd(bytes, i);
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) i = numberEnd(bytes, i);
+    else if (c === 0x74) i = literalEnd(bytes, i, "true");
+    else if (c === 0x66) i = literalEnd(bytes, i, "false");
+    else if (c === 0x6e) i = literalEnd(bytes, i, "null");
+    else return -1;
+    if (i < 0) return -1;
+    expect = expectAfter;
   }
-}
-
-/** A key at `i`, then its colon: the index of the member's value (not past the end), or -1. */
-function key(bytes: Uint8Array, i: number, depth: number): number {
-  if (bytes[i] !== quote) return -1;
-  const end = stringEnd(bytes, i);
-  if (end < 0) return -1;
-  if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
-  i = skipBlanks(bytes, end);
-  if (i < 0 || bytes[i] !== colon) return -1;
-  i = skipBlanks(bytes, i + 1);
-  if (i < 0 || i >= bytes.length) return -1;
-  return i;
 }
 
 /** Past spaces and tabs from `i`; -1 at a line break (a line must stay one line: the general path re-serialises). */
@@ -137,7 +152,10 @@ function trimBlanksBefore(bytes: Uint8Array, i: number): number {
   return i;
 }
 
-/** The index after the string that opens at `i` (a quote), checking escapes and UTF-8; -1 if it is not one. */
+/**
+ * The index after the string that opens at `i` (a quote), checking escapes; -1 if it is not one. Its
+ * UTF-8 was checked with the whole value (wellFormed), so a byte from 0x80 up is passed over as it is.
+ */
 function stringEnd(bytes: Uint8Array, i: number): number {
   const n = bytes.length;
   i++;

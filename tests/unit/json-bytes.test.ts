@@ -280,6 +280,28 @@ describe("objectBodyEnd", () => {
     }
   });
 
+  test("refuses non-ASCII bytes outside strings, well-formed UTF-8 or not, wherever the strings are fine", () => {
+    const values = [
+      bytes('{"a":é}'),
+      bytes('{"é":1}é'),
+      bytes('{"a":"é"} \u00a0'),
+      Uint8Array.of(...bytes('{"a":"é"}'), 0xff),
+      Uint8Array.of(...bytes('{"a":1,'), 0xc3, ...bytes('"b":2}')),
+    ];
+    for (const value of values) {
+      expect(objectBodyEnd(value)).toBe(-1);
+      expect(generalBody(value)).toBeTypeOf("string");
+    }
+  });
+
+  test("refuses a raw control byte in a string of an all-ASCII value without escapes", () => {
+    for (const control of [0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1f]) {
+      const value = Uint8Array.of(...bytes('{"a":"x'), control, ...bytes('y","b":"z"}'));
+      expect(objectBodyEnd(value)).toBe(-1);
+      expect(generalBody(value)).toBeTypeOf("string");
+    }
+  });
+
   test("refuses an object after a byte-order mark, which the general path's decode drops", () => {
     const value = Uint8Array.of(0xef, 0xbb, 0xbf, ...bytes('{"a":1}'));
     expect(objectBodyEnd(value)).toBe(-1);
