@@ -107,7 +107,9 @@ function readRecords(body: Buffer, header: BatchHeader, count: number): BatchRec
     throw new CorruptBatchError(
       `the batch at offset ${header.firstOffset} declares ${count} records in ${bytes.length} bytes`,
     );
-  const reader = new RecordReader(bytes, header);
+  // Records are read from a plain Uint8Array view, not the Buffer: JSC runs byte loops over a
+  // Buffer (a subclass) ~1.8× slower, and every key and value view made from it would be one too.
+  const reader = new RecordReader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), header);
   const records: BatchRecord[] = new Array(count);
   for (let i = 0; i < count; i++) records[i] = reader.record();
   return records;
@@ -118,7 +120,7 @@ class RecordReader {
   #at = 0;
   readonly #logAppendTime: boolean;
   constructor(
-    readonly bytes: Buffer,
+    readonly bytes: Uint8Array,
     readonly batch: BatchHeader,
   ) {
     this.#logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
