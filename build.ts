@@ -66,7 +66,7 @@ async function compile(file: string, target?: Target): Promise<string> {
     },
     minify: true,
     // Precompiled bytecode instead of source to parse at every start: `spec` starts in ~30 ms
-    // instead of ~85, and each read worker starts sooner (docs/decisions/0007-hot-path.md).
+    // instead of ~85, and each read worker starts sooner (docs/decisions/0007-hot-path-in-bytes.md).
     bytecode: true,
     format: "esm",
     sourcemap: "linked",

@@ -1,6 +1,6 @@
 /**
  * A record value checked as a JSON object on its bytes, for the read path's fast lane
- * (docs/decisions/0007-hot-path.md): a value that passes is copied to stdout as it is, with the
+ * (docs/decisions/0007-hot-path-in-bytes.md): a value that passes is copied to stdout as it is, with the
  * connector's fields spliced in before its closing brace, and is never decoded to a string,
  * parsed into objects or encoded back. One pass over the bytes checks what JSON.parse and a fatal
  * UTF-8 decode would, and what the document needs on top.

@@ -3,7 +3,7 @@
  * a worker's heap grows far beyond what it holds live before collecting: to 60-80 MB of spent
  * fetch responses and record views. Every 16 MiB keeps the process's peak RSS ~10% lower for a
  * few % more CPU (bench/: memory). The main thread needs none since its batches come in buffers
- * that go back to the workers (docs/decisions/0007-hot-path.md). Bun only: Deno's collector is
+ * that go back to the workers (docs/decisions/0007-hot-path-in-bytes.md). Bun only: Deno's collector is
  * not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;

@@ -106,6 +106,16 @@ describe("RecordLines", () => {
     );
   });
 
+  test("any timestamp, including years before 0 and after 9999, and any offset's number of digits", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.maxSafeNat(), (timestamp, offset) => {
+        agree(bytes('{"a":1}'), options, false, offset, "orders", timestamp);
+        agree(bytes("{}"), options, true, offset, "orders", timestamp);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test("lines larger than the buffer make it grow, and what was written before stays", () => {
     const lines = new RecordLines({ topic: "t", partition: 0, logAppendTime: false }, emittedAt, options, undefined);
     const out = new LineBuffer(new ArrayBuffer(64));
