@@ -55,7 +55,12 @@ const noHeaders: [Uint8Array | null, Uint8Array | null][] = Object.freeze([]) as
  * batch's records read (then `onRecord` gets each), false to skip them (aborted transactions).
  * A batch cut short at the end of `bytes` is left out, as the broker may cut the last one.
  */
-export function readBatches(bytes: Buffer, onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void): void {
+export function readBatches(
+  bytes: Buffer,
+  onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void,
+  /** Counts the bytes of batches decompressed (their garbage, once read: see worker/collector.ts). */
+  sizes: { decompressed: number } = { decompressed: 0 },
+): void {
   let at = 0;
   while (bytes.length - at >= headerSize) {
     const length = bytes.readInt32BE(at + 8);
@@ -82,12 +87,12 @@ export function readBatches(bytes: Buffer, onBatch: (batch: BatchHeader, records
     };
     const count = bytes.readInt32BE(at + recordCountAt);
     const recordsStart = at + headerSize;
-    onBatch(header, () => readRecords(bytes.subarray(recordsStart, end), header, count));
+    onBatch(header, () => readRecords(bytes.subarray(recordsStart, end), header, count, sizes));
     at = end;
   }
 }
 
-function readRecords(body: Buffer, header: BatchHeader, count: number): BatchRecord[] {
+function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: { decompressed: number }): BatchRecord[] {
   const codec = header.attributes & compressionMask;
   let bytes = body;
   if (codec !== 0) {
@@ -96,6 +101,7 @@ function readRecords(body: Buffer, header: BatchHeader, count: number): BatchRec
       throw new CorruptBatchError(`the batch at offset ${header.firstOffset} uses unknown compression ${codec}`);
     try {
       bytes = algorithm.decompressSync(body) as Buffer;
+      sizes.decompressed += bytes.length;
     } catch (error) {
       throw new CorruptBatchError(
         `the batch at offset ${header.firstOffset} does not decompress (${(error as Error).message})`,

@@ -25,6 +25,8 @@ export type FetchedPartition = {
   records: FetchedRecord[];
   /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
   nextOffset: number | null;
+  /** Bytes this partition's records took: as fetched, and again decompressed. */
+  bytes: number;
 };
 
 /** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
@@ -33,13 +35,18 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
   let nextOffset: number | null = null;
   let logAppendTime = false;
   const aborted = new AbortedTransactions(p.abortedTransactions ?? []);
+  const sizes = { decompressed: 0 };
   if (p.recordBytes !== null) {
-    readBatches(p.recordBytes, (batch, read) => {
-      nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
-      if (aborted.drops(batch, read)) return;
-      logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
-      for (const record of read()) records.push(record);
-    });
+    readBatches(
+      p.recordBytes,
+      (batch, read) => {
+        nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
+        if (aborted.drops(batch, read)) return;
+        logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
+        for (const record of read()) records.push(record);
+      },
+      sizes,
+    );
   }
   return {
     topicId,
@@ -50,6 +57,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     logAppendTime,
     records,
     nextOffset,
+    bytes: (p.recordBytes?.length ?? 0) + sizes.decompressed,
   };
 }
 

@@ -1,10 +1,10 @@
 /**
- * A full garbage collection in a read worker after every so many bytes of output. Left to itself,
- * a worker's heap grows far beyond what it holds live before collecting: to 60-80 MB of spent
- * fetch responses and record views. Every 16 MiB keeps the process's peak RSS ~10% lower for a
- * few % more CPU (bench/: memory). The main thread needs none since its batches come in buffers
- * that go back to the workers (docs/decisions/0007-hot-path-in-bytes.md). Bun only: Deno's collector is
- * not reachable without flags.
+ * A full garbage collection in a read worker after every so many bytes fetched. A worker's
+ * garbage is what it fetches: response buffers, record batches as received and again
+ * decompressed (its output goes into buffers that come back to it, docs/decisions/0007-hot-path-in-bytes.md).
+ * Those are memory outside the JS heap, which JSC's collector lets pile up: left to itself a
+ * zstd read grew to ~260 MiB. A full collection every `everyBytes` keeps the process near 160
+ * MiB (bench/: memory) for a few % of CPU. Bun only: Deno's collector is not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 
@@ -12,11 +12,12 @@ export class PeriodicCollector {
   static readonly everyBytes = 16 << 20;
   #sinceLast = 0;
 
-  written(bytes: number): void {
+  /** Counts bytes fetched or decompressed: what becomes garbage once their records are written. */
+  fetched(bytes: number): void {
     this.#sinceLast += bytes;
   }
 
-  /** Collects if another 16 MiB were written since the last time; best called between fetches, when their garbage is all garbage. */
+  /** Collects if another `everyBytes` were fetched since the last time; best called between fetches, when their garbage is all garbage. */
   collectIfDue(): void {
     if (this.#sinceLast < PeriodicCollector.everyBytes || !bunRuntime) return;
     this.#sinceLast = 0;

@@ -115,6 +115,7 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
       await handlePartitionError(worker, position, result.error);
       continue;
     }
+    worker.collector.fetched(result.bytes);
     position.retry.succeeded();
     position.failures = 0;
     position.unknownWarned = false;

@@ -52,7 +52,6 @@ export class PendingBatch {
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
     worker.inFlight++;
-    worker.collector.written(lines.length);
     worker.post(batch, [lines.buffer as ArrayBuffer]);
     this.lines = new LineBuffer(worker.spareBuffers.pop());
     this.records = 0;

@@ -33,9 +33,10 @@ function agree(
   logAppendTime: boolean,
   offset: number,
   topic = 't"ópic',
+  timestamp = 1_700_000_000_123,
 ) {
   const origin = { topic, partition: 3, logAppendTime };
-  const record: BatchRecord = { offset, timestamp: 1_700_000_000_123, key: null, value, headers: [] };
+  const record: BatchRecord = { offset, timestamp, key: null, value, headers: [] };
   const fast = lineOf(new RecordLines(origin, emittedAt, opts, undefined), record);
   const slow = lineOf(new RecordLines(origin, emittedAt, opts, generalPath), record);
   if (slow instanceof Error) expect(fast instanceof Error ? fast.message : fast).toBe(slow.message);
