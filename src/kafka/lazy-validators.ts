@@ -8,6 +8,10 @@
  * It must run before the library is evaluated: the entry points (main.ts, worker.ts) import it
  * first. package.json pins `ajv` to the library's own range, so that both get the one copy
  * (tests/unit/lazy-validators.test.ts checks that they do).
+ *
+ * One validator runs for every consumer, strict or not (its group options), and takes ~60 ms to
+ * compile. A read worker skips it (`trustValidatorsOf` the library's ajv): its client's options are
+ * the ones the main thread built from the same settings, and validated, a moment before.
  */
 import Ajv2020 from "ajv/dist/2020.js";
 
@@ -16,12 +20,20 @@ type Compile = (this: object, schema: unknown, meta?: boolean) => Validate;
 
 const core = Object.getPrototypeOf(Ajv2020.prototype) as { compile: Compile; lazyCompile?: true };
 
+const trusted = new WeakSet<object>();
+
+/** From now on, in this thread, the validators of this ajv instance pass everything, never compiled (see above). */
+export function trustValidatorsOf(ajv: object): void {
+  trusted.add(ajv);
+}
+
 if (!core.lazyCompile) {
   const compile = core.compile;
   core.lazyCompile = true;
   core.compile = function lazyCompile(schema, meta) {
     let compiled: Validate | undefined;
     const validate: Validate = function (this: unknown, ...args) {
+      if (trusted.has(instance)) return true;
       compiled ??= compile.call(instance, schema, meta);
       const valid = compiled.apply(this, args);
       validate.errors = compiled.errors;

@@ -1,6 +1,6 @@
 /** The client library's option validators are compiled on first use, and still validate the same. */
 import { describe, expect, test } from "bun:test";
-import "../../src/kafka/lazy-validators.ts";
+import { trustValidatorsOf } from "../../src/kafka/lazy-validators.ts";
 import Ajv2020 from "ajv/dist/2020.js";
 import { ajv } from "@platformatic/kafka";
 
@@ -24,5 +24,14 @@ describe("lazy ajv compile", () => {
   test("a schema that is invalid fails when first used, not when declared", () => {
     const validate = new Ajv2020().compile({ type: "no-such-type" });
     expect(() => validate({})).toThrow(/no-such-type|type/);
+  });
+
+  test("the validators of a trusted instance pass anything, and only that instance's", () => {
+    const schema = { type: "integer" };
+    const trusted = new Ajv2020();
+    trustValidatorsOf(trusted);
+    expect(trusted.compile(schema)("not a number")).toBe(true);
+    expect(trusted.compile({ type: "no-such-type" })({})).toBe(true);
+    expect(new Ajv2020().compile(schema)("not a number")).toBe(false);
   });
 });
