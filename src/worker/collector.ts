@@ -1,10 +1,11 @@
 /**
  * A full garbage collection in a read worker after every so many bytes fetched. A worker's
  * garbage is what it fetches: response buffers, record batches as received and again
- * decompressed (its output goes into buffers that come back to it, docs/decisions/0007-hot-path-in-bytes.md).
- * Those are memory outside the JS heap, which JSC's collector lets pile up: left to itself a
- * zstd read grew to ~260 MiB. A full collection every `everyBytes` keeps the process near 160
- * MiB (bench/: memory) for a few % of CPU. Bun only: Deno's collector is not reachable without flags.
+ * decompressed, and a small object or two per record (its output goes into buffers that come back
+ * to it, docs/decisions/0007-hot-path-in-bytes.md). The bytes are memory outside the JS heap,
+ * which JSC's collector lets pile up: left to itself a zstd read grew to ~260 MiB. A full
+ * collection every `everyBytes` keeps the process near 160 MiB (bench/: memory) for a few % of
+ * CPU. Bun only: Deno's collector is not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 
@@ -12,9 +13,15 @@ export class PeriodicCollector {
   static readonly everyBytes = 16 << 20;
   #sinceLast = 0;
 
-  /** Counts bytes fetched or decompressed: what becomes garbage once their records are written. */
-  fetched(bytes: number): void {
-    this.#sinceLast += bytes;
+  /** Objects made for each record (the record and a view of its value), in bytes of heap. */
+  static readonly perRecordBytes = 128;
+
+  /**
+   * Counts what becomes garbage once a fetch's records are written: the bytes fetched or
+   * decompressed, and the objects made for each record (which dominate for small values).
+   */
+  fetched(bytes: number, records: number): void {
+    this.#sinceLast += bytes + records * PeriodicCollector.perRecordBytes;
   }
 
   /** Collects if another `everyBytes` were fetched since the last time; best called between fetches, when their garbage is all garbage. */

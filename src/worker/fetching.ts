@@ -115,7 +115,7 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
       await handlePartitionError(worker, position, result.error);
       continue;
     }
-    worker.collector.fetched(result.bytes);
+    worker.collector.fetched(result.bytes, result.records.length);
     position.retry.succeeded();
     position.failures = 0;
     position.unknownWarned = false;
