@@ -119,7 +119,7 @@ export function renderResults(r: Results): string {
     out.push(
       "## Tail latency",
       "",
-      `Kafka's Java producer (ProducerPerformance, linger.ms=0, acks=all) writes ${fmt(l.sent)} records of ~500 B JSON at ${l.rate}/s for ${l.seconds} s over 8 partitions, while both followers tail the topic at once.`,
+      `Kafka's Java producer (ProducerPerformance, linger.ms=0, acks=all) writes ${fmt(l.sent)} records of ~500 B JSON at ${l.rate}/s for ${l.seconds} s over 8 partitions, while both followers tail the topic at once, after a 5 s warm-up burst that is not counted.`,
       "Latency = arrival on the follower's stdout (stamped by the reading process) − the time the broker appended the record (the topic stamps LogAppendTime, so the producer's own delays are not counted; before 2026-11-30 the create time was used, and the producer's start-up set the p99).",
       "",
       "| follower | received | p50 ms | p90 ms | p99 ms | max ms |",
