@@ -7,7 +7,7 @@
 import { ConfigError, TransientError, type FailureType } from "../errors.ts";
 import { protocolLog } from "../log.ts";
 import { stateMessage } from "../protocol/messages.ts";
-import { emit, writeLent } from "../protocol/output.ts";
+import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
 import { Progress } from "./progress.ts";
@@ -208,7 +208,7 @@ export class Pool {
         const { lines } = message;
         const buffer = lines.buffer as ArrayBuffer;
         const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
-        if (lines.length > 0) await writeLent(lines, ack);
+        if (lines.length > 0) await writeRaw(lines, ack);
         else ack();
         this.#checkpoints.advance(message.positions, message.counts);
         this.progress.written(lines.length, message.counts, message.positions, message.ends);

@@ -15,20 +15,14 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-/** Writes raw protocol bytes (whole lines); resolves when the pipe can take more. */
-export function writeRaw(chunk: Chunk): Promise<void> | undefined {
-  if (broken) return undefined;
-  if (process.stdout.write(chunk)) return undefined;
-  return new Promise((resolve) => process.stdout.once("drain", resolve));
-}
-
 /**
- * Writes raw protocol bytes that the caller wants back: `done` runs once stdout is finished with
- * them (they reached the OS), so their buffer may be filled again. Resolves like writeRaw.
+ * Writes raw protocol bytes (whole lines); resolves when the pipe can take more. `done`, when
+ * given, runs once stdout is finished with the bytes (they reached the OS), so that their buffer
+ * may be filled again.
  */
-export function writeLent(chunk: Uint8Array, done: () => void): Promise<void> | undefined {
+export function writeRaw(chunk: Chunk, done?: () => void): Promise<void> | undefined {
   if (broken) return undefined;
-  if (process.stdout.write(chunk, () => done())) return undefined;
+  if (process.stdout.write(chunk, done && (() => done()))) return undefined;
   return new Promise((resolve) => process.stdout.once("drain", resolve));
 }
 
