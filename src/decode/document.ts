@@ -164,7 +164,7 @@ function topicJson(topic: string): string {
 /** Records of one batch mostly share a millisecond: remember the last conversion. */
 let lastMillis = Number.NaN;
 let lastIso = "";
-function isoTimestamp(millis: number): string {
+export function isoTimestamp(millis: number): string {
   if (millis !== lastMillis) {
     lastMillis = millis;
     lastIso = new Date(millis).toISOString();

@@ -7,7 +7,7 @@
  * (tests/unit/record-lines.test.ts holds them to that).
  */
 import { debeziumDocumentJson } from "../decode/debezium.ts";
-import { type DecodeOptions, documentJson, type Origin, type WireDecoder } from "../decode/document.ts";
+import { type DecodeOptions, documentJson, isoTimestamp, type Origin, type WireDecoder } from "../decode/document.ts";
 import { objectBodyEnd } from "../decode/json-bytes.ts";
 import type { BatchRecord } from "../kafka/record-batches.ts";
 import type { LineBuffer } from "./line-buffer.ts";
@@ -70,7 +70,7 @@ export class RecordLines {
         out.put(this.#metaHead);
         out.putInteger(record.offset);
         out.put(this.#timestampHead);
-        out.put(isoTimestamp(record.timestamp));
+        out.put(isoTimestampBytes(record.timestamp));
         out.put(this.#tail);
         return true;
       }
@@ -84,13 +84,14 @@ export class RecordLines {
   }
 }
 
-/** Records of one batch mostly share a millisecond: remember the last conversion. */
-let lastMillis = Number.NaN;
-let lastIso = new Uint8Array(0);
-function isoTimestamp(millis: number): Uint8Array {
-  if (millis !== lastMillis) {
-    lastIso = encoder.encode(new Date(millis).toISOString());
-    lastMillis = millis;
+/** document.ts's timestamp text (cached there per millisecond), and its bytes, kept while it stays the same. */
+let lastText = "";
+let lastBytes = new Uint8Array(0);
+function isoTimestampBytes(millis: number): Uint8Array {
+  const text = isoTimestamp(millis);
+  if (text !== lastText) {
+    lastText = text;
+    lastBytes = encoder.encode(text);
   }
-  return lastIso;
+  return lastBytes;
 }
