@@ -49,7 +49,8 @@ describe("the import cycle check", () => {
   test("passes a tree without cycles, whatever comments and strings say", () => {
     const run = checkTree({
       "a.ts": 'import type { B } from "./b.ts";\nexport type A = { b: B };\n',
-      "b.ts": '// import type { A } from "./a.ts";\n/* import { a } from "./a.ts"; */\nexport const text = \'import "./a.ts"\';\nexport type B = { n: number };\n',
+      "b.ts":
+        '// import type { A } from "./a.ts";\n/* import { a } from "./a.ts"; */\nexport const text = \'import "./a.ts"\';\nexport type B = { n: number };\n',
     });
     expect(run.output).toContain("no import cycles");
     expect(run.status).toBe(0);
