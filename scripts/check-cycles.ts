@@ -1,6 +1,6 @@
 /**
- * Fails when the files under src/ import each other in a loop, or its folders do (src/a/x.ts imports
- * src/b/y.ts while src/b/z.ts imports src/a/w.ts). A cycle means two modules can no longer be
+ * Fails when the files under src/ import each other in a loop, or its folders do (a file in folder
+ * `a` imports one in folder `b` while another file in `b` imports one in `a`). A cycle means two modules can no longer be
  * understood, tested or changed apart, so CI stops it before it lands (`npm run check`).
  *
  *   bun scripts/check-cycles.ts          # checks src/
