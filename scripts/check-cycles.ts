@@ -1,13 +1,16 @@
 /**
- * Fails when the files under src/ import each other in a loop, or its folders do (src/a/x.ts imports
- * src/b/y.ts while src/b/z.ts imports src/a/w.ts). A cycle means two modules can no longer be
+ * Fails when the files under src/ import each other in a loop, or its folders do (a file in folder
+ * `a` imports one in folder `b` while another file in `b` imports one in `a`). A cycle means two modules can no longer be
  * understood, tested or changed apart, so CI stops it before it lands (`npm run check`).
  *
  *   bun scripts/check-cycles.ts          # checks src/
  *   bun scripts/check-cycles.ts harness  # checks another folder
  *
- * Imports are read with Bun's own transpiler (type-only imports included: a type cycle still ties
- * the files together for a reader).
+ * Every import counts, type-only ones too (`import type`, `{ type X }`, `import("./x").T`): a type
+ * cycle ties the files together for a reader as much as any other. Bun's transpiler cannot be asked
+ * (its scan drops type-only imports along with the types), so the specifiers are read from the
+ * source, comments removed, by `importSpecifiers` (tests/unit/check-cycles.test.ts proves the check
+ * fails on a type-only cycle).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -23,14 +26,28 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const transpiler = new Bun.Transpiler({ loader: "ts" });
+/** Block and line comments; a string holding `//` (a URL) is matched first and kept. */
+const commentOrString = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+/**
+ * A statement `import … from "x"`, `export … from "x"` (either with `type`) or `import "x"`: at the
+ * start of a line, as the formatter leaves every one, so that text inside a string is not taken
+ * for an import.
+ */
+const staticImport = /^[ \t]*(?:import|export)\s+(?:type\s+)?(?:[\w*${}\s,]+?\s+from\s*)?["']([^"']+)["']/gm;
+/** `import("x")`, as an expression or a type (`import("./x.ts").T`). */
+const importCall = /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g;
+
+/** Every module specifier a TypeScript source imports, type-only imports included. */
+function importSpecifiers(source: string): string[] {
+  const code = source.replace(commentOrString, (token) => (token.startsWith("/") ? "" : token));
+  return [...code.matchAll(staticImport), ...code.matchAll(importCall)].map((match) => match[1] ?? "");
+}
 
 /** The files of the folder that a file imports (relative imports only: packages cannot loop back). */
 function importsOf(file: string, known: Set<string>): string[] {
-  const { imports } = transpiler.scan(readFileSync(file, "utf8"));
-  return imports
-    .filter((entry) => entry.path.startsWith("."))
-    .map((entry) => resolve(dirname(file), entry.path))
+  return importSpecifiers(readFileSync(file, "utf8"))
+    .filter((path) => path.startsWith("."))
+    .map((path) => resolve(dirname(file), path))
     .filter((target) => known.has(target));
 }
 

@@ -7,7 +7,8 @@ import { createConsola } from "consola";
 import { logMessage, type LogLevel } from "./protocol/messages.ts";
 import { emit } from "./protocol/output.ts";
 
-export const console = createConsola({
+/** Messages for a person: always stderr, since stdout carries protocol messages only. */
+export const stderrLog = createConsola({
   stdout: process.stderr,
   stderr: process.stderr,
   level: process.env.SOURCE_KAFKA_DEBUG ? 4 : 3,

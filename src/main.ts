@@ -9,7 +9,7 @@ import "./kafka/lazy-validators.ts";
 import { defineCommand, renderUsage, runCommand } from "citty";
 import { stripAnsi } from "consola/utils";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
-import { console } from "./log.ts";
+import { stderrLog } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
 import { emit, flush } from "./protocol/output.ts";
 import { StopSignal } from "./stop-signal.ts";
@@ -131,8 +131,8 @@ async function usage(command: typeof main, parent?: typeof main): Promise<string
 async function fail(error: unknown): Promise<number> {
   const type = failureType(error);
   const message = type === "system_error" ? `internal error: ${oneLine(error)}` : oneLine(error);
-  console.error(message);
-  if (type === "system_error" && process.env.SOURCE_KAFKA_DEBUG) console.error(error);
+  stderrLog.error(message);
+  if (type === "system_error" && process.env.SOURCE_KAFKA_DEBUG) stderrLog.error(error);
   await emit(errorTraceMessage(type, message));
   await flush();
   return 1;

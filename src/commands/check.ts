@@ -30,7 +30,7 @@ export async function check(configPath: string, options: { quiet?: boolean } = {
       );
       status.step(`asking ${config.bootstrap_servers} which API versions it speaks`);
       const version = await withDeadline(
-        client.ensureReadable(),
+        client.fetchVersion(),
         deadline,
         `no answer from ${config.bootstrap_servers} within ${deadline} ms`,
       );

@@ -18,8 +18,7 @@ import { selects, topicSelection } from "../config/topics.ts";
 import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
-import type { Assignment } from "../worker/messages.ts";
-import { partitionStarts, planRead } from "../plan/plan.ts";
+import { type Assignment, partitionStarts, planRead } from "../plan/plan.ts";
 import { Pool, startThreads } from "../merge/pool.ts";
 import { withinRetryBudget } from "../worker/retry.ts";
 import { showReadProgress } from "../terminal/read-progress.ts";
@@ -79,7 +78,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     let lastFailure: string | undefined;
     const planning = withinRetryBudget(
       config.retry_budget_ms,
-      () => planRead(client, config, catalog, state, range, tail),
+      () => planRead(client, config, catalog.streams, state, range, tail),
       (error, delayMs) => {
         lastFailure = error.message;
         protocolLog("WARN", `planning the read failed: ${error.message}; trying again in ${delayMs} ms`);
@@ -199,7 +198,7 @@ function shardOnly(shard: Shard, rangeFlag: string | undefined, catalog: ReturnT
 async function tailUntilSignal(
   pool: Pool,
   client: KafkaClient,
-  config: Parameters<typeof partitionStarts>[1],
+  config: Config,
   catalog: ReturnType<typeof parseCatalog>,
   assignments: Assignment[],
   range: ReturnType<typeof parseRangeFlag>,

@@ -19,7 +19,7 @@ const jsonStart = /^[\s]*[{["\-0-9tfn]/;
 
 export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
   if (format === "bytes") return base64(bytes);
-  // Registry-framed bytes never get here (src/registry/decode.ts takes them first).
+  // Registry-framed bytes never get here (SchemaCache.decode in src/registry/schemas.ts takes them first).
   if (format === "schema_registry")
     throw new DecodeError("is not in the schema registry's wire format (magic byte 0 and a schema id)");
   let text: string;

@@ -1,15 +1,14 @@
 /** How records are decoded, as the config (and the catalog's per-stream value_envelope) says: read and discover decode alike from this one place. */
-import type { CatalogStream } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
 import type { DecodeOptions } from "./document.ts";
 
 type DecodeConfig = Pick<Config, "key_format" | "value_format" | "on_decode_error" | "value_envelope">;
 
+/** A topic to be read, and the envelope its catalog stream sets, if it sets one. */
+export type DecodedTopic = { name: string; valueEnvelope?: Config["value_envelope"] };
+
 /** `topics`: the topics to be read, whose envelope the config sets unless their stream says otherwise. */
-export function decodeOptions(
-  config: DecodeConfig,
-  topics: Pick<CatalogStream, "name" | "valueEnvelope">[] = [],
-): DecodeOptions {
+export function decodeOptions(config: DecodeConfig, topics: DecodedTopic[] = []): DecodeOptions {
   const options: DecodeOptions = {
     keyFormat: config.key_format,
     valueFormat: config.value_format,

@@ -219,12 +219,7 @@ export class KafkaClient {
    * The Fetch version the brokers will be read with; fails with a config error naming the
    * versions when they are too old to be read (before Kafka 2.7).
    */
-  async ensureReadable(): Promise<number> {
-    return await this.#fetchVersion();
-  }
-
-  /** The Fetch version the brokers are read with; a config error when they are too old. */
-  async #fetchVersion(): Promise<number> {
+  async fetchVersion(): Promise<number> {
     try {
       return await fetchVersion(this.#consumer);
     } catch (error) {
@@ -237,7 +232,7 @@ export class KafkaClient {
   async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
     // Before v13 the broker knows topics by name only: send names, and map the names it answers
     // with back to the ids the caller asked for.
-    const byName = (await this.#fetchVersion()) < firstFetchVersionWithTopicIds;
+    const byName = (await this.fetchVersion()) < firstFetchVersionWithTopicIds;
     const idOf = new Map<string, string>();
     const topics = new Map<string, { topicId: string; partitions: object[] }>();
     for (const p of request.partitions) {

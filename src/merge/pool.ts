@@ -11,7 +11,8 @@ import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
 import { Progress } from "./progress.ts";
-import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
+import type { Assignment } from "../plan/plan.ts";
+import type { FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
 class WorkerFailure extends Error {
   override name = "WorkerFailure";

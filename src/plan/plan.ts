@@ -1,16 +1,36 @@
 /**
  * The read plan: for every stream of the catalog, the partitions this instance owns, where each
  * starts (state, or the configured start position) and, in batch mode, where it ends (the end
- * of the log when the read starts).
+ * of the log when the read starts). The decisions are the plan's; the facts they rest on
+ * (metadata, offsets) are asked of the cluster through `PlanClient`, so that a fake cluster can
+ * drive them in tests/unit/plan.test.ts.
  */
-import type { Catalog } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError, listNames, TransientError } from "../errors.ts";
 import { type KafkaClient, offsetAt, type TopicInfo } from "../kafka/client.ts";
 import { ownedPartitions } from "./assign.ts";
 import type { Range } from "./range.ts";
 import type { ResumeState } from "../state/parse.ts";
-import type { Assignment } from "../worker/messages.ts";
+
+/** A partition a worker owns, read from `from` up to (not including) `to`; `to` is null when tailing. */
+export type Assignment = {
+  topic: string;
+  topicId: string;
+  partition: number;
+  leader: number;
+  leaderEpoch: number;
+  from: number;
+  to: number | null;
+};
+
+/** What the plan asks of the cluster. */
+export type PlanClient = Pick<KafkaClient, "describeTopics" | "fetchVersion" | "offsetsOf">;
+
+/** A stream to plan: its topic, and whether it resumes from state (incremental) or reads all again. */
+export type PlannedStream = { name: string; syncMode: "incremental" | "full_refresh" };
+
+/** The config's say in where partitions without state start, and what an offset retention removed means. */
+export type StartSettings = Pick<Config, "start_position" | "start_timestamp" | "on_offset_out_of_range">;
 
 export type Plan = {
   assignments: Assignment[];
@@ -20,18 +40,18 @@ export type Plan = {
 };
 
 export async function planRead(
-  client: KafkaClient,
-  config: Config,
-  catalog: Catalog,
+  client: PlanClient,
+  config: StartSettings,
+  streams: PlannedStream[],
   state: ResumeState,
   range: Range,
   tail: boolean,
 ): Promise<Plan> {
   // One metadata request for every stream: which have no topic is known at once, however many.
-  const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
+  const topics = await client.describeTopics(streams.map((s) => s.name));
   // A broker too old to be read fails here, before any worker starts.
-  await client.ensureReadable();
-  const missing = catalog.streams.filter((s) => !topics.has(s.name)).map((s) => s.name);
+  await client.fetchVersion();
+  const missing = streams.filter((s) => !topics.has(s.name)).map((s) => s.name);
   if (missing.length === 1)
     throw new ConfigError(`catalog: stream ${JSON.stringify(missing[0])} has no topic of that name in the cluster`);
   if (missing.length > 1)
@@ -40,7 +60,7 @@ export async function planRead(
     );
   const plan: Plan = { assignments: [], startState: new Map(), warnings: [] };
   const wanted: TopicStarts[] = [];
-  for (const stream of catalog.streams) {
+  for (const stream of streams) {
     const topic = topics.get(stream.name);
     if (!topic) continue; // none: a stream without a topic failed the plan above
     const saved = stream.syncMode === "incremental" ? (state.get(stream.name) ?? new Map()) : new Map<number, number>();
@@ -67,8 +87,8 @@ export type TopicStarts = { topic: TopicInfo; owned: number[]; saved: Map<number
  * topics together (a ListOffsets request per broker, not per topic).
  */
 export async function partitionStarts(
-  client: KafkaClient,
-  config: Config,
+  client: PlanClient,
+  config: StartSettings,
   topics: TopicStarts[],
   tail: boolean,
   warnings: string[],

@@ -2,7 +2,7 @@
  * A read's live progress on the terminal's status line: snapshots of the pool's progress turned
  * into the line at each redraw, and the summary when the read ends.
  */
-import type { Assignment } from "../worker/messages.ts";
+import type { Assignment } from "../plan/plan.ts";
 import type { Progress } from "../merge/progress.ts";
 import { formatStatus, formatSummary, RateWindow, type ReadOutcome, type ReadSnapshot } from "./read-status.ts";
 import type { Status } from "./status.ts";

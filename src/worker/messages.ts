@@ -1,19 +1,9 @@
 /** What the main thread and the read workers say to each other. */
 import type { ConnectionSettings } from "../kafka/client.ts";
+import type { Assignment } from "../plan/plan.ts";
 import type { DecodeOptions } from "../decode/document.ts";
 import type { FailureType } from "../errors.ts";
 import type { RegistrySettings } from "../registry/client.ts";
-
-/** A partition a worker owns, read from `from` up to (not including) `to`; `to` is null when tailing. */
-export type Assignment = {
-  topic: string;
-  topicId: string;
-  partition: number;
-  leader: number;
-  leaderEpoch: number;
-  from: number;
-  to: number | null;
-};
 
 export type FetchTuning = {
   maxWaitMs: number;

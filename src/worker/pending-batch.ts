@@ -2,33 +2,47 @@
  * What the next batch for the main thread holds: lines (as bytes), where each partition stands
  * after them, and how many records of each stream. A batch is cut at `checkpoint_records` records
  * or `maxBatchBytes` bytes, so that STATEs can come that often and batches stay small.
+ *
+ * It knows its worker only through a `BatchOutlet`: where batches go and which buffers they are
+ * written into, not the whole worker state.
  */
 import { LineBuffer } from "./line-buffer.ts";
 import type { Batch } from "./messages.ts";
-import type { Position, WorkerState } from "./state.ts";
 
-export class PendingBatch {
+/** A partition as a batch names it. */
+export type BatchPartition = { topic: string; partition: number; topicId: string };
+
+/** What a batch needs of its worker. */
+export type BatchOutlet = {
+  readonly limits: { maxBatchRecords: number; maxBatchBytes: number };
+  /** Output buffers back from the main thread, to write the next batches into. */
+  readonly spareBuffers: ArrayBuffer[];
+  /** Posts a batch, `transfer` moved rather than copied. */
+  send(batch: Batch, transfer: ArrayBuffer[]): void;
+};
+
+export class PendingBatch<P extends BatchPartition = BatchPartition> {
   lines: LineBuffer;
   records = 0;
-  readonly moved = new Map<Position, number>();
+  readonly moved = new Map<P, number>();
   readonly counts = new Map<string, number>();
-  readonly ends = new Map<Position, number>();
-  readonly #worker: WorkerState;
+  readonly ends = new Map<P, number>();
+  readonly #outlet: BatchOutlet;
 
-  constructor(worker: WorkerState) {
-    this.#worker = worker;
-    this.lines = new LineBuffer(worker.spareBuffers.pop());
+  constructor(outlet: BatchOutlet) {
+    this.#outlet = outlet;
+    this.lines = new LineBuffer(outlet.spareBuffers.pop());
   }
 
-  /** Counts a line just written to `lines` for the position's stream. */
-  added(position: Position): void {
+  /** Counts a line just written to `lines` for the partition's stream. */
+  added(partition: P): void {
     this.records++;
-    this.counts.set(position.topic, (this.counts.get(position.topic) ?? 0) + 1);
+    this.counts.set(partition.topic, (this.counts.get(partition.topic) ?? 0) + 1);
   }
 
   full(): boolean {
-    const { tuning } = this.#worker.start;
-    return this.records >= tuning.maxBatchRecords || this.lines.length >= tuning.maxBatchBytes;
+    const { limits } = this.#outlet;
+    return this.records >= limits.maxBatchRecords || this.lines.length >= limits.maxBatchBytes;
   }
 
   /**
@@ -37,12 +51,6 @@ export class PendingBatch {
    */
   send(): void {
     if (this.moved.size === 0 && this.lines.length === 0) return;
-    const worker = this.#worker;
-    worker.batchesSent++;
-    const { failAfterBatches } = worker.start;
-    if (failAfterBatches !== undefined && worker.batchesSent > failAfterBatches) {
-      throw new Error(`injected worker fault after ${failAfterBatches} batches`);
-    }
     const lines = this.lines.take();
     const batch: Batch = {
       type: "batch",
@@ -51,9 +59,8 @@ export class PendingBatch {
       counts: [...this.counts],
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
-    worker.inFlight++;
-    worker.post(batch, [lines.buffer as ArrayBuffer]);
-    this.lines = new LineBuffer(worker.spareBuffers.pop());
+    this.#outlet.send(batch, [lines.buffer as ArrayBuffer]);
+    this.lines = new LineBuffer(this.#outlet.spareBuffers.pop());
     this.records = 0;
     this.moved.clear();
     this.counts.clear();

@@ -7,7 +7,8 @@ import type { FetchedPartition, FetchRequest, KafkaClient, TopicInfo } from "../
 import type { SchemaCache } from "../registry/schemas.ts";
 import { PeriodicCollector } from "./collector.ts";
 import { LineBuffer } from "./line-buffer.ts";
-import type { Assignment, FromWorker, WorkerStart } from "./messages.ts";
+import type { Assignment } from "../plan/plan.ts";
+import type { FromWorker, WorkerStart } from "./messages.ts";
 import { PendingBatch } from "./pending-batch.ts";
 import { RetryBudget } from "./retry.ts";
 
@@ -51,7 +52,7 @@ export type WorkerState = {
   /** Output buffers back from the main thread, for the next batches (at most maxBatchesInFlight). */
   readonly spareBuffers: ArrayBuffer[];
   /** The batch being filled; every fetch's delivery ends by sending it. */
-  readonly batch: PendingBatch;
+  readonly batch: PendingBatch<Position>;
 };
 
 export function newWorkerState(
@@ -73,7 +74,19 @@ export function newWorkerState(
     collector: new PeriodicCollector(),
     spareBuffers: [],
   };
-  worker.batch = new PendingBatch(worker as WorkerState);
+  worker.batch = new PendingBatch<Position>({
+    limits: start.tuning,
+    spareBuffers: worker.spareBuffers,
+    send: (batch, transfer) => {
+      worker.batchesSent++;
+      const { failAfterBatches } = start;
+      if (failAfterBatches !== undefined && worker.batchesSent > failAfterBatches) {
+        throw new Error(`injected worker fault after ${failAfterBatches} batches`);
+      }
+      worker.inFlight++;
+      post(batch, transfer);
+    },
+  });
   return worker as WorkerState;
 }
 

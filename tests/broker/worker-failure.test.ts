@@ -1,7 +1,7 @@
 /**
  * A worker that fails mid-read ends the whole run as a failure the platform can see — a TRACE
  * error and a non-zero exit, never a COMPLETE — and what was checkpointed before it stays true.
- * The fault is injected with SOURCE_KAFKA_FAULT_AFTER_BATCHES (src/read/worker.ts, sendBatch).
+ * The fault is injected with SOURCE_KAFKA_FAULT_AFTER_BATCHES (src/commands/read.ts reads it; src/worker/state.ts throws when a batch is sent).
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { backlogTopic } from "../support/backlog.ts";
