@@ -4,8 +4,14 @@
  * preferred leaders re-elected. It lives in .cache/kafka-cluster/, beside the single-node harness
  * broker (harness/kafka.ts), whose jars it shares.
  *
+ * Each node is its own rack (`rackOf`), as three availability zones, and leaders name a replica in
+ * a fetching client's rack (RackAwareReplicaSelector, KIP-392); a client that names no rack reads
+ * from leaders as on any cluster. The brokers' request log (`logRequests`) shows which broker
+ * served which fetch.
+ *
  * Each start formats fresh data; a node restarted with `startNode` keeps its own.
  */
+import { Admin } from "@platformatic/kafka";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -178,6 +184,95 @@ export async function electPreferredLeaders(bootstrap: string, topic: string, pa
   }
 }
 
+/** The rack (broker.rack) of node `id`: each node is one. */
+export const rackOf = (id: number): string => `rack-${id}`;
+
+/**
+ * Turns the request log of the running nodes on (Kafka's kafka.request.logger at DEBUG, a line per
+ * request in the node's log, with its client id, request and response) or back off. Set at run
+ * time: a node restarted starts with it off.
+ */
+export async function logRequests(bootstrap: string, on: boolean): Promise<void> {
+  const admin = new Admin({ clientId: "tests", bootstrapBrokers: bootstrap.split(",") });
+  try {
+    await admin.incrementalAlterConfigs({
+      resources: runningNodes().map((id) => ({
+        resourceType: brokerLoggerResource,
+        resourceName: String(id),
+        // SET to DEBUG, or DELETE: back to the root logger's level.
+        configs: [
+          on
+            ? { name: "kafka.request.logger", configOperation: 0, value: "DEBUG" }
+            : { name: "kafka.request.logger", configOperation: 1 },
+        ],
+      })),
+    });
+  } finally {
+    await admin.close();
+  }
+}
+
+const brokerLoggerResource = 8;
+
+/** One partition of a Fetch response a node's request log shows. */
+export type LoggedFetchPartition = {
+  partition: number;
+  errorCode: number;
+  preferredReadReplica: number;
+  recordBytes: number;
+};
+
+/** A Fetch request a node served, as its request log shows it. */
+export type LoggedFetch = { node: number; rackId: string; partitions: LoggedFetchPartition[] };
+
+type RequestLogLine = {
+  requestHeader: { clientId: string; requestApiKeyName: string };
+  request: { rackId?: string };
+  response: {
+    responses: {
+      partitions: {
+        partitionIndex: number;
+        errorCode: number;
+        preferredReadReplica: number;
+        recordsSizeInBytes: number;
+      }[];
+    }[];
+  };
+};
+
+/**
+ * The Fetch requests of client `clientId` that the nodes logged while `logRequests` was on, node
+ * by node in each node's order, with the partitions of each response: in a fetch session
+ * (KIP-227) those with news, not every partition the session reads.
+ */
+export function loggedFetches(clientId: string): LoggedFetch[] {
+  const fetches: LoggedFetch[] = [];
+  const marker = "Completed request:";
+  const tail = " (kafka.request.logger)";
+  for (const id of NODE_IDS) {
+    if (!existsSync(nodeLog(id))) continue;
+    for (const line of readFileSync(nodeLog(id), "utf8").split("\n")) {
+      const start = line.indexOf(marker);
+      if (start < 0 || !line.includes(`"clientId":${JSON.stringify(clientId)}`) || !line.endsWith(tail)) continue;
+      const logged = JSON.parse(line.slice(start + marker.length, -tail.length)) as RequestLogLine;
+      if (logged.requestHeader.requestApiKeyName !== "FETCH") continue;
+      fetches.push({
+        node: id,
+        rackId: logged.request.rackId ?? "",
+        partitions: logged.response.responses.flatMap((t) =>
+          t.partitions.map((p) => ({
+            partition: p.partitionIndex,
+            errorCode: p.errorCode,
+            preferredReadReplica: p.preferredReadReplica,
+            recordBytes: p.recordsSizeInBytes,
+          })),
+        ),
+      });
+    }
+  }
+  return fetches;
+}
+
 function serverProperties(node: ClusterNode, voters: string): string {
   const port = node.address.split(":")[1];
   const controllerPort = node.controller.split(":")[1];
@@ -191,6 +286,8 @@ function serverProperties(node: ClusterNode, voters: string): string {
     "inter.broker.listener.name=PLAINTEXT",
     "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
     `log.dirs=${join(node.dir, "data")}`,
+    `broker.rack=${rackOf(node.id)}`,
+    "replica.selector.class=org.apache.kafka.common.replica.RackAwareReplicaSelector",
     "default.replication.factor=3",
     "min.insync.replicas=2",
     "offsets.topic.replication.factor=3",

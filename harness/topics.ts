@@ -16,7 +16,12 @@ export type TestMessage = {
 /** A comma-separated bootstrap list (a multi-node cluster's) as the client wants it. */
 const brokers = (bootstrap: string) => bootstrap.split(",");
 
-export type TopicOptions = { replicas?: number; configs?: Record<string, string> };
+export type TopicOptions = {
+  replicas?: number;
+  configs?: Record<string, string>;
+  /** Each partition's replicas by node id, its leader first (instead of `replicas`). */
+  assignments?: number[][];
+};
 
 export async function createTopic(
   bootstrap: string,
@@ -25,11 +30,14 @@ export async function createTopic(
   options: TopicOptions = {},
 ): Promise<void> {
   const admin = new Admin({ clientId: "tests", bootstrapBrokers: brokers(bootstrap) });
+  const { assignments } = options;
   try {
     await admin.createTopics({
       topics: [topic],
-      partitions,
-      replicas: options.replicas ?? 1,
+      // Kafka takes either counts or assignments.
+      ...(assignments
+        ? { assignments: assignments.map((nodes, partition) => ({ partition, brokers: nodes })) }
+        : { partitions, replicas: options.replicas ?? 1 }),
       configs: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
     });
     // A new topic's partitions get leaders a moment later; producing before then fails part of a send.

@@ -113,6 +113,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
       {
         settings: config,
+        clientRack: config.client_rack,
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
         // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of

@@ -209,6 +209,18 @@ export const ConfigSchema = v.object({
     ),
     "source-kafka",
   ),
+  client_rack: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^[\x21-\x7E]{1,255}$/, "must be 1-255 printable ASCII characters without spaces, e.g. us-east-1a"),
+      v.title("Client rack"),
+      v.description(
+        "The rack (availability zone) the connector runs in, as the brokers' broker.rack names it. Fetches then name it, and " +
+          "a cluster with a rack-aware replica.selector.class serves each partition from a replica in that rack (KIP-392), " +
+          "saving cross-zone traffic. Without it, or where no replica is in that rack, partitions are read from their leaders.",
+      ),
+    ),
+  ),
   tls: v.optional(v.pipe(Tls, v.title("TLS"), v.description("Encrypt connections. Absent means plaintext."))),
   sasl: v.optional(v.pipe(Sasl, v.title("SASL authentication"))),
   start_position: v.optional(

@@ -78,7 +78,13 @@ export class KafkaClient {
   readonly #settings: ConnectionSettings;
   readonly #tlsAlerts = new TlsAlerts();
 
-  constructor(settings: ConnectionSettings) {
+  /**
+   * `rack`: the client's rack (client_rack), named in every fetch (Fetch v11+). A leader in a
+   * cluster with a rack-aware replica selector may then answer a fetch with no records and a
+   * `preferredReadReplica` to read from instead (KIP-392): only a caller that follows it (the read
+   * workers) gives a rack.
+   */
+  constructor(settings: ConnectionSettings, { rack }: { rack?: string } = {}) {
     this.#settings = settings;
     this.#consumer = new Consumer({
       clientId: settings.client_id,
@@ -92,6 +98,7 @@ export class KafkaClient {
       // The library's default too; said here because a read must never create a topic it asks about.
       autocreateTopics: false,
       isolationLevel: readCommitted,
+      ...(rack === undefined ? {} : { clientRack: rack }),
       ...connectionSecurity(settings),
     });
     this.#tlsAlerts.watch(this.#consumer);

@@ -27,6 +27,11 @@ export type FetchedPartition = {
   nextOffset: number | null;
   /** Bytes this partition's records took: as fetched, and again decompressed. */
   bytes: number;
+  /**
+   * The replica the leader says to read this partition from instead (KIP-392; it then sends no
+   * records), or -1. Only a fetch that names a rack gets one.
+   */
+  preferredReadReplica: number;
 };
 
 /** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
@@ -58,6 +63,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     records,
     nextOffset,
     bytes: (p.recordBytes?.length ?? 0) + sizes.decompressed,
+    preferredReadReplica: p.preferredReadReplica,
   };
 }
 

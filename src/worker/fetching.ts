@@ -1,30 +1,36 @@
 /**
- * A read worker's fetching: one fetch per leader for the partitions that are ready, their records
- * turned into protocol lines and handed over in batches. A response that cannot be read is
- * narrowed down to the one partition, then the one record batch, that it comes from.
+ * A read worker's fetching: one fetch per node for the partitions that are ready, their records
+ * turned into protocol lines and handed over in batches. Each partition is fetched from its
+ * leader, or from the replica its leader named for the client's rack (read-replica.ts). A
+ * response that cannot be read is narrowed down to the one partition, then the one record batch,
+ * that it comes from.
  */
 import { ConfigError, TransientError } from "../errors.ts";
 import { UnreadableResponseError } from "../kafka/client.ts";
 import type { FetchTuning } from "./messages.ts";
-import { handlePartitionError, retryLater, watchForStalls } from "./partition-errors.ts";
+import { fetchFailed, handlePartitionError, leaveReplica, watchForStalls } from "./partition-errors.ts";
+import { describePartitions, fetchNode, followReplica, isReplica } from "./read-replica.ts";
 import { RecordLines } from "./record-lines.ts";
 import type { FetchedPartition, Position, WorkerState } from "./state.ts";
 
-/** Fetches every ready partition once: grouped by leader, and alone those read a batch at a time. */
+/** Fetches every ready partition once: grouped by the node each is read from, and alone those read a batch at a time. */
 export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise<void> {
-  for (const [leader, group] of Map.groupBy(
+  const now = Date.now();
+  for (const [node, group] of Map.groupBy(
     ready.filter((p) => !p.oneBatch),
-    (p) => p.leader,
+    (p) => fetchNode(p, now),
   )) {
-    await attempt(worker, group, () => fetchFrom(worker, leader, group, worker.start.tuning), isolate);
+    await attempt(worker, node, group, () => fetchFrom(worker, node, group, worker.start.tuning), isolate);
   }
   for (const position of ready.filter((p) => p.oneBatch)) {
     const oneBatch = { ...worker.start.tuning, maxBytes: 1, partitionMaxBytes: 1 };
+    const node = fetchNode(position);
     await attempt(
       worker,
+      node,
       [position],
-      () => fetchFrom(worker, position.leader, [position], oneBatch),
-      (_, [p], error) => {
+      () => fetchFrom(worker, node, [position], oneBatch),
+      (_, _node, [p], error) => {
         throw new ConfigError(
           `${p?.topic} partition ${p?.partition}: the record batch holding offset ${p?.next} cannot be read (${error.message}); ` +
             "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
@@ -35,15 +41,22 @@ export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise
   }
 }
 
-type OnUnreadable = (worker: WorkerState, group: Position[], error: UnreadableResponseError) => Promise<void> | never;
+type OnUnreadable = (
+  worker: WorkerState,
+  node: number,
+  group: Position[],
+  error: UnreadableResponseError,
+) => Promise<void> | never;
 
 /**
- * Fetches for `group` and delivers what came back. A failure that may pass (the broker is down,
- * leadership moved) makes the group wait and look up its leaders again, within the retry budget;
- * a response that cannot be read goes to `onUnreadable`.
+ * Fetches for `group` from `node` and delivers what came back. A failure that may pass (the broker
+ * is down, leadership moved) makes the group wait and look up its leaders again, within the retry
+ * budget, or go back to its leaders if `node` was their replica; a response that cannot be read
+ * goes to `onUnreadable`.
  */
 async function attempt(
   worker: WorkerState,
+  node: number,
   group: Position[],
   fetch: () => Promise<FetchedPartition[]>,
   onUnreadable: OnUnreadable,
@@ -52,41 +65,36 @@ async function attempt(
   try {
     results = await fetch();
   } catch (error) {
-    if (error instanceof UnreadableResponseError) return onUnreadable(worker, group, error);
-    if (error instanceof TransientError) return retryLater(worker, group, error.message);
+    if (error instanceof UnreadableResponseError) return onUnreadable(worker, node, group, error);
+    if (error instanceof TransientError) return fetchFailed(worker, node, group, error.message);
     throw error;
   }
-  await deliver(worker, group, results);
+  await deliver(worker, node, group, results);
 }
 
 /**
  * A response for several partitions could not be read: fetch each alone to learn which, and read
  * that one a batch at a time from here, so that the failure can name the batch's offset.
  */
-async function isolate(worker: WorkerState, group: Position[]): Promise<void> {
+async function isolate(worker: WorkerState, node: number, group: Position[]): Promise<void> {
   const [only] = group;
   if (group.length === 1 && only) {
     only.oneBatch = true;
     return;
   }
   for (const position of group) {
-    await attempt(
-      worker,
-      [position],
-      () => fetchFrom(worker, position.leader, [position], worker.start.tuning),
-      isolate,
-    );
+    await attempt(worker, node, [position], () => fetchFrom(worker, node, [position], worker.start.tuning), isolate);
   }
 }
 
 function fetchFrom(
   worker: WorkerState,
-  leader: number,
+  node: number,
   group: Position[],
   tuning: FetchTuning,
 ): Promise<FetchedPartition[]> {
   return worker.client.fetch({
-    node: leader,
+    node,
     partitions: group.map((p) => ({
       topic: p.topic,
       topicId: p.topicId,
@@ -100,19 +108,39 @@ function fetchFrom(
   });
 }
 
-/** Turns a fetch's results into protocol lines and batches for the main thread. */
-async function deliver(worker: WorkerState, group: Position[], results: FetchedPartition[]): Promise<void> {
+/**
+ * Turns the results of a fetch from `node` into protocol lines and batches for the main thread;
+ * follows a leader's redirect to a replica, and takes a replica's errors back to the leaders.
+ */
+async function deliver(
+  worker: WorkerState,
+  node: number,
+  group: Position[],
+  results: FetchedPartition[],
+): Promise<void> {
   const { decode } = worker.start;
   const progressBefore = new Map(group.map((p) => [p, p.next]));
   const emittedAt = Date.now();
   const batch = worker.batch;
   // By key, not by a search of the group: a fetch may cover thousands of partitions.
   const byKey = new Map(group.map((p) => [`${p.topicId}\u0000${p.partition}`, p]));
+  const redirected: Position[] = [];
+  const replicaErrors = new Map<string, Position[]>();
   for (const result of results) {
     const position = byKey.get(`${result.topicId}\u0000${result.partition}`);
     if (!position || worker.ended.has(position.topicId)) continue;
     if (result.error !== null) {
-      await handlePartitionError(worker, position, result.error);
+      if (isReplica(position, node))
+        replicaErrors.set(result.error, [...(replicaErrors.get(result.error) ?? []), position]);
+      else await handlePartitionError(worker, position, result.error);
+      continue;
+    }
+    if (result.preferredReadReplica >= 0 && result.preferredReadReplica !== node) {
+      // A leader naming a replica sends no records (librdkafka drops any it would): they are read
+      // from the replica, from the same offset. Not a read either: failures and the retry budget
+      // stay as they were, so that a leader that keeps naming a failing replica cannot loop for
+      // ever (leaveReplica).
+      if (followReplica(position, result.preferredReadReplica)) redirected.push(position);
       continue;
     }
     worker.collector.fetched(result.bytes, result.records.length);
@@ -147,6 +175,14 @@ async function deliver(worker: WorkerState, group: Position[], results: FetchedP
     if (position.next !== before) batch.moved.set(position, position.next);
   }
   batch.send();
+  for (const [replica, followed] of Map.groupBy(redirected, (p) => p.replica)) {
+    worker.post({
+      type: "log",
+      level: "INFO",
+      message: `${describePartitions(followed)}: reading from broker ${replica}, the replica their leader named for rack ${worker.start.clientRack}`,
+    });
+  }
+  for (const [error, failed] of replicaErrors) await leaveReplica(worker, failed, node, `answered ${error}`);
   worker.collector.collectIfDue();
   await watchForStalls(worker, group, progressBefore);
 }

@@ -20,6 +20,8 @@ export type FetchTuning = {
 export type WorkerStart = {
   type: "start";
   settings: ConnectionSettings;
+  /** client_rack: named in every fetch, so that partitions may be read from a replica in that rack. */
+  clientRack?: string;
   decode: DecodeOptions;
   /** Where framed keys and values find their schemas; absent without a registry. */
   registry?: RegistrySettings;

@@ -2,10 +2,12 @@
  * A read worker's policy for partitions that cannot be read right now: what passes by itself is
  * retried within the retry budget (looking up leaders again, reconnecting every few failures),
  * what the user must decide is a ConfigError naming topic, partition and offset, and a topic
- * deleted while tailing ends its stream while the others go on.
+ * deleted while tailing ends its stream while the others go on. A replica read from instead of
+ * the leader (read-replica.ts) that fails sends its partitions back to their leaders.
  */
 import { ConfigError, TransientError } from "../errors.ts";
 import { transientPartitionErrors } from "../kafka/error-codes.ts";
+import { describePartitions, forgetReplica, isReplica } from "./read-replica.ts";
 import type { Position, TopicInfo, WorkerState } from "./state.ts";
 
 /** Failures in a row after which the client starts afresh. */
@@ -74,6 +76,41 @@ async function offsetOutOfRange(worker: WorkerState, position: Position, error: 
 }
 
 /**
+ * A fetch of `group` from `node` got no answer (`reason`: the broker is down, unreachable, not in
+ * the metadata): partitions read from it as a replica go back to their leaders, the others wait
+ * and retry.
+ */
+export async function fetchFailed(worker: WorkerState, node: number, group: Position[], reason: string): Promise<void> {
+  const [fromReplica, fromLeader] = [group.filter((p) => isReplica(p, node)), group.filter((p) => !isReplica(p, node))];
+  if (fromReplica.length > 0) await leaveReplica(worker, fromReplica, node, `failed: ${reason}`);
+  if (fromLeader.length > 0) await retryLater(worker, fromLeader, reason);
+}
+
+/**
+ * `node`, the replica `group` was read from, failed it: answered an error, or did not answer.
+ * A replica's answer is never final (a follower may lag its leader, so OFFSET_OUT_OF_RANGE above
+ * its high watermark or below its log start says nothing of the partition; it may have lost the
+ * partition, or be gone), so the partitions go back to their leaders, whose answer is, as Kafka's
+ * Java consumer does. The first time at once, and free; a partition failed by a replica again
+ * before anything was read (its leader named it again, e.g. until the controller fences a crashed
+ * broker) also waits and counts against the retry budget, as when a leader cannot serve.
+ */
+export async function leaveReplica(worker: WorkerState, group: Position[], node: number, what: string): Promise<void> {
+  const again: Position[] = [];
+  for (const p of group) {
+    forgetReplica(p);
+    if (p.failures === 0) p.failures = 1;
+    else again.push(p);
+  }
+  worker.post({
+    type: "log",
+    level: "INFO",
+    message: `${describePartitions(group)}: reading from the leader again; broker ${node}, the replica read from, ${what}`,
+  });
+  if (again.length > 0) await retryLater(worker, again, `broker ${node}, the replica the leader named, ${what}`);
+}
+
+/**
  * Counts a failure against the budget of each of `group`'s partitions, sets when each tries
  * next, and looks up their leaders again (a restarted broker or an election moves them).
  */
@@ -139,7 +176,11 @@ export async function watchForStalls(
     level: "WARN",
     message: `no data for ${stallLimitMs / 1000} s from ${where}; reconnecting`,
   });
-  for (const p of stalled) p.stalledSince = null;
+  for (const p of stalled) {
+    p.stalledSince = null;
+    // A replica that serves nothing may lag far behind: its leader will serve, or name another.
+    forgetReplica(p);
+  }
   await reconnect(worker);
   await retryLater(worker, stalled, `no data served for ${stallLimitMs / 1000} s`);
 }

@@ -32,6 +32,12 @@ export type Position = Assignment & {
   failures: number;
   /** A WARN said that a broker calls the partition unknown though metadata lists it; reset once served. */
   unknownWarned: boolean;
+  /**
+   * The replica its leader named to read it from (KIP-392, with client_rack), or -1 for the leader
+   * itself; trusted until `replicaUntil` (ms since the epoch). See read-replica.ts.
+   */
+  replica: number;
+  replicaUntil: number;
 };
 
 export type WorkerState = {
@@ -106,5 +112,7 @@ export function toPosition(a: Assignment, retryBudgetMs: number): Position {
     stalledSince: null,
     failures: 0,
     unknownWarned: false,
+    replica: -1,
+    replicaUntil: 0,
   };
 }

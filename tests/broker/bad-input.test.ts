@@ -45,6 +45,16 @@ const cases: Case[] = [
     message: "config: workers must be at least 1",
   },
   {
+    name: "a client_rack with a space",
+    config: { bootstrap_servers: "a:1", client_rack: "us east 1a" },
+    message: "config: client_rack must be 1-255 printable ASCII characters without spaces, e.g. us-east-1a",
+  },
+  {
+    name: "an empty client_rack",
+    config: { bootstrap_servers: "a:1", client_rack: "" },
+    message: "config: client_rack must be 1-255 printable ASCII characters without spaces, e.g. us-east-1a",
+  },
+  {
     name: "an unknown SASL mechanism",
     config: { ...goodConfig, sasl: { ...goodConfig.sasl, mechanism: "KERBEROS" } },
     message: "config: sasl.mechanism must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512",

@@ -3,7 +3,8 @@
  * min.insync.replicas 2): a broker crashing and coming back, leadership moving to followers and
  * back by a preferred-leader election, a topic deleted under a read, the whole cluster gone for
  * longer than the retry budget, and a corrupt batch on disk. Reads go on by themselves where they
- * can, fail with what happened where they cannot, and never lose or reorder a record.
+ * can, fail with what happened where they cannot, and never lose or reorder a record. And
+ * rack-aware fetching (KIP-392), which only replicas in racks can show: each broker is its own rack.
  *
  * One cluster for the whole file (it takes 20-30 s to start). Source runner only: every test here
  * waits on brokers stopping and starting, so a second runner would double a minute-long file to
@@ -17,7 +18,10 @@ import {
   readMultiCluster,
   downCluster,
   electPreferredLeaders,
+  loggedFetches,
+  logRequests,
   NODE_IDS,
+  rackOf,
   runningNodes,
   startNode,
   stopNode,
@@ -392,6 +396,175 @@ describe("a three-broker cluster (source)", () => {
     },
     60_000,
   );
+});
+
+/**
+ * Rack-aware fetching (KIP-392) on the same cluster: each node is its own rack, and leaders name a
+ * replica in a fetching client's rack (harness/cluster.ts). What each broker served is read from
+ * the brokers' own request logs, by the read's client id: the bytes of records each returned for
+ * each partition, the rack each fetch named, the replica each leader named.
+ */
+describe("rack-aware fetching on a three-broker cluster (source)", () => {
+  beforeAll(async () => {
+    await logRequests(bootstrap, true);
+  }, 30_000);
+
+  afterAll(async () => {
+    await logRequests(bootstrap, false).catch(() => {});
+  }, 30_000);
+
+  /** For each partition, the brokers that returned records of it to `clientId`, once each has one. */
+  async function servedBy(clientId: string, partitions: number): Promise<Map<number, Set<number>>> {
+    const served = () => {
+      const nodes = new Map<number, Set<number>>();
+      for (const fetch of loggedFetches(clientId))
+        for (const p of fetch.partitions)
+          if (p.recordBytes > 0) nodes.set(p.partition, (nodes.get(p.partition) ?? new Set()).add(fetch.node));
+      return nodes;
+    };
+    // A node writes a request's line just after answering it: allow for the last few.
+    await until("every partition's records in the brokers' request logs", () => served().size === partitions, 10_000);
+    return served();
+  }
+
+  const readConfig = (clientId: string, rack?: string) =>
+    jsonFile("config.json", {
+      bootstrap_servers: bootstrap,
+      client_id: clientId,
+      ...(rack === undefined ? {} : { client_rack: rack }),
+      checkpoint_records: 500,
+    });
+
+  test("with client_rack, every record comes from the replica in the client's rack; without it, or in a rack no broker has, from the leaders; every read exact", async () => {
+    const topic = uniqueTopic("racks");
+    // Leaders 1, 2 and 3; every node holds every partition.
+    await createTopic(bootstrap, topic, 3, {
+      assignments: [
+        [1, 2, 3],
+        [2, 3, 1],
+        [3, 1, 2],
+      ],
+      configs: { "min.insync.replicas": "2" },
+    });
+    const ends = await fill(topic, 3, 1_000, 100);
+    const reads = { leaders: `${topic}-no-rack`, nowhere: `${topic}-nowhere`, rack2: `${topic}-rack-2` };
+    const runs = [
+      [reads.leaders, undefined],
+      [reads.nowhere, "rack-nowhere"],
+      [reads.rack2, rackOf(2)],
+    ] as const;
+    const results = await Promise.all(
+      runs.map(([clientId, rack]) =>
+        run(runner, [
+          "read",
+          "--config",
+          readConfig(clientId, rack),
+          "--catalog",
+          jsonFile("catalog.json", catalog([topic])),
+        ]),
+      ),
+    );
+    for (const [i, [, rack]] of runs.entries()) {
+      const result = results[i]!;
+      expect(result.code, result.stderr).toBe(0);
+      expectComplete(result.messages, topic, ends);
+      expect(stateOffsets(lastState(result.messages, topic)!)).toEqual(ends);
+      const followed = result.messages.filter(
+        (m) => m.type === "LOG" && m.log.message.includes("the replica their leader named"),
+      );
+      if (rack === rackOf(2)) {
+        expect(followed.map((m) => m.log.message).sort()).toEqual([
+          `${topic} partition 0: reading from broker 2, the replica their leader named for rack rack-2`,
+          `${topic} partition 2: reading from broker 2, the replica their leader named for rack rack-2`,
+        ]);
+      } else expect(followed).toEqual([]);
+    }
+
+    const byLeader = new Map([
+      [0, new Set([1])],
+      [1, new Set([2])],
+      [2, new Set([3])],
+    ]);
+    expect(await servedBy(reads.leaders, 3)).toEqual(byLeader);
+    expect(await servedBy(reads.nowhere, 3)).toEqual(byLeader);
+    expect(await servedBy(reads.rack2, 3)).toEqual(
+      new Map([
+        [0, new Set([2])],
+        [1, new Set([2])],
+        [2, new Set([2])],
+      ]),
+    );
+    // Each fetch named the client's rack (none: the empty string); the leaders of partitions 0 and
+    // 2 answered the read in rack-2 by naming broker 2, the others named no replica.
+    const racksNamed = (clientId: string) => new Set(loggedFetches(clientId).map((f) => f.rackId));
+    expect(racksNamed(reads.leaders)).toEqual(new Set([""]));
+    expect(racksNamed(reads.nowhere)).toEqual(new Set(["rack-nowhere"]));
+    expect(racksNamed(reads.rack2)).toEqual(new Set(["rack-2"]));
+    const redirects = (clientId: string) =>
+      loggedFetches(clientId).flatMap((f) =>
+        f.partitions
+          .filter((p) => p.preferredReadReplica >= 0)
+          .map((p) => [f.node, p.partition, p.preferredReadReplica]),
+      );
+    expect(redirects(reads.rack2).sort()).toEqual([
+      [1, 0, 2],
+      [3, 2, 2],
+    ]);
+    expect(redirects(reads.leaders)).toEqual([]);
+    expect(redirects(reads.nowhere)).toEqual([]);
+  }, 120_000);
+
+  // Last in the file: the killed node is not started again for a later test.
+  test("the replica read from crashes mid-read: the partitions go back to their leaders and the read finishes, every offset once", async () => {
+    const topic = uniqueTopic("rack-crash");
+    // Broker 3 leads neither partition and follows both: the client in rack-3 reads both from it.
+    await createTopic(bootstrap, topic, 2, {
+      assignments: [
+        [1, 2, 3],
+        [2, 1, 3],
+      ],
+      configs: { "min.insync.replicas": "2" },
+    });
+    // Four record batches of 2,000 records (fill) a partition, fetched a batch at a time, and a
+    // worker fetches again only as stdout takes its lines (read at 1 MB/s here): when the first
+    // records are out, at most two batches of each partition are fetched, so its leader must
+    // serve the rest.
+    const ends = await fill(topic, 2, 8_000, 200);
+    const clientId = `${topic}-rack-3`;
+    const live = startLive(
+      runner,
+      ["read", "--config", readConfig(clientId, rackOf(3)), "--catalog", jsonFile("catalog.json", catalog([topic]))],
+      { bytesPerSecond: 1_000_000 },
+    );
+    await until("the first records", () => recordCount(live) > 0);
+    // Broker 3 has served records of both partitions, their leaders none (they named broker 3).
+    expect(await servedBy(clientId, 2)).toEqual(
+      new Map([
+        [0, new Set([3])],
+        [1, new Set([3])],
+      ]),
+    );
+    await stopNode(3, "SIGKILL");
+    const { code, stderr } = await live.finished;
+    expect(code, stderr).toBe(0);
+    const messages = messagesOf(live);
+    expectComplete(messages, topic, ends);
+    expect(stateOffsets(lastState(messages, topic)!)).toEqual(ends);
+    // Then their leaders served the rest.
+    expect(await servedBy(clientId, 2)).toEqual(
+      new Map([
+        [0, new Set([3, 1])],
+        [1, new Set([3, 2])],
+      ]),
+    );
+    expect(
+      messages.some(
+        (m) =>
+          m.type === "LOG" &&
+          m.log.message.includes("reading from the leader again; broker 3, the replica read from, failed"),
+      ),
+    ).toBe(true);
+  }, 120_000);
 });
 
 /**
