@@ -11,7 +11,7 @@
  * orders.matches("orders-eu"); // true
  * orders.matches("orders"); // false: patterns match whole names
  */
-import { type CharSet, type Expr, topicAlphabet, UnsupportedPattern } from "./pattern-syntax.ts";
+import { type CharSet, type Expr, inTopicAlphabet, topicAlphabet, UnsupportedPattern } from "./pattern-syntax.ts";
 
 /**
  * The most states a pattern may expand to, besides the final one: as many as a 1000-character
@@ -30,8 +30,6 @@ type Assertion = (Expr & { kind: "assert" })["at"];
 
 const isWordCode = new Uint8Array(128);
 for (const c of topicAlphabet.replace(/[-.]/g, "")) isWordCode[c.charCodeAt(0)] = 1;
-const inAlphabet = new Uint8Array(128);
-for (const c of topicAlphabet) inAlphabet[c.charCodeAt(0)] = 1;
 
 /** The states, as parallel arrays; built backwards by `build` (a state's outs exist before it). */
 class States {
@@ -122,7 +120,7 @@ export class Automaton {
     const length = name.length;
     for (let i = 0; i < length; i++) {
       const code = name.charCodeAt(i);
-      if (code >= 128 || inAlphabet[code] === 0) return false;
+      if (code >= 128 || inTopicAlphabet[code] === 0) return false;
     }
     const tables = this.#tables;
     const out1 = this.#out1;

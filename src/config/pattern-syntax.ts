@@ -7,7 +7,10 @@
  * it, with no regard to how it treats other characters. Lookarounds and backreferences are
  * refused: no linear-time matcher can run them.
  *
- * @example parsePattern("orders-.*") // seq of the sets "o", "r", … "-", then repeat(ALPHABET, 0, ∞)
+ * @example
+ * parsePattern("orders-.*")
+ * // { kind: "seq", items: [{ kind: "set", chars: "o" }, …, { kind: "set", chars: "-" },
+ * //   { kind: "repeat", body: { kind: "set", chars: topicAlphabet }, min: 0, max: Infinity }] }
  */
 
 /** The characters a Kafka topic name may hold (Kafka's `Topic.validate`). */
@@ -40,8 +43,9 @@ const lookarounds = [
 ] as const;
 const digits = "0123456789";
 const wordChars = topicAlphabet.replace(/[-.]/g, "");
-const inAlphabet = new Uint8Array(128);
-for (const c of topicAlphabet) inAlphabet[c.charCodeAt(0)] = 1;
+/** 1 at the char codes of topicAlphabet. */
+export const inTopicAlphabet = new Uint8Array(128);
+for (const c of topicAlphabet) inTopicAlphabet[c.charCodeAt(0)] = 1;
 
 /** The alphabet characters among char codes `from`..`to`, inclusive. */
 function range(from: number, to: number): CharSet {
@@ -58,7 +62,7 @@ const union = (...sets: CharSet[]): CharSet =>
 const complement = (set: CharSet): CharSet => [...topicAlphabet].filter((c) => !set.includes(c)).join("");
 /** Case-insensitive matching without the u flag folds only ASCII letters onto ASCII letters. */
 const caseClosure = (set: CharSet): CharSet => union(set, set.toUpperCase(), set.toLowerCase());
-const single = (code: number): CharSet => (code < 128 && inAlphabet[code] ? String.fromCharCode(code) : "");
+const single = (code: number): CharSet => (code < 128 && inTopicAlphabet[code] ? String.fromCharCode(code) : "");
 
 /** `\d \D \w \W \s \S` in the alphabet (no whitespace is in it). */
 const classEscapes: Record<string, CharSet> = {

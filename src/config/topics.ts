@@ -1,9 +1,9 @@
 /**
  * Which topics this source covers: `topics` (names) and `topic_pattern` (a regular expression
- * matching whole names, in linear time) select, `topic_exclude_pattern` removes, and internal topics (`__*`) stay out unless
- * `include_internal_topics`. Without `topics` and `topic_pattern`, every topic is selected.
- * discover lists only the selection, check proves it readable, and read refuses a catalog stream
- * outside it.
+ * matching whole names, in linear time) select, `topic_exclude_pattern` removes, and internal
+ * topics (`__*`) stay out unless `include_internal_topics`. Without `topics` and `topic_pattern`,
+ * every topic is selected. discover lists only the selection, check proves it readable, and read
+ * refuses a catalog stream outside it.
  */
 import type { Config } from "./config.ts";
 import { topicPattern } from "./pattern.ts";
