@@ -4,7 +4,9 @@
  * `<url>/token` and publishes their keys at `<url>/jwks`, which the broker's JWKS validator
  * (OAuthBearerValidatorCallbackHandler) fetches. Tokens for scope `kafka` carry the audience and
  * subject the broker expects and live `OAUTH_TOKEN_SECONDS`, short enough that a tailing read
- * must fetch new ones while it runs. (The server accepts any client secret: it checks none.)
+ * must fetch new ones while it runs. The server accepts any client secret (it checks none, and has
+ * no setting to): `startCheckingTokenEndpoint` (harness/oauth-front.ts) puts a real nginx in front of
+ * it that does.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";

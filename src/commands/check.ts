@@ -1,15 +1,20 @@
 /**
- * `check`: can the connector read the cluster with this config? It lists the topics, then does
- * what a read does on one partition of a readable topic — metadata, offsets, a fetch — so that it
- * cannot pass where a read fails (a broker that answers the fetch with an error, a principal
- * without Read). The answer is a CONNECTION_STATUS either way (as Airbyte's own connectors do),
- * naming what failed.
+ * `check`: can the connector read the cluster with this config? It obtains a token from the OIDC
+ * token endpoint when one is configured, lists the topics, then does what a read does on one
+ * partition of a readable topic — metadata, offsets, a fetch — and reads the schema registry's
+ * subjects when one is configured, so that it cannot pass where a read fails (a broker that
+ * answers the fetch with an error, a principal without Read, a registry that is not there or
+ * refuses the credentials). The answer is a CONNECTION_STATUS either way (as Airbyte's own
+ * connectors do), naming what failed.
  */
 import { loadConfig } from "../config/load.ts";
 import { ConfigError, oneLine } from "../errors.ts";
 import type { Config } from "../config/config.ts";
 import { narrows, selects, topicSelection } from "../config/topics.ts";
 import { KafkaClient, transientPartitionErrors, type TopicInfo } from "../kafka/client.ts";
+import { fetchToken } from "../kafka/oauth/client-credentials.ts";
+import { clientCredentials } from "../kafka/security.ts";
+import { RegistryClient } from "../registry/client.ts";
 import { connectionStatusMessage } from "../protocol/messages.ts";
 import { emit } from "../protocol/output.ts";
 import { openStatus } from "../terminal/status.ts";
@@ -19,9 +24,19 @@ export async function check(configPath: string, options: { quiet?: boolean } = {
   const status = openStatus(options);
   try {
     const config = loadConfig(configPath);
+    const deadline = config.connect_timeout_ms * 3 + 5000;
+    const credentials = clientCredentials(config);
+    if (credentials) {
+      // Before Kafka, so that a refused secret is named as the token endpoint's answer.
+      status.step(`obtaining a token from ${credentials.tokenEndpoint}`);
+      await withDeadline(
+        fetchToken(credentials),
+        deadline,
+        `no answer from the token endpoint ${credentials.tokenEndpoint} within ${deadline} ms`,
+      );
+    }
     const client = new KafkaClient(config);
     try {
-      const deadline = config.connect_timeout_ms * 3 + 5000;
       status.step(`connecting to ${config.bootstrap_servers} and listing topics`);
       const topics = await withDeadline(
         client.topicNames(config.include_internal_topics),
@@ -42,6 +57,9 @@ export async function check(configPath: string, options: { quiet?: boolean } = {
       );
       // The Fetch version tells support which path a read takes (topic names before v13, ids after).
       message = `connected to ${config.bootstrap_servers}; ${topics.length} topics visible; ${read} (Fetch v${version})`;
+      if (credentials) message = `obtained a token from ${credentials.tokenEndpoint}; ${message}`;
+      if (config.schema_registry)
+        message += `; ${await checkRegistry(config.schema_registry, config, deadline, status)}`;
     } finally {
       await client.close();
     }
@@ -52,6 +70,22 @@ export async function check(configPath: string, options: { quiet?: boolean } = {
   }
   status.end(`${status.style.green("✔")} ${message}`);
   await emit(connectionStatusMessage(true, message));
+}
+
+/** Lists the registry's subjects, as a read's first schema lookup would reach it: with its URL and credentials. */
+async function checkRegistry(
+  settings: NonNullable<Config["schema_registry"]>,
+  config: Config,
+  deadline: number,
+  status: ReturnType<typeof openStatus>,
+): Promise<string> {
+  status.step(`reading the subjects of the schema registry at ${settings.url}`);
+  const subjects = await withDeadline(
+    new RegistryClient(settings, config.connect_timeout_ms).subjects(),
+    deadline,
+    `no answer from the schema registry at ${settings.url} within ${deadline} ms`,
+  );
+  return `schema registry at ${settings.url} lists ${subjects.length} subjects`;
 }
 
 /** Topics tried, in name order, when the principal may not Read the first ones. */

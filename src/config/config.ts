@@ -4,7 +4,7 @@
  */
 import * as v from "valibot";
 import { parseBootstrapServers } from "./bootstrap.ts";
-import { compiles } from "./pattern.ts";
+import { patternProblem } from "./pattern.ts";
 
 const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
   airbyte_secret: true,
@@ -304,10 +304,13 @@ export const ConfigSchema = v.object({
       v.string(),
       v.minLength(1, "must not be empty"),
       v.maxLength(1000, "is longer than 1000 characters"),
-      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.check(
+        (pattern) => patternProblem(pattern) === undefined,
+        (issue) => patternProblem(issue.input as string) ?? "",
+      ),
       v.title("Topic pattern"),
       v.description(
-        "A regular expression that must match a whole topic name, e.g. orders-.* (anchored: orders does not match orders-dlq).",
+        "A regular expression (JavaScript syntax, without lookarounds or backreferences) that must match a whole topic name, e.g. orders-.* (anchored: orders does not match orders-dlq).",
       ),
     ),
   ),
@@ -316,7 +319,10 @@ export const ConfigSchema = v.object({
       v.string(),
       v.minLength(1, "must not be empty"),
       v.maxLength(1000, "is longer than 1000 characters"),
-      v.check(compiles, "must be a valid regular expression (JavaScript syntax)"),
+      v.check(
+        (pattern) => patternProblem(pattern) === undefined,
+        (issue) => patternProblem(issue.input as string) ?? "",
+      ),
       v.title("Topic exclude pattern"),
       v.description(
         "A regular expression matching whole topic names to leave out, even when topics lists them, e.g. .*-dlq.",

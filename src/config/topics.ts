@@ -1,12 +1,12 @@
 /**
- * Which topics this source covers: `topics` (names) and `topic_pattern` (an anchored regular
- * expression) select, `topic_exclude_pattern` removes, and internal topics (`__*`) stay out unless
- * `include_internal_topics`. Without `topics` and `topic_pattern`, every topic is selected.
- * discover lists only the selection, check proves it readable, and read refuses a catalog stream
- * outside it.
+ * Which topics this source covers: `topics` (names) and `topic_pattern` (a regular expression
+ * matching whole names, in linear time) select, `topic_exclude_pattern` removes, and internal
+ * topics (`__*`) stay out unless `include_internal_topics`. Without `topics` and `topic_pattern`,
+ * every topic is selected. discover lists only the selection, check proves it readable, and read
+ * refuses a catalog stream outside it.
  */
 import type { Config } from "./config.ts";
-import { anchored } from "./pattern.ts";
+import { topicPattern } from "./pattern.ts";
 
 /** The config's fields that make up the selection, named in errors about it. */
 export type SelectionFields = Pick<
@@ -27,12 +27,12 @@ export const isInternal = (name: string) => name.startsWith("__");
 
 export function topicSelection(config: SelectionFields): TopicSelection {
   const listed = new Set(config.topics ?? []);
-  const include = config.topic_pattern === undefined ? undefined : anchored(config.topic_pattern);
-  const exclude = config.topic_exclude_pattern === undefined ? undefined : anchored(config.topic_exclude_pattern);
+  const include = config.topic_pattern === undefined ? undefined : topicPattern(config.topic_pattern);
+  const exclude = config.topic_exclude_pattern === undefined ? undefined : topicPattern(config.topic_exclude_pattern);
   const all = config.topics === undefined && include === undefined;
   return {
-    includes: (name) => all || listed.has(name) || (include?.test(name) ?? false),
-    excludes: (name) => exclude?.test(name) ?? false,
+    includes: (name) => all || listed.has(name) || (include?.matches(name) ?? false),
+    excludes: (name) => exclude?.matches(name) ?? false,
     internal: config.include_internal_topics,
     listed: [...listed],
   };

@@ -1,4 +1,8 @@
-/** Reads the JSON files the platform hands the connector (config, catalog, state). */
+/**
+ * Reads the JSON files the platform hands the connector (config, catalog, state). A UTF-8 byte
+ * order mark before the JSON is skipped: Windows editors (Notepad, PowerShell's Out-File) write
+ * one, and JSON.parse refuses it (RFC 8259 section 8.1 lets a parser ignore it).
+ */
 import { readFileSync } from "node:fs";
 import { ConfigError } from "../errors.ts";
 
@@ -11,6 +15,7 @@ export function readJsonFile(path: string, what: string): unknown {
     const bytes = readFileSync(path);
     if (bytes.length > maxBytes) throw new ConfigError(`${what}: file ${path} is larger than 64 MiB`);
     text = bytes.toString("utf8");
+    if (text.startsWith("\uFEFF")) text = text.slice(1);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(

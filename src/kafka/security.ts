@@ -6,7 +6,7 @@ import type { Config } from "../config/config.ts";
 import { ConfigError } from "../errors.ts";
 import { resolveAwsCredentials } from "./aws/credentials.ts";
 import { mskIamToken } from "./aws/msk-iam.ts";
-import { clientCredentialsTokens } from "./oauth/client-credentials.ts";
+import { type ClientCredentials, clientCredentialsTokens } from "./oauth/client-credentials.ts";
 
 /** What a connection needs of the config: where the brokers are and how to reach them. */
 export type ConnectionSettings = Pick<
@@ -39,22 +39,9 @@ export function connectionSecurity(settings: ConnectionSettings): object {
       authBytesValidator: rejectedToken,
     };
   } else if (sasl?.mechanism === "OAUTHBEARER") {
-    const {
-      oauth_token_endpoint_url: tokenEndpoint,
-      oauth_client_id: clientId,
-      oauth_client_secret: clientSecret,
-    } = sasl;
     // A token endpoint means tokens fetched and refreshed; else the fixed token (config/load.ts requires one of them).
-    const token =
-      tokenEndpoint !== undefined && clientId !== undefined && clientSecret !== undefined
-        ? clientCredentialsTokens({
-            tokenEndpoint,
-            clientId,
-            clientSecret,
-            ...(sasl.oauth_scope !== undefined ? { scope: sasl.oauth_scope } : {}),
-            timeoutMs: settings.connect_timeout_ms,
-          })
-        : sasl.token;
+    const credentials = clientCredentials(settings);
+    const token = credentials ? clientCredentialsTokens(credentials) : sasl.token;
     security.sasl = {
       mechanism: "OAUTHBEARER",
       token,
@@ -65,6 +52,25 @@ export function connectionSecurity(settings: ConnectionSettings): object {
     security.sasl = { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password };
   }
   return security;
+}
+
+/** The OIDC client credentials of an OAUTHBEARER config that fetches its tokens; undefined for any other. */
+export function clientCredentials(settings: ConnectionSettings): ClientCredentials | undefined {
+  const { sasl } = settings;
+  if (sasl?.mechanism !== "OAUTHBEARER") return undefined;
+  const {
+    oauth_token_endpoint_url: tokenEndpoint,
+    oauth_client_id: clientId,
+    oauth_client_secret: clientSecret,
+  } = sasl;
+  if (tokenEndpoint === undefined || clientId === undefined || clientSecret === undefined) return undefined;
+  return {
+    tokenEndpoint,
+    clientId,
+    clientSecret,
+    ...(sasl.oauth_scope !== undefined ? { scope: sasl.oauth_scope } : {}),
+    timeoutMs: settings.connect_timeout_ms,
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { ConfigError, TransientError, type FailureType } from "../errors.ts";
 import { protocolLog } from "../log.ts";
-import { stateMessage } from "../protocol/messages.ts";
+import { stateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
@@ -72,6 +72,8 @@ export class Pool {
   /** Stopped and past the grace: worker messages are ignored from now on. */
   #abandoned = false;
   #added = 0;
+  /** Streams whose first record is out: each gets STREAM_STATUS RUNNING once, just before it (as airbyte-cdk sends it). */
+  readonly #streamsRunning = new Set<string>();
 
   constructor(checkpoints: Checkpoints) {
     this.#checkpoints = checkpoints;
@@ -209,6 +211,11 @@ export class Pool {
         const { lines } = message;
         const buffer = lines.buffer as ArrayBuffer;
         const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
+        for (const [stream, records] of message.counts) {
+          if (records === 0 || this.#streamsRunning.has(stream)) continue;
+          this.#streamsRunning.add(stream);
+          await emit(streamStatusMessage(stream, "RUNNING"));
+        }
         if (lines.length > 0) await writeRaw(lines, ack);
         else ack();
         this.#checkpoints.advance(message.positions, message.counts);

@@ -56,8 +56,8 @@ export const errorTraceMessage = (failureType: FailureType, message: string, int
   },
 });
 
-// RUNNING is the protocol's too, but nothing here sends it: STARTED, then COMPLETE or INCOMPLETE.
-export type StreamStatus = "STARTED" | "COMPLETE" | "INCOMPLETE";
+/** STARTED, RUNNING just before the stream's first record (none without records), then COMPLETE or INCOMPLETE. */
+export type StreamStatus = "STARTED" | "RUNNING" | "COMPLETE" | "INCOMPLETE";
 
 export const streamStatusMessage = (stream: string, status: StreamStatus) => ({
   type: "TRACE",

@@ -6,6 +6,7 @@
  *   await registry.schemaById(7)              // { schemaType: "AVRO", schema: "{…}", references: [] }
  *   await registry.latest("orders-value")     // the subject's latest version, or null
  *   await registry.version("money.proto", 1)  // what a schema reference names, or null
+ *   await registry.subjects()                 // ["orders-value", …]: check's proof that it answers
  */
 import type { Config } from "../config/config.ts";
 import { ConfigError, TransientError, oneLine } from "../errors.ts";
@@ -55,6 +56,19 @@ export class RegistryClient {
     const what = `subject ${subject}`;
     const body = await this.#get(`/subjects/${encodeURIComponent(subject)}/versions/latest`, what);
     return body === null ? null : { ...toRegistered(body, what), id: Number((body as { id?: unknown }).id) };
+  }
+
+  /**
+   * The registered subjects: what `check` asks to prove the URL is a registry that lets these
+   * credentials read. A 404 here means no registry API at the URL, rather than no such thing.
+   */
+  async subjects(): Promise<string[]> {
+    const body = await this.#get("/subjects", "the list of subjects");
+    if (!Array.isArray(body))
+      throw new ConfigError(
+        `schema registry at ${this.#base} has no Confluent-compatible API there (GET /subjects answered ${body === null ? "HTTP 404" : "something other than a list"}): check schema_registry.url`,
+      );
+    return body.filter((subject): subject is string => typeof subject === "string");
   }
 
   /** GET → parsed JSON; null on 404. Unreachable or failing (5xx) after retries is transient. */

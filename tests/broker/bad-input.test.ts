@@ -25,6 +25,18 @@ const cases: Case[] = [
   },
   { name: "a config that is not an object", config: [1, 2], message: "config: must be a JSON object" },
   {
+    name: "a topic pattern with a lookahead",
+    config: { ...goodConfig, topic_pattern: "(?!internal-).*" },
+    message:
+      'config: topic_pattern uses a negative lookahead, "(?!…)": topic patterns are matched in linear time, which rules out lookarounds and backreferences; to leave topics out, use topic_exclude_pattern',
+  },
+  {
+    name: "a topic pattern that expands past the bound",
+    config: { ...goodConfig, topic_exclude_pattern: "(.*){0,500}" },
+    message:
+      "config: topic_exclude_pattern expands to more than 1000 states (a repetition copies what it repeats): topic patterns are matched in linear time, which bounds their size",
+  },
+  {
     name: "an unknown start position",
     config: { bootstrap_servers: "a:1", start_position: "middle" },
     message: "config: start_position must be one of earliest, latest, timestamp",

@@ -1,9 +1,13 @@
-/** `spec`, `check` and `discover` against the real broker, from source and from the binary. */
+/**
+ * `spec`, `check` and `discover` against the real broker, from source and from the binary; and
+ * input files as Windows editors save them, with a byte order mark.
+ */
 import { beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { bootstrap } from "../support/broker.ts";
 import { closedPort } from "../support/net.ts";
-import { expectSuccess, jsonFile, run, runners, uniqueTopic } from "../support/connector.ts";
-import { createTopic } from "../support/kafka.ts";
+import { catalog, expectSuccess, jsonFile, records, run, runners, states, uniqueTopic } from "../support/connector.ts";
+import { createTopic, produce } from "../support/kafka.ts";
 import { documentationUrl } from "../../src/protocol/messages.ts";
 
 let broker: string;
@@ -52,6 +56,45 @@ describe.each(runners)("commands (%s)", (runner) => {
     expect(status.status).toBe("FAILED");
     expect(status.message).toContain(address);
     expect(status.message).toContain("unreachable");
+  });
+
+  test("config, catalog and state files that begin with a UTF-8 byte order mark are read as JSON", async () => {
+    const topic = uniqueTopic("bom");
+    await createTopic(broker, topic, 1);
+    await produce(
+      broker,
+      topic,
+      [0, 1, 2].map((i) => ({ partition: 0, value: `{"i":${i}}` })),
+    );
+    // As Notepad or PowerShell's Out-File -Encoding utf8 save them: EF BB BF, then the JSON.
+    const withBom = (name: string, value: unknown) => {
+      const path = jsonFile(name, `\uFEFF${JSON.stringify(value, null, 2)}`);
+      expect([...readFileSync(path).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      return path;
+    };
+    const config = withBom("config.json", { bootstrap_servers: broker });
+    const catalogFile = withBom("catalog.json", catalog([topic]));
+
+    const checked = await run(runner, ["check", "--config", config]);
+    expect(checked.messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus.status).toBe("SUCCEEDED");
+    const discovered = await run(runner, ["discover", "--config", config]);
+    expectSuccess(discovered);
+    const names = discovered.messages
+      .find((m) => m.type === "CATALOG")!
+      .catalog.streams.map((s: { name: string }) => s.name);
+    expect(names).toContain(topic);
+
+    const first = await run(runner, ["read", "--config", config, "--catalog", catalogFile]);
+    expectSuccess(first);
+    expect(records(first).map((r) => r.data.i)).toEqual([0, 1, 2]);
+    await produce(broker, topic, [{ partition: 0, value: '{"i":3}' }]);
+    const state = withBom(
+      "state.json",
+      states(first).map((s) => ({ type: "STATE", state: s })),
+    );
+    const second = await run(runner, ["read", "--config", config, "--catalog", catalogFile, "--state", state]);
+    expectSuccess(second);
+    expect(records(second).map((r) => r.data.i)).toEqual([3]);
   });
 
   test("check reports a config that fails validation, naming the field", async () => {

@@ -2,10 +2,12 @@
  * OAUTHBEARER with OIDC client credentials, for real: mock-oauth2-server (harness/oauth.ts) issues
  * signed JWTs that live a few seconds, and the broker's OIDC listener checks them against the
  * server's JWKS with Kafka's own validator. A tailing read must fetch new tokens as they expire,
- * or the broker drops its connections at re-authentication.
+ * or the broker drops its connections at re-authentication. `check` obtains a token first, so a
+ * secret the token endpoint refuses (nginx in front of the server asks for it) is named as such.
  */
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { running, type Cluster } from "../../harness/kafka.ts";
+import { startCheckingTokenEndpoint } from "../../harness/oauth-front.ts";
 import { catalog, jsonFile, parseProtocol, records, run, runners, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 import { type Live, startLive } from "../support/process.ts";
@@ -145,6 +147,61 @@ describe.each(runners)("OIDC client credentials (%s)", (runner) => {
     expect(status?.status).toBe("FAILED");
     expect(status?.message).toStartWith("OAuth step: cannot reach the token endpoint http://127.0.0.1:9/token: ");
     expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+});
+
+describe("check proves the token endpoint and the client's secret", () => {
+  let front: Awaited<ReturnType<typeof startCheckingTokenEndpoint>>;
+  beforeAll(async () => {
+    front = await startCheckingTokenEndpoint(oauth.tokenEndpoint, { id: "source-kafka", secret });
+  }, 60_000);
+  afterAll(() => front?.stop());
+
+  const status = async (runner: (typeof runners)[number], clientSecret: string) => {
+    const started = Date.now();
+    const result = await run(runner, [
+      "check",
+      "--config",
+      jsonFile(
+        "config.json",
+        config({ oauth_token_endpoint_url: front.tokenEndpoint, oauth_client_secret: clientSecret }),
+      ),
+    ]);
+    expect(result.stdout + result.stderr).not.toContain(clientSecret);
+    return {
+      ms: Date.now() - started,
+      ...result.messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus,
+    };
+  };
+
+  test("the endpoint refuses a wrong secret and serves the right one (what the tests below rely on)", async () => {
+    const ask = (clientSecret: string) =>
+      fetch(front.tokenEndpoint, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${btoa(`source-kafka:${clientSecret}`)}`,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: `grant_type=client_credentials&scope=${oauth.scope}`,
+      }).then((response) => response.status);
+    expect(await ask("wrong-secret-1618")).toBe(401);
+    expect(await ask(secret)).toBe(200);
+  });
+
+  test.each(runners)("(%s) with the right secret, check obtains a token, then reads", async (runner) => {
+    const checked = await status(runner, secret);
+    expect(checked.status).toBe("SUCCEEDED");
+    expect(checked.message).toStartWith(`obtained a token from ${front.tokenEndpoint}; connected to `);
+  });
+
+  test.each(runners)("(%s) a wrong secret fails check within seconds, naming the token endpoint", async (runner) => {
+    const checked = await status(runner, "wrong-secret-1618");
+    expect(checked).toMatchObject({
+      status: "FAILED",
+      message: `OAuth step: the token endpoint ${front.tokenEndpoint} refused the client credentials (HTTP 401): check sasl.oauth_client_id and sasl.oauth_client_secret`,
+    });
+    // Seconds, generously for a loaded machine: the connector's start and one refused request.
+    expect(checked.ms).toBeLessThan(15_000);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * `read` against the real broker: exact documents in per-partition order, STATE that resumes
- * exactly, recordCount per STATE, and each start position — from source and from the binary.
+ * exactly, recordCount per STATE, each start position, and the STREAM_STATUS sequence — from
+ * source and from the binary.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { bootstrap } from "../support/broker.ts";
@@ -297,5 +298,65 @@ describe.each(runners)("read (%s)", (runner) => {
       [0, "x"],
       [1, "y"],
     ]);
+  });
+
+  test("STREAM_STATUS: STARTED, RUNNING just before a stream's first RECORD and once per read, then COMPLETE", async () => {
+    const busy = uniqueTopic("status-busy");
+    const quiet = uniqueTopic("status-quiet");
+    const empty = uniqueTopic("status-empty");
+    await createTopic(broker, busy, 4);
+    await createTopic(broker, quiet, 1);
+    await createTopic(broker, empty, 1);
+    // Small batches from two workers: the streams' records interleave over many batches.
+    await produce(
+      broker,
+      busy,
+      Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: `{"i":${i}}`, timestamp: t0 + i })),
+    );
+    await produce(broker, quiet, [{ partition: 0, value: '{"only":1}', timestamp: t0 }]);
+    const config = jsonFile("config.json", { bootstrap_servers: broker, workers: 2, checkpoint_records: 10 });
+    const read = (state?: string) =>
+      run(runner, [
+        "read",
+        "--config",
+        config,
+        "--catalog",
+        jsonFile("catalog.json", catalog([busy, quiet, empty])),
+        ...(state ? ["--state", state] : []),
+      ]);
+    // Per stream: its statuses and where its first record falls among them.
+    const sequence = (result: Run, stream: string) =>
+      result.messages.flatMap((m) => {
+        if (m.type === "RECORD" && m.record.stream === stream) return ["RECORD"];
+        if (
+          m.type === "TRACE" &&
+          m.trace.type === "STREAM_STATUS" &&
+          m.trace.stream_status.stream_descriptor.name === stream
+        )
+          return [m.trace.stream_status.status];
+        return [];
+      });
+    const collapsed = (items: string[]) => items.filter((item, i) => item !== "RECORD" || items[i - 1] !== "RECORD");
+
+    const first = await read();
+    expectSuccess(first);
+    expect(collapsed(sequence(first, quiet))).toEqual(["STARTED", "RUNNING", "RECORD", "COMPLETE"]);
+    expect(collapsed(sequence(first, empty))).toEqual(["STARTED", "COMPLETE"]);
+    const busySequence = sequence(first, busy);
+    expect(busySequence.filter((item) => item === "RECORD")).toHaveLength(400);
+    expect(collapsed(busySequence)).toEqual(["STARTED", "RUNNING", "RECORD", "COMPLETE"]);
+    // run() has checked every line, RUNNING too, against the protocol's AirbyteMessage schema.
+
+    // A read from the final state has no records, and so no RUNNING.
+    await produce(broker, quiet, [{ partition: 0, value: '{"later":2}', timestamp: t0 + 1 }]);
+    const second = await read(
+      jsonFile(
+        "state.json",
+        states(first).map((state) => ({ type: "STATE", state })),
+      ),
+    );
+    expectSuccess(second);
+    expect(collapsed(sequence(second, busy))).toEqual(["STARTED", "COMPLETE"]);
+    expect(collapsed(sequence(second, quiet))).toEqual(["STARTED", "RUNNING", "RECORD", "COMPLETE"]);
   });
 });

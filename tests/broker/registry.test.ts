@@ -1,7 +1,8 @@
 /**
  * Schema-registry messages read to JSON documents: Avro, Protobuf and JSON Schema keys and values
- * written by Confluent's serialisers, from source and from the binary; and the registry's
- * failures (unknown schema id, unreachable, wrong password) as clear errors.
+ * written by Confluent's serialisers, from source and from the binary; the registry's failures
+ * (unknown schema id, unreachable, wrong password) as clear errors; and `check` proving the
+ * registry: reached, answering its API, letting the credentials read.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Registry } from "../../harness/registry.ts";
@@ -351,5 +352,78 @@ describe("schema registry failures", () => {
     expect(result.messages[0]?.connectionStatus.message).toContain(
       "schema_registry is required when value_format is schema_registry",
     );
+  }, 30_000);
+});
+
+describe.each(runners)("check proves the schema registry (%s)", (runner) => {
+  const check = async (schemaRegistry: object) => {
+    const started = Date.now();
+    const result = await run(runner, [
+      "check",
+      "--config",
+      jsonFile("config.json", { bootstrap_servers: broker, connect_timeout_ms: 2000, schema_registry: schemaRegistry }),
+    ]);
+    for (const output of [result.stdout, result.stderr]) expect(output).not.toContain(credentials.password);
+    return {
+      ms: Date.now() - started,
+      ...result.messages.find((m) => m.type === "CONNECTION_STATUS")?.connectionStatus,
+    };
+  };
+  // Seconds, generously for a loaded machine: the connector's start, Kafka's steps and the registry's answer.
+  const seconds = 20_000;
+
+  test("reached with the right credentials: it says how many subjects the registry lists", async () => {
+    const subjects = (await (
+      await fetch(`${registry.url}/subjects`, {
+        headers: { authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}` },
+      })
+    ).json()) as string[];
+    expect(subjects.length).toBeGreaterThan(0);
+    const checked = await check({ url: registry.url, ...credentials });
+    expect(checked.status).toBe("SUCCEEDED");
+    expect(checked.message).toEndWith(`; schema registry at ${registry.url} lists ${subjects.length} subjects`);
+  }, 30_000);
+
+  test("a wrong password (401) fails check, naming the registry and never the password", async () => {
+    const wrong = "not-the-registry-pw-1414";
+    const checked = await check({ url: registry.url, username: credentials.username, password: wrong });
+    expect(checked).toMatchObject({
+      status: "FAILED",
+      message: `schema registry at ${registry.url} refused the credentials (HTTP 401) while reading the list of subjects; check schema_registry.username and schema_registry.password`,
+    });
+    expect(JSON.stringify(checked)).not.toContain(wrong);
+    expect(checked.ms).toBeLessThan(seconds);
+  }, 30_000);
+
+  test("credentials the registry's proxy denies (403) fail check", async () => {
+    const checked = await check({ url: registry.forbiddenUrl, ...credentials });
+    expect(checked).toMatchObject({
+      status: "FAILED",
+      message: `schema registry at ${registry.forbiddenUrl} denied access (HTTP 403) while reading the list of subjects; check schema_registry.username and schema_registry.password`,
+    });
+    expect(checked.ms).toBeLessThan(seconds);
+  }, 30_000);
+
+  test("a refused connection fails check: before, check said SUCCEEDED", async () => {
+    const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const url = `http://127.0.0.1:${closed.port}`;
+    closed.stop(true);
+    const checked = await check({ url });
+    expect(checked.status).toBe("FAILED");
+    expect(checked.message).toStartWith(
+      `schema registry at ${url} is unavailable after 3 attempts while reading the list of subjects: `,
+    );
+    expect(checked.message).toContain("ECONNREFUSED");
+    expect(checked.ms).toBeLessThan(seconds);
+  }, 30_000);
+
+  test("a URL that is not the registry's API (404) fails check, naming it", async () => {
+    const wrong = registry.url.replace(/\/apis\/ccompat\/v7$/, "/apis/nothing-here");
+    const checked = await check({ url: wrong, ...credentials });
+    expect(checked).toMatchObject({
+      status: "FAILED",
+      message: `schema registry at ${wrong} has no Confluent-compatible API there (GET /subjects answered HTTP 404): check schema_registry.url`,
+    });
+    expect(checked.ms).toBeLessThan(seconds);
   }, 30_000);
 });

@@ -3,9 +3,16 @@
  * check describes and reads each selected topic (naming the one that fails), and read refuses a
  * catalog stream outside it; through the ACL principals of harness/security.ts too.
  */
-import { beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { running, type Cluster } from "../../harness/kafka.ts";
-import { catalog, jsonFile, type Message, run, traces, uniqueTopic } from "../support/connector.ts";
+import {
+  backtrackingPattern,
+  backtrackingSelection,
+  backtrackingTopicCount,
+  createBacktrackingTopics,
+  deleteBacktrackingTopics,
+} from "../support/backtracking-topics.ts";
+import { catalog, jsonFile, type Message, run, runners, traces, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
 let cluster: Cluster;
@@ -45,8 +52,8 @@ const as = (user: "alice" | "reader" | "describer", fields: Record<string, unkno
   });
 };
 
-async function streams(config: string): Promise<{ names: string[]; warnings: string[] }> {
-  const result = await run("source", ["discover", "--config", config]);
+async function streams(config: string, runner = runners[0]!): Promise<{ names: string[]; warnings: string[] }> {
+  const result = await run(runner, ["discover", "--config", config]);
   expect(result.code).toBe(0);
   const message = result.messages.find((m) => m.type === "CATALOG") as Message;
   return {
@@ -55,8 +62,8 @@ async function streams(config: string): Promise<{ names: string[]; warnings: str
   };
 }
 
-async function check(config: string): Promise<{ status: string; message: string }> {
-  const result = await run("source", ["check", "--config", config]);
+async function check(config: string, runner = runners[0]!): Promise<{ status: string; message: string }> {
+  const result = await run(runner, ["check", "--config", config]);
   return result.messages.find((m) => m.type === "CONNECTION_STATUS")!.connectionStatus;
 }
 
@@ -153,4 +160,28 @@ describe("topic selection under ACLs", () => {
       message: `topics: ${acl}-a is not in the cluster, or the principal may not Describe it`,
     });
   });
+});
+
+describe("a pattern that makes backtracking engines take seconds per topic", () => {
+  let backtracking: string;
+  beforeAll(async () => {
+    backtracking = uniqueTopic("bt");
+    await createBacktrackingTopics(cluster.bootstrap, backtracking);
+  }, 120_000);
+  afterAll(() => deleteBacktrackingTopics(cluster.bootstrap, backtracking), 120_000);
+
+  // Before linear-time matching, each of these took minutes (about 0.5 s per topic in the binary)
+  // and selected none of the ten topics; the tests' timeout stands for "does not hang".
+  test.each(runners)(
+    `discover and check (%s) select exactly the topics (a+)+_…|a+_…-1[0-9] matches among ${backtrackingTopicCount}`,
+    async (runner) => {
+      const config = plain({ topic_pattern: backtrackingPattern(backtracking) });
+      expect((await streams(config, runner)).names).toEqual(backtrackingSelection(backtracking));
+      expect(await check(config, runner)).toEqual({
+        status: "SUCCEEDED",
+        message: expect.stringContaining("fetched one partition of each of the 10 selected topics"),
+      });
+    },
+    60_000,
+  );
 });

@@ -5,11 +5,19 @@
  *   deno run --no-lock --allow-read --allow-env --allow-net --allow-sys src/main.ts …
  *
  * (`--no-lock`: Deno would otherwise write a deno.lock beside package-lock.json.) `spec` and
- * `discover` must equal Bun's, and a `read` with two worker threads emits the exact records.
+ * `discover` must equal Bun's, a `read` with two worker threads emits the exact records, and a
+ * topic pattern on which V8's backtracking never ends selects its topics in linear time.
  */
 import { beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import {
+  backtrackingPattern,
+  backtrackingSelection,
+  backtrackingTopicCount,
+  createBacktrackingTopics,
+  deleteBacktrackingTopics,
+} from "../support/backtracking-topics.ts";
 import { bootstrap } from "../support/broker.ts";
 import { catalog, jsonFile, parseProtocol, uniqueTopic, type Message } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
@@ -100,3 +108,20 @@ test("read under Deno with two workers emits the exact records in partition orde
     stream_state: { partitions: { "0": { offset: 3 }, "1": { offset: 2 }, "2": { offset: 1 }, "3": { offset: 2 } } },
   });
 }, 60_000);
+
+test(`discover under Deno selects with (a+)+_…|a+_…-1[0-9] among ${backtrackingTopicCount} topics: V8's RegExp never ends on them`, async () => {
+  const prefix = uniqueTopic("bt-deno");
+  const broker = await bootstrap();
+  await createBacktrackingTopics(broker, prefix);
+  try {
+    const selecting = jsonFile("config.json", {
+      bootstrap_servers: broker,
+      topic_pattern: backtrackingPattern(prefix),
+    });
+    // underDeno ends the process after 90 s; with RegExp it did not end.
+    const catalog = underDeno(["discover", "--config", selecting]).find((m) => m.type === "CATALOG")!.catalog;
+    expect(catalog.streams.map((s: { name: string }) => s.name)).toEqual(backtrackingSelection(prefix));
+  } finally {
+    await deleteBacktrackingTopics(broker, prefix);
+  }
+}, 180_000);

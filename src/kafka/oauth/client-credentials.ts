@@ -51,7 +51,11 @@ export function clientCredentialsTokens(
 /** Without `expires_in` (it is only RECOMMENDED), the token's own `exp` claim, else five minutes. */
 const defaultLifetimeMs = 300_000;
 
-async function fetchToken(credentials: ClientCredentials): Promise<{ token: string; lifetimeMs: number }> {
+/**
+ * One token from the endpoint, and how long it lives; `check` asks for one to prove the endpoint
+ * and the client's credentials.
+ */
+export async function fetchToken(credentials: ClientCredentials): Promise<{ token: string; lifetimeMs: number }> {
   const where = `the token endpoint ${credentials.tokenEndpoint}`;
   const body = new URLSearchParams({ grant_type: "client_credentials" });
   if (credentials.scope !== undefined) body.set("scope", credentials.scope);
