@@ -14,6 +14,7 @@ import {
 } from "../support/backtracking-topics.ts";
 import { catalog, jsonFile, type Message, run, runners, traces, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
+import { closedPort } from "../support/net.ts";
 
 let cluster: Cluster;
 let prefix: string;
@@ -98,15 +99,15 @@ describe("topic selection", () => {
   });
 
   test("read refuses a catalog stream outside the selection before reaching the cluster", async () => {
-    const started = Date.now();
+    // No broker listens there: reaching for the cluster would fail as a transient error instead.
+    const nowhere = `127.0.0.1:${await closedPort()}`;
     const result = await run("source", [
       "read",
       "--config",
-      plain({ topic_pattern: `${prefix}-orders-.*` }),
+      jsonFile("config.json", { bootstrap_servers: nowhere, topic_pattern: `${prefix}-orders-.*` }),
       "--catalog",
       jsonFile("catalog.json", catalog([orders(0), `${prefix}-audit`])),
     ]);
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(result.code).not.toBe(0);
     expect(traces(result)[0].error).toMatchObject({
       failure_type: "config_error",
