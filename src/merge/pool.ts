@@ -206,12 +206,14 @@ export class Pool {
         // The ack hands the batch's buffer back for the worker's next batches, once stdout is done
         // with it; until then the worker counts the batch in flight, which bounds memory.
         const { lines } = message;
+        // Read before the ack: it transfers the buffer back, which leaves `lines` empty here.
+        const bytes = lines.length;
         const buffer = lines.buffer as ArrayBuffer;
         const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
         if (lines.length > 0) await writeRaw(lines, ack);
         else ack();
         this.#checkpoints.advance(message.positions, message.counts);
-        this.progress.written(lines.length, message.counts, message.positions, message.ends);
+        this.progress.written(bytes, message.counts, message.positions, message.ends);
         await this.#writeStates(false);
         return;
       }
