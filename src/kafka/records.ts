@@ -27,6 +27,8 @@ export type FetchedPartition = {
   nextOffset: number | null;
   /** Bytes this partition's records took: as fetched, and again decompressed. */
   bytes: number;
+  /** Bytes of this partition's record batches as the broker sent them (compressed, if they were). */
+  fetchedBytes: number;
 };
 
 /** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
@@ -58,6 +60,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     records,
     nextOffset,
     bytes: (p.recordBytes?.length ?? 0) + sizes.decompressed,
+    fetchedBytes: p.recordBytes?.length ?? 0,
   };
 }
 

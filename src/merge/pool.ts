@@ -10,6 +10,7 @@ import { stateMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
+import { FetchTotals } from "./fetch-totals.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment, FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
@@ -59,6 +60,8 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
+  /** What the workers' fetches met, added up (for /metrics). */
+  readonly fetches = new FetchTotals();
   /** Ids of topics deleted while tailing. */
   readonly #endedTopics = new Set<string>();
   /** Each stream's topic id: the planned one, or the one created again under the name while tailing. */
@@ -89,6 +92,7 @@ export class Pool {
   ): void {
     this.#base = base;
     for (const a of groups.flat()) this.#topicIds.set(a.topic, a.topicId);
+    this.progress.planned(groups.flat());
     this.#tailing = tailing;
     const spare = [...threads];
     for (const assignments of groups) if (assignments.length > 0) this.#spawn(assignments, spare.shift());
@@ -119,6 +123,11 @@ export class Pool {
     if (this.#running === 0 && (!this.#tailing || this.#stopping)) this.#settle.resolve();
   }
 
+  /** Worker threads reading now. */
+  get running(): number {
+    return this.#running;
+  }
+
   /** The id of the topic the stream reads; undefined before it has partitions to read. */
   topicId(stream: string): string | undefined {
     return this.#topicIds.get(stream);
@@ -137,6 +146,7 @@ export class Pool {
   restart(stream: string, topicId: string, assignments: Assignment[], owned: number[]): void {
     if (this.#stopping) return;
     this.#topicIds.set(stream, topicId);
+    this.progress.forget(stream);
     this.#checkpoints.restart(stream, topicId, new Map(assignments.map((a) => [a.partition, a.from])), owned);
     this.add(assignments);
   }
@@ -144,6 +154,7 @@ export class Pool {
   /** Hands partitions found while tailing to a worker (a new one when there is none yet). */
   add(assignments: Assignment[]): void {
     if (assignments.length === 0 || this.#stopping) return;
+    this.progress.planned(assignments);
     for (const a of assignments) {
       if (!this.#topicIds.has(a.topic)) this.#topicIds.set(a.topic, a.topicId);
       this.#checkpoints.addPartition(a.topic, a.partition, a.from);
@@ -222,6 +233,9 @@ export class Pool {
         return;
       case "ended":
         this.#endedTopics.add(message.topicId);
+        return;
+      case "fetches":
+        this.fetches.add(message.report);
         return;
       case "done":
         this.#running--;

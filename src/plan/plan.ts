@@ -112,6 +112,7 @@ export async function partitionStarts(
         leaderEpoch: info.leaderEpoch,
         from,
         to: tail ? null : Math.max(from, high),
+        logEnd: high,
       };
     }),
   );

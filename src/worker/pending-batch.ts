@@ -13,6 +13,8 @@ export class PendingBatch {
   readonly moved = new Map<Position, number>();
   readonly counts = new Map<string, number>();
   readonly ends = new Map<Position, number>();
+  /** The timestamp (ms) of the last record read of each partition that has one in the batch. */
+  readonly timestamps = new Map<Position, number>();
   readonly #worker: WorkerState;
 
   constructor(worker: WorkerState) {
@@ -47,7 +49,7 @@ export class PendingBatch {
     const batch: Batch = {
       type: "batch",
       lines,
-      positions: [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId]),
+      positions: [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId, this.timestamps.get(p)]),
       counts: [...this.counts],
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
@@ -58,5 +60,6 @@ export class PendingBatch {
     this.moved.clear();
     this.counts.clear();
     this.ends.clear();
+    this.timestamps.clear();
   }
 }
