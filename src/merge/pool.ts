@@ -105,6 +105,8 @@ export class Pool {
     this.#workers.push(worker);
     this.#running++;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      // Counts for /metrics need no order: they must not wait behind a batch that waits for stdout.
+      if (event.data.type === "fetches") return this.fetches.add(event.data.report);
       this.#queue = this.#queue.then(() => this.#handle(worker, event.data)).catch((error) => this.#fail(error));
     };
     worker.onerror = (event: ErrorEvent) => {
@@ -233,9 +235,6 @@ export class Pool {
         return;
       case "ended":
         this.#endedTopics.add(message.topicId);
-        return;
-      case "fetches":
-        this.fetches.add(message.report);
         return;
       case "done":
         this.#running--;
