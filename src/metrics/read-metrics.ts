@@ -40,9 +40,9 @@ export class ReadMetrics {
     if (this.#phase !== "ended") this.#phase = "stopping";
   }
 
-  /** A batch read reached the ends it planned (or a stop completed): what is left is the final STATE and the exit. */
+  /** The workers are done: a batch read reached the ends it planned (a stopped read stays stopping). Left: the final STATE and the exit. */
   ended(): void {
-    this.#phase = "ended";
+    if (this.#phase === "reading") this.#phase = "ended";
   }
 
   /** Every metric, as a scrape's answer. */
