@@ -20,7 +20,6 @@ import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
 import { resolveMetricsAddress } from "../config/metrics-address.ts";
 import { ReadMetrics } from "../metrics/read-metrics.ts";
-import { MetricsServer } from "../metrics/server.ts";
 import type { Assignment } from "../worker/messages.ts";
 import { partitionStarts, planRead } from "../plan/plan.ts";
 import { Pool, startThreads } from "../merge/pool.ts";
@@ -75,7 +74,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   // Bound before planning: a taken port is a config error before anything is read, and /healthz
   // answers while the plan waits for the cluster (/readyz only once reading).
   const metrics = new ReadMetrics();
-  const server = metricsAddress ? await MetricsServer.listen(metricsAddress, metrics) : undefined;
+  // Loaded only when asked for: a read without metrics needs no HTTP server.
+  const server = metricsAddress
+    ? await (await import("../metrics/server.ts")).MetricsServer.listen(metricsAddress, metrics)
+    : undefined;
   if (server) protocolLog("INFO", `serving metrics on http://${server.address}/metrics (probes: /healthz, /readyz)`);
   const client = new KafkaClient(config);
   // The workers' threads load while the read is planned; the pool ends those it does not need.

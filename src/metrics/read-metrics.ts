@@ -98,7 +98,7 @@ export class ReadMetrics {
     out.family(
       "source_kafka_partition_position",
       "gauge",
-      "The next offset to read: where the records written to stdout end (where a resumed read started, before its first).",
+      "The next offset to read: past the records handed to stdout, as the next STATE says (a resumed read's state offset until its first batch).",
       partitions.map((p): Sample => [p.labels, p.next]),
     );
     out.family(
