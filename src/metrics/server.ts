@@ -78,17 +78,18 @@ function route(
   return [404, plainText, "not found: try /metrics, /healthz or /readyz\n"];
 }
 
-/** Why a listen failed, in words: runtimes name the same failures differently (Bun, Deno). */
+/** Why a listen failed, in words: runtimes name the same failures differently (Bun, its executables, Deno). */
 async function whyNot(error: NodeJS.ErrnoException, address: MetricsAddress): Promise<string> {
   const { host, port } = address;
   if (error.code === "EADDRINUSE") return `port ${port} is already in use`;
   if (error.code === "EACCES") return `not allowed to listen on port ${port} (ports below 1024 need privileges)`;
-  if (host !== undefined && ["EADDRNOTAVAIL", "EINVAL", "ENOTFOUND", "EAI_AGAIN"].includes(error.code ?? "")) {
+  if (host !== undefined) {
     const resolves = await lookup(host).then(
       () => true,
       () => false,
     );
-    return resolves ? `${host} is not an address of this machine` : `host ${host} does not resolve`;
+    if (!resolves) return `host ${host} does not resolve`;
+    if (error.code === "EADDRNOTAVAIL" || error.code === "EINVAL") return `${host} is not an address of this machine`;
   }
   return error.code ?? error.message;
 }
