@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { lookup } from "node:dns/promises";
 import type { AddressInfo } from "node:net";
 import { type MetricsAddress, formatAddress } from "../config/metrics-address.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, oneLine } from "../errors.ts";
+import { protocolLog } from "../log.ts";
 import { contentType } from "./exposition.ts";
 import type { ReadMetrics } from "./read-metrics.ts";
 
@@ -43,6 +44,8 @@ export class MetricsServer {
         `${address.source}: cannot listen on ${JSON.stringify(address.text)}: ${await whyNot(error, address)}`,
       );
     });
+    // Once listening, a failure of the server (accepting a connection) must not end the read.
+    server.on("error", (error) => protocolLog("WARN", `metrics server: ${oneLine(error)}`));
     return new MetricsServer(server);
   }
 
@@ -57,7 +60,14 @@ export class MetricsServer {
 const plainText = "text/plain; charset=utf-8";
 
 function answer(request: IncomingMessage, response: ServerResponse, metrics: ReadMetrics): void {
-  const [status, type, body, headers = {}] = route(request, metrics);
+  let reply: ReturnType<typeof route>;
+  try {
+    reply = route(request, metrics);
+  } catch (error) {
+    // A bug in rendering costs the scrape, never the read.
+    reply = [500, plainText, `internal error: ${oneLine(error)}\n`];
+  }
+  const [status, type, body, headers = {}] = reply;
   response.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
   response.end(request.method === "HEAD" ? undefined : body);
 }
