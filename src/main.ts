@@ -78,6 +78,11 @@ const main = defineCommand({
           description: "COUNT, with this copy's index from JOB_COMPLETION_INDEX (also SOURCE_KAFKA_SHARD_COUNT)",
         },
         tail: { type: "boolean", description: "Keep reading at the end of the log until SIGTERM or SIGINT" },
+        metrics: {
+          type: "string",
+          description:
+            "HOST:PORT: serve Prometheus metrics (/metrics) and probes (/healthz, /readyz) while reading, e.g. :9464 (also SOURCE_KAFKA_METRICS, or metrics_address in the config)",
+        },
         ...quietArg,
       },
       run: async ({ args }) =>
@@ -90,6 +95,7 @@ const main = defineCommand({
             shard: args.shard,
             shardCount: args["shard-count"],
             tail: args.tail,
+            metrics: args.metrics,
             quiet: args.quiet,
           },
           stop,

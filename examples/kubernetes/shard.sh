@@ -21,7 +21,13 @@ fi
 
 # The connector's exit status, not awk's, is the pod's: a failed read must fail the Job.
 status_file="$STATE_DIR/.exit"
-{ source-kafka "$@"; echo $? > "$status_file"; } | awk -v dir="$STATE_DIR" '
+pid_file="$STATE_DIR/.pid"
+rm -f "$pid_file"
+# This script is the pod's PID 1, which the kubelet's SIGTERM reaches alone: hand it to the
+# connector, which writes a final STATE and exits 0 (and /readyz says not ready meanwhile).
+# A trap runs only between commands, so the pipeline runs in the background and the script waits.
+trap '[ -s "$pid_file" ] && kill -TERM "$(cat "$pid_file")"' TERM INT
+{ source-kafka "$@" & echo $! > "$pid_file"; wait $!; echo $? > "$status_file"; } | awk -v dir="$STATE_DIR" '
   /^\{"type":"STATE"/ {
     fflush(dir "/records.jsonl")
     match($0, /"stream_descriptor":\{"name":"[^"]*"/)
@@ -33,5 +39,7 @@ status_file="$STATE_DIR/.exit"
   }
   /^\{"type":"RECORD"/ { print >> (dir "/records.jsonl"); next }
   { print }
-'
+' &
+# wait returns early when a signal's trap runs; then wait for the pipeline to finish.
+wait $! || wait $! || true
 exit "$(cat "$status_file")"

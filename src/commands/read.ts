@@ -18,6 +18,8 @@ import { selects, topicSelection } from "../config/topics.ts";
 import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
 import { Checkpoints } from "../merge/checkpoints.ts";
+import { resolveMetricsAddress } from "../config/metrics-address.ts";
+import { ReadMetrics } from "../metrics/read-metrics.ts";
 import { type Assignment, partitionStarts, planRead } from "../plan/plan.ts";
 import { Pool, startThreads } from "../merge/pool.ts";
 import { withinRetryBudget } from "../worker/retry.ts";
@@ -43,6 +45,8 @@ export type ReadOptions = {
   shard?: string;
   shardCount?: string;
   tail?: boolean;
+  /** HOST:PORT for /metrics, /healthz and /readyz (src/metrics/). */
+  metrics?: string;
   quiet?: boolean;
 };
 
@@ -64,7 +68,16 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       ? parseRangeFlag(options.range)
       : catalog.range;
   const tail = options.tail ?? catalog.tail;
+  const metricsAddress = resolveMetricsAddress(options.metrics, process.env, config.metrics_address);
 
+  // Bound before planning: a taken port is a config error before anything is read, and /healthz
+  // answers while the plan waits for the cluster (/readyz only once reading).
+  const metrics = new ReadMetrics();
+  // Loaded only when asked for: a read without metrics needs no HTTP server.
+  const server = metricsAddress
+    ? await (await import("../metrics/server.ts")).MetricsServer.listen(metricsAddress, metrics)
+    : undefined;
+  if (server) protocolLog("INFO", `serving metrics on http://${server.address}/metrics (probes: /healthz, /readyz)`);
   const client = new KafkaClient(config);
   // The workers' threads load while the read is planned; the pool ends those it does not need.
   const threads = startThreads(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
@@ -135,18 +148,23 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       tail,
       threads,
     );
+    metrics.reading(pool, checkpoints);
     const progress = pool.progress;
     endProgress = showReadProgress(status, pool.progress, plan.assignments, catalog.streams.length, tail);
 
     const progressTimer = setInterval(() => protocolLog("INFO", progress.report()), progressIntervalMs);
     // SIGTERM or SIGINT, whenever it comes from here on: let the workers finish their fetch, then end with a final STATE.
-    stop.onStop(() => pool?.stop());
+    stop.onStop(() => {
+      metrics.stopping();
+      pool?.stop();
+    });
     try {
       if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
       else await pool.done;
     } finally {
       clearInterval(progressTimer);
     }
+    metrics.ended();
 
     await pool.finalCheckpoint();
     // A stream is complete when a batch read reached the end of each of its partitions, whether
@@ -169,6 +187,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     pool?.terminate();
     for (const thread of threads) thread.worker.terminate();
     await client.close();
+    await server?.close();
   }
 }
 

@@ -9,8 +9,8 @@ import { ConfigError } from "../errors.ts";
 
 export type Broker = { host: string; port: number };
 
-/** Labels of letters, digits, '-' and '_' (container and Kubernetes names use '_'), dot-separated. */
-const hostName = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
+/** Labels of letters, digits, '-' and '_' (container and Kubernetes names use '_'), dot-separated; IPv4 addresses too. */
+export const hostName = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/;
 const bracketed = /^\[([^\]]*)\]:(.*)$/;
 
 /**

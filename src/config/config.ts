@@ -4,6 +4,7 @@
  */
 import * as v from "valibot";
 import { parseBootstrapServers } from "./bootstrap.ts";
+import { metricsAddressProblem } from "./metrics-address.ts";
 import { patternProblem } from "./pattern.ts";
 
 const secret = v.metadata<string, { readonly airbyte_secret: true; readonly secret: true }>({
@@ -397,6 +398,21 @@ export const ConfigSchema = v.object({
       ),
     ),
     60000,
+  ),
+  metrics_address: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (text) => metricsAddressProblem(text) === undefined,
+        (issue) => metricsAddressProblem(String(issue.input)) ?? "must be HOST:PORT",
+      ),
+      v.title("Metrics address"),
+      v.description(
+        "read serves Prometheus metrics (/metrics) and Kubernetes probes (/healthz, /readyz) on this HOST:PORT while it runs, " +
+          "e.g. :9464 (every interface) or 127.0.0.1:9464. The --metrics flag, then the SOURCE_KAFKA_METRICS environment variable, " +
+          "take precedence over it. Absent: no server.",
+      ),
+    ),
   ),
 });
 

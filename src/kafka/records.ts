@@ -32,6 +32,8 @@ export type FetchedPartition = {
    * records), or -1. Only a fetch that names a rack gets one.
    */
   preferredReadReplica: number;
+  /** Bytes of this partition's record batches as the broker sent them (compressed, if they were). */
+  fetchedBytes: number;
 };
 
 /** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
@@ -64,6 +66,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     nextOffset,
     bytes: (p.recordBytes?.length ?? 0) + sizes.decompressed,
     preferredReadReplica: p.preferredReadReplica,
+    fetchedBytes: p.recordBytes?.length ?? 0,
   };
 }
 

@@ -22,6 +22,9 @@ export class Checkpoints {
   readonly #cadence: Cadence;
   #recordsSinceState = 0;
   #lastStateAt = Date.now();
+  /** STATE messages taken for each stream since the read began, and when the last was (for /metrics). */
+  readonly #statesTaken = new Map<string, number>();
+  #lastTakenAt: number | null = null;
 
   constructor(start: Map<string, Map<number, number>>, cadence: Cadence) {
     this.#cadence = cadence;
@@ -89,12 +92,22 @@ export class Checkpoints {
         partitions[String(partition)] = { offset };
       }
       states.push({ stream, state: { partitions }, recordCount: progress.recordsSinceState });
+      this.#statesTaken.set(stream, (this.#statesTaken.get(stream) ?? 0) + 1);
       progress.recordsSinceState = 0;
       progress.changed = false;
     }
     this.#recordsSinceState = 0;
     this.#lastStateAt = Date.now();
+    if (states.length > 0) this.#lastTakenAt = this.#lastStateAt;
     return states;
+  }
+
+  /**
+   * STATE messages of each stream since the read began, and when the last one was (ms since the
+   * epoch; null before the first). Each STATE `take` returns is written at once (Pool.#writeStates).
+   */
+  states(): { byStream: ReadonlyMap<string, number>; lastAt: number | null } {
+    return { byStream: this.#statesTaken, lastAt: this.#lastTakenAt };
   }
 
   #progress(stream: string): StreamProgress {

@@ -10,6 +10,7 @@ import { stateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, writeRaw } from "../protocol/output.ts";
 import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
+import { FetchTotals } from "./fetch-totals.ts";
 import { Progress } from "./progress.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
@@ -60,6 +61,8 @@ export class Pool {
   #settle!: { resolve: () => void; reject: (error: Error) => void };
   readonly done: Promise<void>;
   readonly progress = new Progress();
+  /** What the workers' fetches met, added up (for /metrics). */
+  readonly fetches = new FetchTotals();
   /** Ids of topics deleted while tailing. */
   readonly #endedTopics = new Set<string>();
   /** Each stream's topic id: the planned one, or the one created again under the name while tailing. */
@@ -92,6 +95,7 @@ export class Pool {
   ): void {
     this.#base = base;
     for (const a of groups.flat()) this.#topicIds.set(a.topic, a.topicId);
+    this.progress.planned(groups.flat());
     this.#tailing = tailing;
     const spare = [...threads];
     for (const assignments of groups) if (assignments.length > 0) this.#spawn(assignments, spare.shift());
@@ -104,6 +108,8 @@ export class Pool {
     this.#workers.push(worker);
     this.#running++;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
+      // Counts for /metrics need no order: they must not wait behind a batch that waits for stdout.
+      if (event.data.type === "fetches") return this.fetches.add(event.data.report);
       this.#queue = this.#queue.then(() => this.#handle(worker, event.data)).catch((error) => this.#fail(error));
     };
     worker.onerror = (event: ErrorEvent) => {
@@ -120,6 +126,11 @@ export class Pool {
 
   #settleIfIdle(): void {
     if (this.#running === 0 && (!this.#tailing || this.#stopping)) this.#settle.resolve();
+  }
+
+  /** Worker threads reading now. */
+  get running(): number {
+    return this.#running;
   }
 
   /** The id of the topic the stream reads; undefined before it has partitions to read. */
@@ -140,6 +151,7 @@ export class Pool {
   restart(stream: string, topicId: string, assignments: Assignment[], owned: number[]): void {
     if (this.#stopping) return;
     this.#topicIds.set(stream, topicId);
+    this.progress.forget(stream);
     this.#checkpoints.restart(stream, topicId, new Map(assignments.map((a) => [a.partition, a.from])), owned);
     this.add(assignments);
   }
@@ -147,6 +159,7 @@ export class Pool {
   /** Hands partitions found while tailing to a worker (a new one when there is none yet). */
   add(assignments: Assignment[]): void {
     if (assignments.length === 0 || this.#stopping) return;
+    this.progress.planned(assignments);
     for (const a of assignments) {
       if (!this.#topicIds.has(a.topic)) this.#topicIds.set(a.topic, a.topicId);
       this.#checkpoints.addPartition(a.topic, a.partition, a.from);
@@ -209,6 +222,8 @@ export class Pool {
         // The ack hands the batch's buffer back for the worker's next batches, once stdout is done
         // with it; until then the worker counts the batch in flight, which bounds memory.
         const { lines } = message;
+        // Read before the ack: it transfers the buffer back, which leaves `lines` empty here.
+        const bytes = lines.length;
         const buffer = lines.buffer as ArrayBuffer;
         const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
         for (const [stream, records] of message.counts) {
@@ -219,7 +234,7 @@ export class Pool {
         if (lines.length > 0) await writeRaw(lines, ack);
         else ack();
         this.#checkpoints.advance(message.positions, message.counts);
-        this.progress.written(lines.length, message.counts, message.positions, message.ends);
+        this.progress.written(bytes, message.counts, message.positions, message.ends);
         await this.#writeStates(false);
         return;
       }

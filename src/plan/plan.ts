@@ -21,6 +21,8 @@ export type Assignment = {
   leaderEpoch: number;
   from: number;
   to: number | null;
+  /** The end of the log (last stable offset) when the partition was planned: its lag before the first fetch. */
+  logEnd: number;
 };
 
 /** What the plan asks of the cluster. */
@@ -132,6 +134,7 @@ export async function partitionStarts(
         leaderEpoch: info.leaderEpoch,
         from,
         to: tail ? null : Math.max(from, high),
+        logEnd: high,
       };
     }),
   );

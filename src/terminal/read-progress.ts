@@ -21,7 +21,7 @@ export function showReadProgress(
   const snapshot = (at: number): ReadSnapshot => ({
     at,
     ...progress.totals(),
-    lag: lagByTopic(progress, assignments),
+    lag: progress.lagByTopic(),
     left: tail ? null : offsetsLeft(progress, assignments),
   });
   status.show((elapsedMs) => {
@@ -33,20 +33,6 @@ export function showReadProgress(
     const elapsedMs = status.elapsed() - started;
     status.end(formatSummary(outcome, snapshot(elapsedMs), elapsedMs, streams, tail, status.style));
   };
-}
-
-/**
- * Each topic's lag: as the latest fetches saw it, and for a partition not fetched yet in a batch
- * read, what the plan saw at the start. Without the latter, the first batch of one partition
- * would show a topic with eight unread partitions as nearly caught up.
- */
-export function lagByTopic(progress: Progress, assignments: Assignment[]): Map<string, number> {
-  const lag = progress.lagByTopic();
-  for (const a of assignments) {
-    if (a.to === null || progress.next(a.topic, a.partition) !== undefined) continue;
-    lag.set(a.topic, (lag.get(a.topic) ?? 0) + Math.max(0, a.to - a.from));
-  }
-  return lag;
 }
 
 /** Offsets between where each partition stands and the end planned for it at the start. */

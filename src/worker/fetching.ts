@@ -6,7 +6,8 @@
  * that it comes from.
  */
 import { ConfigError, TransientError } from "../errors.ts";
-import { UnreadableResponseError } from "../kafka/client.ts";
+import { type FetchedRecord, UnreadableResponseError } from "../kafka/client.ts";
+import { requestFailed, unreadableResponse } from "./fetch-stats.ts";
 import type { FetchTuning } from "./messages.ts";
 import { fetchFailed, handlePartitionError, leaveReplica, watchForStalls } from "./partition-errors.ts";
 import { describePartitions, fetchNode, followReplica, isReplica } from "./read-replica.ts";
@@ -63,13 +64,29 @@ async function attempt(
 ): Promise<void> {
   let results: FetchedPartition[];
   try {
-    results = await fetch();
+    results = await timed(worker, fetch);
   } catch (error) {
-    if (error instanceof UnreadableResponseError) return onUnreadable(worker, node, group, error);
-    if (error instanceof TransientError) return fetchFailed(worker, node, group, error.message);
+    if (error instanceof UnreadableResponseError) {
+      worker.fetchStats.failed(unreadableResponse);
+      return onUnreadable(worker, node, group, error);
+    }
+    if (error instanceof TransientError) {
+      worker.fetchStats.failed(requestFailed);
+      return fetchFailed(worker, node, group, error.message);
+    }
     throw error;
   }
   await deliver(worker, node, group, results);
+}
+
+/** Makes one fetch request, counting it and how long it took, whether it succeeds or not. */
+async function timed(worker: WorkerState, fetch: () => Promise<FetchedPartition[]>): Promise<FetchedPartition[]> {
+  const started = performance.now();
+  try {
+    return await fetch();
+  } finally {
+    worker.fetchStats.fetched((performance.now() - started) / 1000);
+  }
 }
 
 /**
@@ -130,6 +147,7 @@ async function deliver(
     const position = byKey.get(`${result.topicId}\u0000${result.partition}`);
     if (!position || worker.ended.has(position.topicId)) continue;
     if (result.error !== null) {
+      worker.fetchStats.failed(result.error);
       if (isReplica(position, node))
         replicaErrors.set(result.error, [...(replicaErrors.get(result.error) ?? []), position]);
       else await handlePartitionError(worker, position, result.error);
@@ -144,6 +162,7 @@ async function deliver(
       continue;
     }
     worker.collector.fetched(result.bytes, result.records.length);
+    worker.fetchStats.received(position.topic, result.fetchedBytes);
     position.retry.succeeded();
     position.failures = 0;
     position.unknownWarned = false;
@@ -169,6 +188,8 @@ async function deliver(
         batch.send();
       }
     }
+    const lastTimestamp = lastRecordTimestamp(result.records, position.next, position.to);
+    if (lastTimestamp !== undefined) batch.timestamps.set(position, lastTimestamp);
     const before = position.next;
     if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
     if (position.to !== null) position.next = Math.min(position.next, position.to);
@@ -185,4 +206,14 @@ async function deliver(
   for (const [error, failed] of replicaErrors) await leaveReplica(worker, failed, node, `answered ${error}`);
   worker.collector.collectIfDue();
   await watchForStalls(worker, group, progressBefore);
+}
+
+/** The timestamp of the last of `records` in [from, to): the last record this fetch read of its partition. */
+function lastRecordTimestamp(records: FetchedRecord[], from: number, to: number | null): number | undefined {
+  for (let i = records.length - 1; i >= 0; i--) {
+    const record = records[i];
+    if (!record || record.offset < from) return undefined;
+    if (to === null || record.offset < to) return record.timestamp;
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@ import type { Assignment } from "../plan/plan.ts";
 import type { DecodeOptions } from "../decode/document.ts";
 import type { FailureType } from "../errors.ts";
 import type { RegistrySettings } from "../registry/client.ts";
+import type { FetchReport } from "./fetch-stats.ts";
 
 export type FetchTuning = {
   maxWaitMs: number;
@@ -41,14 +42,23 @@ export type ToWorker =
   | { type: "add"; assignments: Assignment[] }
   | { type: "stop" };
 
-/** Where a partition stands: [topic, partition, next offset to read, topic id]. The id tells a topic from a later one of the same name. */
-export type PartitionPosition = [topic: string, partition: number, next: number, topicId: string];
+/**
+ * Where a partition stands: [topic, partition, next offset to read, topic id, timestamp (ms) of the
+ * last record read, when the batch holds one]. The id tells a topic from a later one of the same name.
+ */
+export type PartitionPosition = [
+  topic: string,
+  partition: number,
+  next: number,
+  topicId: string,
+  lastTimestamp?: number,
+];
 
 /** Lines ready for stdout, and where each partition they cover stands after them. */
 export type Batch = {
   type: "batch";
   lines: Uint8Array;
-  /** [topic, partition, next offset to read, topic id] */
+  /** [topic, partition, next offset to read, topic id, last record's timestamp] */
   positions: PartitionPosition[];
   /** [topic, records in `lines`] */
   counts: [string, number][];
@@ -61,5 +71,7 @@ export type FromWorker =
   | { type: "log"; level: "INFO" | "WARN"; message: string }
   /** A tailed topic was deleted: its partitions are no longer read. */
   | { type: "ended"; topic: string; topicId: string }
+  /** What the worker's fetches met since its previous report (about once a second, and before `done`). */
+  | { type: "fetches"; report: FetchReport }
   | { type: "done" }
   | { type: "error"; failureType: FailureType; message: string };

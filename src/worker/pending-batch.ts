@@ -27,6 +27,8 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
   readonly moved = new Map<P, number>();
   readonly counts = new Map<string, number>();
   readonly ends = new Map<P, number>();
+  /** The timestamp (ms) of the last record read of each partition that has one in the batch. */
+  readonly timestamps = new Map<P, number>();
   readonly #outlet: BatchOutlet;
 
   constructor(outlet: BatchOutlet) {
@@ -55,7 +57,7 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
     const batch: Batch = {
       type: "batch",
       lines,
-      positions: [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId]),
+      positions: [...this.moved].map(([p, next]) => [p.topic, p.partition, next, p.topicId, this.timestamps.get(p)]),
       counts: [...this.counts],
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
@@ -65,5 +67,6 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
     this.moved.clear();
     this.counts.clear();
     this.ends.clear();
+    this.timestamps.clear();
   }
 }

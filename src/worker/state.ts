@@ -6,6 +6,7 @@
 import type { FetchedPartition, FetchRequest, KafkaClient, TopicInfo } from "../kafka/client.ts";
 import type { SchemaCache } from "../registry/schemas.ts";
 import { PeriodicCollector } from "./collector.ts";
+import { FetchStats } from "./fetch-stats.ts";
 import { LineBuffer } from "./line-buffer.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { FromWorker, WorkerStart } from "./messages.ts";
@@ -55,6 +56,8 @@ export type WorkerState = {
   /** Ids of topics deleted while tailing: their partitions are no longer read. */
   readonly ended: Set<string>;
   readonly collector: PeriodicCollector;
+  /** Fetches, their durations, errors and bytes, since the last report to the main thread (for /metrics). */
+  readonly fetchStats: FetchStats;
   /** Output buffers back from the main thread, for the next batches (at most maxBatchesInFlight). */
   readonly spareBuffers: ArrayBuffer[];
   /** The batch being filled; every fetch's delivery ends by sending it. */
@@ -78,6 +81,7 @@ export function newWorkerState(
     stopping: false,
     ended: new Set(),
     collector: new PeriodicCollector(),
+    fetchStats: new FetchStats(),
     spareBuffers: [],
   };
   worker.batch = new PendingBatch<Position>({

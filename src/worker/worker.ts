@@ -15,6 +15,8 @@ import { newWorkerState, spareBuffer, toPosition, type WorkerState } from "./sta
 declare const self: Worker;
 
 const idleWaitMs = 100;
+/** How often the fetches' counts go to the main thread (for /metrics): rarely enough to cost nothing. */
+const fetchReportMs = 1000;
 
 let worker: WorkerState | undefined;
 /** Resolves the run loop's wait for an ack (or a stop, or new partitions). */
@@ -67,6 +69,8 @@ async function run(worker: WorkerState): Promise<void> {
   const { start } = worker;
   if (start.registry) worker.schemas = await registrySchemas(start.registry, start.settings.connect_timeout_ms);
   const tailing = worker.positions.some((p) => p.to === null);
+  // A worker whose loop throws is ended by the main thread, this timer with it.
+  const reporting = setInterval(() => reportFetches(worker), fetchReportMs);
   while (!worker.stopping) {
     const active = worker.positions.filter((p) => p.to === null || p.next < p.to);
     if (active.length === 0) {
@@ -86,8 +90,16 @@ async function run(worker: WorkerState): Promise<void> {
     if (worker.stopping) break;
     await fetchOnce(worker, ready);
   }
+  clearInterval(reporting);
   await worker.client.close();
+  reportFetches(worker);
   post({ type: "done" });
+}
+
+/** Hands the main thread what the fetches met since the last report, if anything. */
+function reportFetches(worker: WorkerState): void {
+  const report = worker.fetchStats.take();
+  if (report) post({ type: "fetches", report });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,16 +3,23 @@
  * under a POSIX shell with the compiled executable on PATH, each shard with its own state
  * directory and its index from JOB_COMPLETION_INDEX. Together the shards must write every record
  * exactly once, and a second run of each must resume from the state its shard kept and write
- * exactly what was produced since.
+ * exactly what was produced since. The manifests' probes and scrape annotation must point at the
+ * metrics server they configure, and a StatefulSet pod's shard, run as its manifest runs it, must
+ * answer them.
  */
 import { beforeAll, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ownedPartitions } from "../../src/plan/assign.ts";
+import { shardRange } from "../../src/plan/shard.ts";
 import { bootstrap } from "../support/broker.ts";
 import { uniqueTopic } from "../support/connector.ts";
-import { createTopic, produce, type TestMessage } from "../support/kafka.ts";
+import { createTopic, endOffsets, produce, type TestMessage } from "../support/kafka.ts";
+import { byPartition, type Scrape, scrape, untilStatus, value } from "../support/metrics.ts";
+import { closedPort } from "../support/net.ts";
+import { until } from "../support/wait.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const script = join(root, "examples", "kubernetes", "shard.sh");
@@ -112,4 +119,70 @@ test("two shards of the Indexed Job write every record once, then resume from th
   await produce(broker, topic, second);
   runShards();
   expect(written()).toEqual(expected([first, second]));
+});
+
+/** The pod template of a manifest, and its connector's container. */
+function podOf(file: string) {
+  const parsed = Bun.YAML.parse(readFileSync(join(root, "examples", "kubernetes", file), "utf8")) as any;
+  const documents: any[] = Array.isArray(parsed) ? parsed : [parsed];
+  const template = documents.find((d) => d.spec?.template)!.spec.template;
+  const container = template.spec.containers.find((c: any) => c.name === "source-kafka");
+  const address: string = container.env.find((e: any) => e.name === "SOURCE_KAFKA_METRICS").value;
+  return { template, container, address, port: Number(address.split(":").at(-1)) };
+}
+
+test("each manifest's port, probes and scrape annotation point at the metrics server it configures", () => {
+  for (const file of ["indexed-job.yaml", "statefulset.yaml"]) {
+    const { template, container, address, port } = podOf(file);
+    expect(address).toBe(`:${port}`);
+    expect(container.ports).toEqual([{ name: "metrics", containerPort: port }]);
+    expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "metrics" });
+    expect(template.metadata.annotations).toEqual({
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(port),
+      "prometheus.io/path": "/metrics",
+    });
+  }
+  expect(podOf("statefulset.yaml").container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "metrics" });
+});
+
+test("a StatefulSet pod's shard answers the probes and the scrape its manifest names, and stops on SIGTERM", async () => {
+  const { container, address } = podOf("statefulset.yaml");
+  const probe = (name: "livenessProbe" | "readinessProbe") => container[name].httpGet.path as string;
+  // The manifest's address on a free port: its own may be taken on this machine.
+  const port = await closedPort();
+  const child = Bun.spawn(["sh", script, ...container.args], {
+    env: {
+      PATH: path,
+      CONFIG_DIR: join(work, "config"),
+      STATE_DIR: join(work, "state", "tail-0"),
+      SOURCE_KAFKA_SHARD: `0/${shards}`,
+      SOURCE_KAFKA_METRICS: address.replace(/\d+$/, String(port)),
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const alive = () => child.exitCode === null;
+  await untilStatus(port, probe("livenessProbe"), 200, alive);
+  await untilStatus(port, probe("readinessProbe"), 200, alive);
+
+  // The scrape (the annotation's /metrics): this shard's partitions, each caught up with the log's end.
+  const owned = ownedPartitions(topic, [...Array(partitions).keys()], shardRange(0, shards));
+  const ends = await endOffsets(broker, topic, owned);
+  let scraped: Scrape = new Map();
+  await until("the shard to catch up", async () => {
+    scraped = await scrape(port);
+    return owned.every((p) => byPartition(scraped, "source_kafka_partition_lag", topic).get(p) === 0);
+  });
+  expect(value(scraped, "source_kafka_assigned_partitions", { topic })).toBe(owned.length);
+  expect(byPartition(scraped, "source_kafka_partition_position", topic)).toEqual(ends);
+
+  // The kubelet's SIGTERM goes to the pod's PID 1, shard.sh, which hands it to the connector: a
+  // final STATE (saved by the script), exit 0.
+  child.kill("SIGTERM");
+  expect(await child.exited).toBe(0);
+  const saved = JSON.parse(readFileSync(join(work, "state", "tail-0", "streams", `${topic}.json`), "utf8"));
+  expect(saved.state.stream.stream_state.partitions).toEqual(
+    Object.fromEntries(owned.map((p) => [String(p), { offset: ends.get(p) }])),
+  );
 });

@@ -4,6 +4,7 @@ export {
   createTopic,
   deleteRecordsBefore,
   deleteTopic,
+  endOffsets,
   produce,
   type TestMessage,
 } from "../../harness/topics.ts";

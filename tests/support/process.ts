@@ -3,7 +3,10 @@
  * pace), RSS sampled from /proc, and killed at will. `run()` in connector.ts waits for the exit;
  * these helpers are for tests that act while the connector is still running.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { command, type Runner } from "./connector.ts";
 
 export type LiveOptions = {
@@ -12,6 +15,12 @@ export type LiveOptions = {
   bytesPerSecond?: number;
   /** Called with each complete stdout line as it arrives. */
   onLine?: (line: string) => void;
+  /**
+   * Holds stdout until this settles: it goes to a FIFO that nobody reads until then, so the
+   * connector's writes wait once its 64 KiB are full. (Bun reads a spawned process's own pipe
+   * eagerly, whoever asks for it, so that pipe cannot be held.)
+   */
+  readFrom?: Promise<unknown>;
 };
 
 export type Live = {
@@ -27,16 +36,23 @@ export type Live = {
 };
 
 export function startLive(runner: Runner, args: string[], options: LiveOptions = {}): Live {
+  const held = options.readFrom && heldStdout();
   const child = Bun.spawn([...command(runner), ...args], {
-    stdout: "pipe",
+    stdout: held ? held.writeFd : "pipe",
     stderr: "pipe",
     stdin: "ignore",
     env: { ...process.env, ...options.env },
   });
+  if (held) closeSync(held.writeFd);
   const lines: string[] = [];
   let bytes = 0;
+  const stdout = async (): Promise<ReadableStream<Uint8Array>> => {
+    if (!held) return child.stdout as ReadableStream<Uint8Array>;
+    await options.readFrom;
+    return Bun.spawn(["cat", held.path], { stdout: "pipe", stdin: "ignore" }).stdout;
+  };
   const stdoutDone = (async () => {
-    const reader = child.stdout.getReader();
+    const reader = (await stdout()).getReader();
     const decoder = new TextDecoder();
     let pending = "";
     for (;;) {
@@ -58,6 +74,8 @@ export function startLive(runner: Runner, args: string[], options: LiveOptions =
   const stderr = new Response(child.stderr).text();
   const finished = (async () => {
     const code = await child.exited;
+    // The connector's end is closed: once ours is too, `cat` reads to the end and stops.
+    if (held) closeSync(held.holdFd);
     await stdoutDone;
     return { code, signal: child.signalCode, stderr: await stderr };
   })();
@@ -103,4 +121,16 @@ export async function handles(pid: number, signal: NodeJS.Signals, timeoutMs = 3
     if (Date.now() > deadline) throw new Error(`process ${pid} did not handle ${signal} within ${timeoutMs} ms`);
     await Bun.sleep(5);
   }
+}
+
+/**
+ * A FIFO for a held stdout: `holdFd` keeps a reader open (read-write, so that opening it waits for
+ * nobody) without reading, so that the connector's end (`writeFd`) opens and its writes fill the
+ * pipe instead of failing; `cat` reads it from the path once released.
+ */
+function heldStdout(): { path: string; holdFd: number; writeFd: number } {
+  const path = join(mkdtempSync(join(tmpdir(), "source-kafka-held-")), "stdout");
+  execFileSync("mkfifo", [path]);
+  const holdFd = openSync(path, "r+");
+  return { path, holdFd, writeFd: openSync(path, "w") };
 }

@@ -53,8 +53,8 @@ describe("planRead", () => {
     const state = new Map([["orders", new Map([[1, 20]])]]);
     const plan = await planRead(orders, earliestStart, [incremental("orders")], state, fullRange, false);
     expect(plan.assignments).toEqual([
-      { topic: "orders", topicId: "orders-id", partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: 10 },
-      { topic: "orders", topicId: "orders-id", partition: 1, leader: 1, leaderEpoch: 0, from: 20, to: 50 },
+      { topic: "orders", topicId: "orders-id", partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: 10, logEnd: 10 },
+      { topic: "orders", topicId: "orders-id", partition: 1, leader: 1, leaderEpoch: 0, from: 20, to: 50, logEnd: 50 },
     ]);
     expect(plan.startState).toEqual(
       new Map([

@@ -68,6 +68,7 @@ class FakeBrokers implements WorkerClient {
         })),
         nextOffset: offsets.length > 0 ? offset + offsets.length : null,
         bytes: 0,
+        fetchedBytes: 0,
         preferredReadReplica: named,
       };
     });
