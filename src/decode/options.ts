@@ -3,7 +3,10 @@ import type { CatalogStream } from "../catalog/catalog.ts";
 import type { Config } from "../config/config.ts";
 import type { DecodeOptions } from "./document.ts";
 
-type DecodeConfig = Pick<Config, "key_format" | "value_format" | "on_decode_error" | "value_envelope">;
+type DecodeConfig = Pick<
+  Config,
+  "key_format" | "value_format" | "on_decode_error" | "value_envelope" | "nul_characters"
+>;
 
 /** `topics`: the topics to be read, whose envelope the config sets unless their stream says otherwise. */
 export function decodeOptions(
@@ -14,6 +17,7 @@ export function decodeOptions(
     keyFormat: config.key_format,
     valueFormat: config.value_format,
     onDecodeError: config.on_decode_error,
+    nulCharacters: config.nul_characters,
   };
   const debezium = topics.filter((t) => (t.valueEnvelope ?? config.value_envelope) === "debezium").map((t) => t.name);
   if (debezium.length > 0) options.debeziumTopics = debezium;

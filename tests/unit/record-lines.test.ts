@@ -10,7 +10,12 @@ import type { BatchRecord } from "../../src/kafka/record-batches.ts";
 import { LineBuffer } from "../../src/worker/line-buffer.ts";
 import { RecordLines } from "../../src/worker/record-lines.ts";
 
-const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" };
+const options: DecodeOptions = {
+  keyFormat: "auto",
+  valueFormat: "auto",
+  onDecodeError: "emit_raw",
+  nulCharacters: "keep",
+};
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (line: Uint8Array) => new TextDecoder().decode(line);
 const emittedAt = 1_764_500_000_123;
