@@ -322,7 +322,8 @@ function newName(bytes: Uint8Array, start: number, end: number, depth: number, o
       if (c === refuse) return false;
       if (c === lookCloser) {
         // The two characters whose lower case holds ASCII letters (U+0130 → "i̇", U+212A → "k").
-        if (bytes[k + 1] === 0xb0 || (bytes[k + 1] === 0x84 && bytes[k + 2] === 0xaa)) return false;
+        const lead = bytes[k] as number;
+        if (lead === 0xc4 ? bytes[k + 1] === 0xb0 : bytes[k + 1] === 0x84 && bytes[k + 2] === 0xaa) return false;
         c = 0x5f;
       }
       if (c !== 0x5f) {
