@@ -6,12 +6,30 @@
 export type Format = "auto" | "json" | "text" | "bytes" | "schema_registry";
 /** avro, protobuf and json_schema come from a schema registry (src/registry/). */
 export type Encoding = "json" | "utf-8" | "base64" | "avro" | "protobuf" | "json_schema";
-/** `text` is the JSON text `data` was parsed from, kept so that an object can be emitted as written. */
-export type Decoded = { data: unknown; encoding: Encoding; text?: string };
+/**
+ * `text` is the JSON text `data` was parsed from, kept so that an object can be emitted as written;
+ * `clean` says it is a JSON object the fast lane's check accepts (json-bytes.ts), which no document
+ * rule rewrites: its `data` is parsed only if someone asks for it.
+ */
+export type Decoded = { data: unknown; encoding: Encoding; text?: string; clean?: boolean };
+
+/** A JSON object that objectBodyEnd accepted: valid already, so JSON.parse runs on first use of `data`, if ever. */
+class CleanObject {
+  readonly encoding = "json";
+  readonly clean = true;
+  #data: unknown;
+  constructor(readonly text: string) {}
+  get data(): unknown {
+    this.#data ??= JSON.parse(this.text);
+    return this.#data;
+  }
+}
 
 export class DecodeError extends Error {
   override name = "DecodeError";
 }
+
+import { objectBodyEnd } from "./json-bytes.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -31,6 +49,7 @@ export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
     throw new DecodeError(`is not valid UTF-8 (format ${format})`);
   }
   if (format === "text") return { data: text, encoding: "utf-8" };
+  if (objectBodyEnd(bytes) >= 0) return new CleanObject(text);
   if (format === "json" || jsonStart.test(text)) {
     try {
       return { data: JSON.parse(text), encoding: "json", text };

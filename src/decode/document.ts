@@ -7,7 +7,6 @@
 import { ConfigError } from "../errors.ts";
 import { base64, type Decoded, DecodeError, decodeBytes, type Encoding, type Format } from "./bytes.ts";
 import { ColumnNames } from "./columns.ts";
-import { objectBodyEnd } from "./json-bytes.ts";
 import { applyNulRule, type Member, type NulRule, objectMembers, type Rewrite, rewriteJson } from "./json-text.ts";
 import { isRawJson } from "./raw-json.ts";
 
@@ -97,7 +96,7 @@ export function decodeRecord(
   };
   const key = decode(record.key, options.keyFormat, "key");
   const value = decode(record.value, options.valueFormat, "value");
-  if (value !== null && typeof value.data === "string" && value.encoding === "utf-8")
+  if (value !== null && value.encoding === "utf-8" && typeof value.data === "string")
     value.data = applyNulRule(value.data, rules, rewrites);
   const meta: Meta = {
     topic: origin.topic,
@@ -118,7 +117,8 @@ export function decodeRecord(
 /** The key as `_meta.key`'s JSON: JSON text as written, rewritten where a rule says so. */
 function keyJson(key: Decoded | null, rules: { nul: NulRule }, rewrites: Set<Rewrite>): string {
   if (key === null) return "null";
-  if (key.text !== undefined && !isRawJson(key.data)) return rewriteJson(key.text, 3, rules, rewrites);
+  if (key.text !== undefined && (key.clean === true || !isRawJson(key.data)))
+    return rewriteJson(key.text, 3, rules, rewrites);
   if (typeof key.data === "string" && key.encoding === "utf-8")
     return JSON.stringify(applyNulRule(key.data, rules, rewrites));
   // Registry values: the JSON of what they decoded to, under the same rules.
@@ -145,13 +145,13 @@ export function documentJson(origin: Origin, record: RecordFields, options: Deco
   const rules = { nul: options.nulCharacters };
   const close = () => ownFieldsAndClose(meta, keyJson, rewrites);
   if (value === null) return `{${close()}}`;
+  // A value the fast lane's check accepted (bytes.ts) is one no rule rewrites: kept as written.
+  if (value.clean === true && value.text !== undefined) {
+    const body = value.text.slice(0, value.text.lastIndexOf("}")).trimEnd();
+    return body.endsWith("{") ? `${body}${close()}}` : `${body},${close()}}`;
+  }
   if (isPlainObject(value.data) && value.text !== undefined) {
     const text = value.text;
-    // The fast lane's check on the bytes: a value it takes is one no rule rewrites, kept as written.
-    if (record.value !== null && objectBodyEnd(record.value) >= 0) {
-      const body = text.slice(0, text.lastIndexOf("}")).trimEnd();
-      return body.endsWith("{") ? `${body}${close()}}` : `${body},${close()}}`;
-    }
     const members = objectMembers(text, rules, rewrites);
     if (members !== null) {
       const columns = new ColumnNames();
