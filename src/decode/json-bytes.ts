@@ -196,9 +196,12 @@ function stringEnd(bytes: Uint8Array, i: number): number {
     // An escaped NUL, or a surrogate escape not followed by its other half: json-text.ts's rules.
     if (unit <= 0) return -1;
     if (unit >= 0xd800 && unit <= 0xdfff) {
+      // A high surrogate's escape must be followed by a low one's, \uDC00-\uDFFF (read here, not by
+      // hexUnit again: each helper is called from one place, see the header).
       if (unit >= 0xdc00 || bytes[i + 6] !== backslash || bytes[i + 7] !== 0x75) return -1;
-      const low = hexUnit(bytes, i + 8);
-      if (low < 0xdc00 || low > 0xdfff) return -1;
+      const third = (bytes[i + 9] ?? 0) | 0x20;
+      if (((bytes[i + 8] ?? 0) | 0x20) !== 0x64 || third < 0x63 || third > 0x66) return -1;
+      if (hexDigit[bytes[i + 10] ?? 0x80] !== 1 || hexDigit[bytes[i + 11] ?? 0x80] !== 1) return -1;
       i += 6;
     }
     i += 6;
