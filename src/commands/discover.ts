@@ -23,6 +23,7 @@ import { documentJsonSchema } from "../json-schema/document.ts";
 import { inferJsonSchema } from "../json-schema/infer.ts";
 import { type Sample, sampleDocuments } from "../discover/sample.ts";
 import { debeziumDocumentSchema, fromSample, keyColumns, rowOfEnvelope, type Table } from "../discover/debezium.ts";
+import { parseable } from "../discover/parseable.ts";
 import { openStatus, type Status } from "../terminal/status.ts";
 
 /** The sample: the last messages of each partition and how long all topics' sampling may take. */
@@ -86,7 +87,7 @@ export async function discover(configPath: string, options: { quiet?: boolean } 
     await emit(
       catalogMessage(
         topics.map((topic) =>
-          debezium ? tableStreamFor(topic, tables.get(topic)) : streamFor(topic, schemas.get(topic)),
+          parseable(debezium ? tableStreamFor(topic, tables.get(topic)) : streamFor(topic, schemas.get(topic))),
         ),
       ),
     );

@@ -273,6 +273,17 @@ export const ConfigSchema = v.object({
     ),
     "fail",
   ),
+  nul_characters: v.optional(
+    v.pipe(
+      v.picklist(["keep", "strip", "replace"], "must be one of keep, strip, replace"),
+      v.title("NUL characters"),
+      v.description(
+        "What becomes of U+0000 in strings and names: keep (default), strip (as Airbyte's PostgreSQL destination does), or " +
+          "replace with U+FFFD. PostgreSQL's text columns cannot hold it: set strip or replace for PyAirbyte's Postgres cache.",
+      ),
+    ),
+    "keep",
+  ),
   value_envelope: v.optional(
     v.pipe(
       ValueEnvelope,

@@ -23,6 +23,7 @@ import {
   UndecodableMessage,
   type WireDecoder,
 } from "./document.ts";
+import { type Rewrite, rewriteJson } from "./json-text.ts";
 import { parseJsonExact } from "./raw-json.ts";
 
 type Op = "c" | "u" | "d" | "r";
@@ -40,7 +41,14 @@ export function debeziumDocumentJson(
   wire?: WireDecoder,
 ): string | null {
   const document = debeziumDocument(origin, record, options, wire);
-  return document === null ? null : JSON.stringify(document);
+  if (document === null) return null;
+  // The rules every document keeps (json-text.ts), over the row as a whole; `_meta` says which applied.
+  const rules = { nul: options.nulCharacters };
+  const rewrites = new Set<Rewrite>();
+  const text = rewriteJson(JSON.stringify(document), 1, rules, rewrites);
+  if (rewrites.size === 0) return text;
+  (document._meta as Meta).rewrites = [...rewrites].sort();
+  return rewriteJson(JSON.stringify(document), 1, rules, new Set());
 }
 
 /** The row document, or null for a tombstone; a value that is no change event follows on_decode_error. */

@@ -6,17 +6,22 @@
  * UTF-8 decode would, and what the document needs on top.
  *
  * The lane is narrow on purpose: whatever it does not take (not an object, not valid JSON or
- * UTF-8, a line break in the text, one of the connector's own field names at the top level, a key
- * there written with escapes, nesting deeper than `maxDepth`) goes to the general path
- * (document.ts), which decides what that means. So a mistake here can only cost speed if it
+ * UTF-8, a line break in the text, a name written with escapes, a top-level name that is not a
+ * column of its own (columns.ts), anything a rule of json-text.ts might rewrite: a surrogate
+ * escape that is not half of a pair, an escaped NUL, a container deeper than maxDocumentDepth, a
+ * number that may be too long or too large, a name too long, a name twice in one object) goes to
+ * the general path (document.ts), which decides what that means. So a mistake here can only cost speed if it
  * refuses too much, never correctness, as long as it refuses everything the general path would
  * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
  */
 
 import * as nodeBuffer from "node:buffer";
+import { ownFields as ownFieldNames } from "./columns.ts";
+import { maxDocumentDepth as maxDepth, maxNameLength } from "./json-text.ts";
 
-const maxDepth = 512;
 const containers = new Uint8Array(maxDepth);
+/** Each open object's serial number, so that the names seen can be told apart by object. */
+const objectSerials = new Int32Array(maxDepth);
 const inObject = 1;
 const inArray = 2;
 const expectValue = 0;
@@ -33,8 +38,12 @@ const closeBracket = 0x5d;
 const comma = 0x2c;
 const colon = 0x3a;
 
-/** The connector's own top-level fields (document.ts): a value holding one takes the general path. */
-const ownFields = ["_meta", "_kafka_partition", "_kafka_offset"].map((name) => new TextEncoder().encode(name));
+/**
+ * Names the top level may not hold as they are, normalised as columns.ts normalises: the connector's own
+ * fields, and the start of Airbyte's (any name that normalises to one takes the general path).
+ */
+const ownFields = ownFieldNames.map((name) => new TextEncoder().encode(name));
+const airbytePrefix = new TextEncoder().encode("_airbyte_");
 
 const [trueBytes, falseBytes, nullBytes] = ["true", "false", "null"].map((word) => new TextEncoder().encode(word)) as [
   Uint8Array,
@@ -80,6 +89,9 @@ export function objectBodyEnd(bytes: Uint8Array): number {
   const n = bytes.length;
   // Checked here once, so that the scan of each string is left with quotes, escapes and control bytes.
   if (!wellFormed(bytes)) return -1;
+  names.generation++;
+  names.count = 0;
+  let objects = 0;
   let i = 0;
   let depth = 0;
   let bodyEnd = -1;
@@ -116,6 +128,7 @@ export function objectBodyEnd(bytes: Uint8Array): number {
     }
     if (c === openBrace || c === openBracket) {
       if (expect !== expectValue || depth === maxDepth || (depth === 0 && c !== openBrace)) return -1;
+      if (c === openBrace) objectSerials[depth] = objects++;
       containers[depth++] = c === openBrace ? inObject : inArray;
       expect = c === openBrace ? expectKey : expectValue;
       opened = true;
@@ -128,7 +141,7 @@ export function objectBodyEnd(bytes: Uint8Array): number {
       const end = stringEnd(bytes, i);
       if (end < 0) return -1;
       if (expect === expectKey) {
-        if (depth === 1 && !plainKey(bytes, i + 1, end - 1)) return -1;
+        if (!newName(bytes, i + 1, end - 1, depth, objectSerials[depth - 1] as number)) return -1;
         expect = expectColon;
       } else expect = expectAfter;
       i = end;
@@ -179,11 +192,32 @@ function stringEnd(bytes: Uint8Array, i: number): number {
       continue;
     }
     if (e !== 0x75 || i + 5 >= n) return -1;
-    for (let h = i + 2; h < i + 6; h++)
-      if ((bytes[h] as number) >= 128 || hexDigit[bytes[h] as number] !== 1) return -1;
+    const unit = hexUnit(bytes, i + 2);
+    // An escaped NUL, or a surrogate escape not followed by its other half: json-text.ts's rules.
+    if (unit <= 0) return -1;
+    if (unit >= 0xd800 && unit <= 0xdfff) {
+      // A high surrogate's escape must be followed by a low one's, \uDC00-\uDFFF (read here, not by
+      // hexUnit again: each helper is called from one place, see the header).
+      if (unit >= 0xdc00 || bytes[i + 6] !== backslash || bytes[i + 7] !== 0x75) return -1;
+      const third = (bytes[i + 9] ?? 0) | 0x20;
+      if (((bytes[i + 8] ?? 0) | 0x20) !== 0x64 || third < 0x63 || third > 0x66) return -1;
+      if (hexDigit[bytes[i + 10] ?? 0x80] !== 1 || hexDigit[bytes[i + 11] ?? 0x80] !== 1) return -1;
+      i += 6;
+    }
     i += 6;
   }
   return -1;
+}
+
+/** The code unit of the four hex digits at `i`; -1 if they are not four hex digits. */
+function hexUnit(bytes: Uint8Array, i: number): number {
+  let unit = 0;
+  for (let h = i; h < i + 4; h++) {
+    const c = bytes[h] ?? 0x100;
+    if (c >= 128 || hexDigit[c] !== 1) return -1;
+    unit = unit * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+  }
+  return unit;
 }
 
 /** The index after the multi-byte UTF-8 sequence at `i`; -1 if it is not well formed (Unicode table 3-7). */
@@ -209,8 +243,13 @@ function utf8SequenceEnd(bytes: Uint8Array, i: number): number {
   return i + length;
 }
 
-/** The index after the number at `i`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; -1 if it is not one. */
+/**
+ * The index after the number at `i`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; -1 if it is not
+ * one, or if json-text.ts might write it as a string: over 200 characters, or a positive exponent of
+ * 3 digits or more (below those, a number is less than 10^299, which a double holds).
+ */
 function numberEnd(bytes: Uint8Array, i: number): number {
+  const start = i;
   if (bytes[i] === 0x2d) i++;
   if (bytes[i] === 0x30) i++;
   else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
@@ -222,11 +261,14 @@ function numberEnd(bytes: Uint8Array, i: number): number {
   }
   if (bytes[i] === 0x65 || bytes[i] === 0x45) {
     i++;
-    if (bytes[i] === 0x2b || bytes[i] === 0x2d) i++;
+    const negative = bytes[i] === 0x2d;
+    if (bytes[i] === 0x2b || negative) i++;
+    const digits = i;
     if (!isDigit(bytes[i])) return -1;
     while (isDigit(bytes[i])) i++;
+    if (i - digits > 2 && !negative) return -1;
   }
-  return i;
+  return i - start > 200 ? -1 : i;
 }
 
 /** The index after `true`, `false` or `null` at `i` (`c` is its first byte); -1 if none is there. */
@@ -237,12 +279,93 @@ function literalEnd(bytes: Uint8Array, i: number, c: number): number {
   return i + literal.length;
 }
 
-/** A top-level key between `start` and `end` that the fast lane may keep: no escapes, none of ours. */
-function plainKey(bytes: Uint8Array, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (bytes[k] === backslash) return false;
-  if (bytes[start] !== 0x5f) return true;
-  for (const name of ownFields) if (name.length === end - start && sameBytes(bytes, start, name)) return false;
+/**
+ * The names seen in the value, as hashes tagged with their object's serial number, in an open-addressed
+ * table that a new generation empties. Two names with one hash in one object send the value to the
+ * general path, which tells a repeat from a collision; so do more names than half the table holds.
+ */
+const names = { generation: 0, count: 0 };
+const tableSize = 2048;
+const slotHash = new Int32Array(tableSize);
+const slotObject = new Int32Array(tableSize);
+const slotGeneration = new Int32Array(tableSize);
+const normalised = new Uint8Array(64);
+/**
+ * Each byte of a top-level name as columns.ts normalises it: a-z and 0-9 as they are, A-Z in lower
+ * case, any other character one `_` (its UTF-8 continuation bytes skipped); a backslash refuses the
+ * name, and the lead bytes of U+0130 and U+212A need a closer look.
+ */
+const skip = 0;
+const refuse = 1;
+const lookCloser = 2;
+const columnByte = new Uint8Array(256).fill(0x5f);
+for (let c = 0x30; c <= 0x39; c++) columnByte[c] = c;
+for (let c = 0x61; c <= 0x7a; c++) columnByte[c] = c;
+for (let c = 0x41; c <= 0x5a; c++) columnByte[c] = c | 0x20;
+for (let c = 0x80; c < 0xc0; c++) columnByte[c] = skip;
+columnByte[backslash] = refuse;
+columnByte[0xc4] = lookCloser;
+columnByte[0xe2] = lookCloser;
+
+/**
+ * Whether the name between `start` and `end`, in the object of serial `object` at `depth`, may stay as
+ * written: no escapes, not too long, not seen before in its object; at the top level, also a column
+ * of its own (columns.ts): its normalised form (lower case, each other character `_`, a leading digit
+ * behind a `_`, cut at 63) has a letter or digit, is not one of ours nor `_airbyte_*`, and is new.
+ */
+function newName(bytes: Uint8Array, start: number, end: number, depth: number, object: number): boolean {
+  if (end - start > maxNameLength) return false;
+  let hash = 0x811c9dc5;
+  if (depth === 1) {
+    let length = 0;
+    let alphanumeric = false;
+    for (let k = start; k < end; k++) {
+      let c = columnByte[bytes[k] as number] as number;
+      if (c === skip) continue;
+      if (c === refuse) return false;
+      if (c === lookCloser) {
+        // The two characters whose lower case holds ASCII letters (U+0130 → "i̇", U+212A → "k").
+        const lead = bytes[k] as number;
+        if (lead === 0xc4 ? bytes[k + 1] === 0xb0 : bytes[k + 1] === 0x84 && bytes[k + 2] === 0xaa) return false;
+        c = 0x5f;
+      }
+      if (c !== 0x5f) {
+        if (length === 0 && c <= 0x39) {
+          normalised[length++] = 0x5f;
+          hash = Math.imul(hash ^ 0x5f, 16777619);
+        }
+        alphanumeric = true;
+      }
+      if (length === 63) continue;
+      normalised[length++] = c;
+      hash = Math.imul(hash ^ c, 16777619);
+    }
+    if (!alphanumeric || (normalised[0] === 0x5f && reservedName(length))) return false;
+  } else {
+    for (let k = start; k < end; k++) {
+      const c = bytes[k] as number;
+      if (c === backslash) return false;
+      hash = Math.imul(hash ^ c, 16777619);
+    }
+  }
+  if (names.count * 2 >= tableSize) return false;
+  let slot = (hash ^ Math.imul(object, 0x9e3779b1)) & (tableSize - 1);
+  while (slotGeneration[slot] === names.generation) {
+    if (slotHash[slot] === hash && slotObject[slot] === object) return false;
+    slot = (slot + 1) & (tableSize - 1);
+  }
+  slotGeneration[slot] = names.generation;
+  slotHash[slot] = hash;
+  slotObject[slot] = object;
+  names.count++;
   return true;
+}
+
+/** Whether the `length` normalised bytes are one of the connector's names or start as Airbyte's do. */
+function reservedName(length: number): boolean {
+  if (length >= airbytePrefix.length && sameBytes(normalised, 0, airbytePrefix)) return true;
+  for (const name of ownFields) if (name.length === length && sameBytes(normalised, 0, name)) return true;
+  return false;
 }
 
 function sameBytes(bytes: Uint8Array, start: number, name: Uint8Array): boolean {

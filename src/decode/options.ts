@@ -2,7 +2,10 @@
 import type { Config } from "../config/config.ts";
 import type { DecodeOptions } from "./document.ts";
 
-type DecodeConfig = Pick<Config, "key_format" | "value_format" | "on_decode_error" | "value_envelope">;
+type DecodeConfig = Pick<
+  Config,
+  "key_format" | "value_format" | "on_decode_error" | "value_envelope" | "nul_characters"
+>;
 
 /** A topic to be read, and the envelope its catalog stream sets, if it sets one. */
 export type DecodedTopic = { name: string; valueEnvelope?: Config["value_envelope"] };
@@ -13,6 +16,7 @@ export function decodeOptions(config: DecodeConfig, topics: DecodedTopic[] = [])
     keyFormat: config.key_format,
     valueFormat: config.value_format,
     onDecodeError: config.on_decode_error,
+    nulCharacters: config.nul_characters,
   };
   const debezium = topics.filter((t) => (t.valueEnvelope ?? config.value_envelope) === "debezium").map((t) => t.name);
   if (debezium.length > 0) options.debeziumTopics = debezium;

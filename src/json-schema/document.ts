@@ -3,10 +3,12 @@
  * that is an object is the document itself (its properties sit beside `_meta`), anything else
  * sits under `value`. No value property is required: a tombstone's document has only `_meta`
  * and the key fields, `_kafka_partition` and `_kafka_offset`, the stream's primary key and cursor.
+ * The value's schema is bounded first (bounds.ts): what destinations can name and hold.
  *
  *   documentJsonSchema({ type: "object", properties: { id: { type: "integer" } } }, meta)
  *   // { …, required: [..keys, "_meta"], properties: { id: { type: "integer" }, ...keys, _meta: meta } }
  */
+import { boundedSchema } from "./bounds.ts";
 import type { JsonSchema } from "./json-schema.ts";
 
 /** The top-level key fields every document carries (src/decode/document.ts writes them). */
@@ -15,9 +17,10 @@ export const keyProperties = {
   _kafka_offset: { type: "integer", minimum: 0, description: "The message's offset (= _meta.offset)." },
 } as const;
 
-export function documentJsonSchema(value: JsonSchema | undefined, meta: JsonSchema): JsonSchema {
+export function documentJsonSchema(unbounded: JsonSchema | undefined, meta: JsonSchema): JsonSchema {
   const properties: Record<string, unknown> = {};
   const definitions: JsonSchema = {};
+  const value = unbounded === undefined ? undefined : boundedSchema(unbounded);
   if (value !== undefined) {
     const types =
       value.type === undefined ? [] : Array.isArray(value.type) ? (value.type as string[]) : [value.type as string];

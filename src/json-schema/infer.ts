@@ -2,7 +2,8 @@
  * The JSON Schema of a sample of JSON values: each value's type, objects' properties merged
  * across the sample (a property missing from some objects, or null in some, is nullable), arrays'
  * items merged, and integer widened to number where both occur. An integer outside the signed
- * 64-bit range is a number: destinations make an "integer" a BIGINT, which cannot hold it.
+ * 64-bit range is a number: destinations make an "integer" a BIGINT, which cannot hold it. A place
+ * holding containers and other types alike is an object (mixedSchema).
  *
  *   inferJsonSchema([{ id: 1, tag: "a" }, { id: 2.5 }])
  *   // { type: "object", properties: { id: { type: "number" }, tag: { type: ["string", "null"] } } }
@@ -54,6 +55,20 @@ function add(shape: Shape, value: unknown): void {
 }
 
 /**
+ * A place where the sample showed an object or an array and other types as well: declared an object,
+ * which every destination holds in a JSON column whatever the value. A list of types would be the
+ * truer schema, but PyAirbyte makes such a column text, and its PostgreSQL cache then fails on the
+ * first object it is given ("can't adapt type 'dict'").
+ */
+function mixedSchema(listed: JsonType[]): JsonSchema {
+  const seen = listed.filter((t) => t !== "null").join(", ");
+  return {
+    type: listed.includes("null") ? ["object", "null"] : "object",
+    description: `Values of several JSON types (${seen}) were seen here: a JSON column holds each.`,
+  };
+}
+
+/**
  * The sample holds parsed JSON, whose big integers are doubles: one at or beyond ±2^63 came from
  * an integer outside int64 — or from one of the last 512 below 2^63, which round up to it; those
  * are called numbers too, which a destination holds (never the other way round). Integers
@@ -76,6 +91,8 @@ function toSchema(shape: Shape): JsonSchema {
   const listed = order.filter((t) => types.has(t));
   // A place the sample never showed a value at (an empty array's items) may hold anything.
   if (listed.length === 0) return {};
+  const valueTypes = listed.filter((t) => t !== "null");
+  if (valueTypes.length > 1 && (types.has("object") || types.has("array"))) return mixedSchema(listed);
   const schema: JsonSchema = { type: listed.length === 1 ? listed[0] : listed };
   if (types.has("object")) {
     schema.properties = Object.fromEntries(

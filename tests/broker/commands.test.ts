@@ -150,6 +150,7 @@ describe.each(runners)("commands (%s)", (runner) => {
         "offset",
         "op",
         "partition",
+        "rewrites",
         "timestamp",
         "timestamp_type",
         "topic",

@@ -152,7 +152,12 @@ test("a value a semantic type cannot convert follows on_decode_error, naming whe
     value: Buffer.from(value),
     headers: [],
   };
-  const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail" };
+  const options: DecodeOptions = {
+    keyFormat: "auto",
+    valueFormat: "auto",
+    onDecodeError: "fail",
+    nulCharacters: "keep",
+  };
   expect(() => debeziumDocument(input, input, options)).toThrow(
     "value of t partition 2 offset 9 column doc: its io.debezium.data.Json value cannot be converted (JSON Parse error: Expected '}'); " +
       "set on_decode_error to emit_raw to emit such messages as base64, or value_envelope to none for this stream",
@@ -235,6 +240,7 @@ describe("an Avro envelope through the registry", () => {
     keyFormat: "json",
     valueFormat: "schema_registry",
     onDecodeError: "fail",
+    nulCharacters: "keep",
     debeziumTopics: ["t"],
   };
   const wire = (data: Uint8Array, format: string) => (format === "schema_registry" ? compiled.decode(data) : null);

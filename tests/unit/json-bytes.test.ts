@@ -1,19 +1,21 @@
 /**
- * The fast lane's byte check (src/decode/json-bytes.ts) against JSON.parse and a fatal UTF-8
- * decode: whatever it takes, the general path (document.ts) would keep as written, with the same
- * body; it takes the objects producers commonly write, however they are spaced on one line; and it
- * refuses invalid JSON, invalid UTF-8, line breaks, the connector's own top-level fields, escaped
- * top-level keys and nesting past its limit, for crafted inputs, mutations and random bytes alike.
+ * The fast lane's byte check (src/decode/json-bytes.ts) against JSON.parse, a fatal UTF-8 decode
+ * and the general path (document.ts): whatever it takes, the general path keeps as written, with
+ * the same body; it takes the objects producers commonly write, however they are spaced on one
+ * line; and it refuses invalid JSON, invalid UTF-8, line breaks, escaped names, top-level names
+ * that are no column of their own, and whatever a rule of json-text.ts rewrites, for crafted
+ * inputs, mutations and random bytes alike.
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { columnKey } from "../../src/decode/columns.ts";
+import { documentJson } from "../../src/decode/document.ts";
 import { objectBodyEnd } from "../../src/decode/json-bytes.ts";
 
 const encoder = new TextEncoder();
 const bytes = (text: string) => encoder.encode(text);
 /** ignoreBOM keeps a leading BOM in the text, so that the oracle sees it. */
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const reserved = ["_meta", "_kafka_partition", "_kafka_offset"];
 
 /**
  * The oracle: the byte length of what the general path keeps of an object value's text (its body,
@@ -35,7 +37,11 @@ function generalBody(value: Uint8Array): number | string {
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) return "not an object";
   if (/[\n\r]/.test(text)) return "a line break";
-  for (const name of reserved) if (Object.hasOwn(data, name)) return `a top-level ${name}`;
+  const origin = { topic: "t", partition: 0, logAppendTime: false };
+  const record = { offset: 0, timestamp: 0, key: null, value, headers: [] };
+  const options = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep" } as const;
+  const rewrites = JSON.parse(documentJson(origin, record, options))._meta.rewrites;
+  if (rewrites !== undefined) return `rewritten: ${rewrites.join(", ")}`;
   return bytes(text.slice(0, text.lastIndexOf("}")).trimEnd()).length;
 }
 
@@ -46,9 +52,6 @@ function sound(value: Uint8Array): number {
   return end;
 }
 
-/** Whether JSON.stringify writes one of the object's top-level keys with an escape (the lane refuses those). */
-const escapedTopKey = (object: object) => Object.keys(object).some((key) => JSON.stringify(key).includes("\\"));
-const hasReservedKey = (object: object) => reserved.some((name) => Object.hasOwn(object, name));
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -75,20 +78,26 @@ function spaced(value: unknown, blanks: string[]): string {
 const blank = fc.stringMatching(/^[ \t]{0,3}$/);
 /** Top-level keys the lane takes: none of ours, nothing JSON.stringify escapes; any other unicode, astral included. */
 const plainKey = fc
-  .string({ unit: "binary", maxLength: 12 })
-  .filter((key) => !reserved.includes(key) && !JSON.stringify(key).includes("\\"));
+  .tuple(fc.constantFrom("a", "Z", "q", "7", "_x", "é1"), fc.string({ unit: "binary", maxLength: 11 }))
+  .map(([start, rest]) => start + rest)
+  .filter((key) => columnKey(key) !== null && !JSON.stringify(key).includes("\\") && !/[\u0130\u212a]/.test(key));
 const number = fc.oneof(
   fc.integer(),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.constantFrom(-0, 1e21, -1e-7, 5e-324, 1.7976931348623157e308, Number.MAX_SAFE_INTEGER + 2),
 );
-const json = fc.jsonValue({ stringUnit: "binary", maxDepth: 4 });
+/** JSON with no escape anywhere (values with escapes have tests of their own), and no name twice. */
+const json = fc.jsonValue({ stringUnit: "binary", maxDepth: 4 }).filter((v) => !JSON.stringify(v).includes("\\"));
+/** Numbers with a positive exponent of 3 digits, which the lane leaves to the general path though it keeps most. */
+const bigExponent = (text: string) => /e\+?\d{3}/i.test(text);
 const nested = fc.oneof(json, number, fc.array(fc.oneof(number, json), { maxLength: 4 }));
 /** Plain objects as producers write them: plain top-level keys, any JSON below them. */
-const plainObject = fc.dictionary(plainKey, nested, { maxKeys: 6 });
+const plainObject = fc
+  .uniqueArray(fc.tuple(plainKey, nested), { maxLength: 6, selector: ([key]) => columnKey(key) })
+  .map((members) => Object.fromEntries(members));
 /** Objects with keys one byte away from ours, and ours deeper down: mutations then reach our names. */
 const nearReserved = fc.dictionary(
-  fc.constantFrom("_metb", "_meta_", "_kafka_offsey", "_kafka_partitiom", "_Meta", "a"),
+  fc.constantFrom("_metb", "_meta_", "_kafka_offsey", "_kafka_partitiom", "M_eta", "a"),
   fc.oneof(nested, fc.constant({ _meta: 1, _kafka_offset: [2] })),
   { maxKeys: 4 },
 );
@@ -106,25 +115,45 @@ const accepted: [string, string][] = [
     '{"n":[0,-0,1.5,-2e10,3E+2,4e-3,0.0,-0.5e-0,12345678901234567890]',
   ],
   [
-    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\ud800"}',
-    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\ud800"',
+    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\u0001"}',
+    '{"s":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\uD83D\\ude00\\u0001"',
   ],
-  ['{"é":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞":["ключ"]}', '{"é":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞":["ключ"]'],
+  ['{"é1":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞a":["ключ"]}', '{"é1":"😀 ü \u2028 \u2029 \u007f \uFEFF","𝄞a":["ключ"]'],
   [
     '{"a":{"_meta":1},"b":[{"_kafka_offset":2}],"c":{"d":{"_kafka_partition":3}}}',
     '{"a":{"_meta":1},"b":[{"_kafka_offset":2}],"c":{"d":{"_kafka_partition":3}}',
   ],
-  ['{"a":{"\\u005fmeta":1,"\\n":2}}', '{"a":{"\\u005fmeta":1,"\\n":2}'],
   [
-    '{"_met":1,"_metaa":2,"_":3,"":4,"_kafka_":5,"_META":6," _meta":7,"_kafka_offset ":8}',
-    '{"_met":1,"_metaa":2,"_":3,"":4,"_kafka_":5,"_META":6," _meta":7,"_kafka_offset ":8',
+    '{"_met":1,"_metaa":2,"_3":3,"_kafka_":5,"_kafka_offset_x":8,"_airbyte":9,"__airbyte_":10}',
+    '{"_met":1,"_metaa":2,"_3":3,"_kafka_":5,"_kafka_offset_x":8,"_airbyte":9,"__airbyte_":10',
   ],
-  ['{"a":1,"a":2}', '{"a":1,"a":2'],
+  ['{"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":2}]}', '{"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":2}]'],
+  ['{"A":{"a":1,"A":2,"":3},"Äx":1,"äy":2}', '{"A":{"a":1,"A":2,"":3},"Äx":1,"äy":2'],
+  ['{"n":[1e99,-1.5E-99,0.1e+10]}', '{"n":[1e99,-1.5E-99,0.1e+10]'],
   ['{"a":"}"}', '{"a":"}"'],
 ];
 
 /** Values the general path does not keep as written, by what is wrong with them. */
 const refused: [string, string][] = [
+  ["_other_fields at the top level", '{"_other_fields":1}'],
+  ["a name twice", '{"a":1,"a":2}'],
+  ["a name twice in a nested object", '{"o":{"a":1,"b":2,"a":3}}'],
+  ["an empty top-level name", '{"":1}'],
+  ["a top-level name of punctuation", '{"!-":1}'],
+  ["a top-level name of other scripts only", '{"名前":1}'],
+  ["two top-level names alike in lower case", '{"Id":1,"id":2}'],
+  ["two top-level names alike once normalised", '{"a-b":1,"a b":2}'],
+  ["a top-level name alike ours once normalised", '{"_META":1}'],
+  ["a top-level name that is Airbyte's", '{"_airbyte_meta":1}'],
+  ["a top-level name that normalises to Airbyte's", '{"-Airbyte-raw id":1}'],
+  ["a leading digit making a name alike another", '{"_1a":1,"1a":2}'],
+  ["the Kelvin sign, whose lower case is k", '{"\u212a":1,"k":2}'],
+  ["a lone high surrogate escape", '{"a":"\\ud800"}'],
+  ["a lone low surrogate escape", '{"a":"\\udc00x"}'],
+  ["a low surrogate before a high one", '{"a":"\\udc00\\ud800"}'],
+  ["a high surrogate escape before a character", '{"a":"\\ud83dx"}'],
+  ["a number beyond a double", '{"a":1e400}'],
+  ["a number too long for Jackson", `{"a":${"1".repeat(1001)}}`],
   ["_meta at the top level", '{"_meta":1}'],
   ["_kafka_partition at the top level", '{"a":1,"_kafka_partition":2}'],
   ["_kafka_offset at the top level", '{ "_kafka_offset" :null}'],
@@ -239,7 +268,7 @@ const goodUtf8: [string, number[]][] = [
 ];
 
 const inString = (sequence: number[]) => Uint8Array.of(...bytes('{"a":"x'), ...sequence, ...bytes('y"}'));
-const inKey = (sequence: number[]) => Uint8Array.of(...bytes('{"'), ...sequence, ...bytes('":1}'));
+const inKey = (sequence: number[]) => Uint8Array.of(...bytes('{"a'), ...sequence, ...bytes('":1}'));
 
 /** An object value holding `depth` containers in all, the top-level object included. */
 const nestedArrays = (depth: number) => `{"a":${"[".repeat(depth - 1)}${"]".repeat(depth - 1)}}`;
@@ -256,6 +285,15 @@ describe("objectBodyEnd", () => {
     const value = bytes(text);
     expect(objectBodyEnd(value)).toBe(-1);
     expect(generalBody(value)).toBeTypeOf("string");
+  });
+
+  test.each([
+    ["an escaped NUL", '{"a":"\\u0000"}'],
+    ["a number of 201 characters", `{"a":${"1".repeat(201)}}`],
+    ["a number with an exponent of 3 digits", '{"a":1e100}'],
+  ])("refuses %s, which a rule might rewrite, though the general path keeps it here", (_, text) => {
+    expect(objectBodyEnd(bytes(text))).toBe(-1);
+    expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
   });
 
   test.each(badUtf8)("refuses %s in a string value or a key", (_, sequence) => {
@@ -309,22 +347,23 @@ describe("objectBodyEnd", () => {
     expect(new TextDecoder("utf-8", { fatal: true }).decode(value)).toBe('{"a":1}');
   });
 
-  test("refuses top-level keys written with escapes: ours spelt so, and any other, which the general path keeps", () => {
+  test("refuses names written with escapes: ours spelt so, and any other, which the general path keeps", () => {
     expect(objectBodyEnd(bytes('{"\\u005fmeta":1}'))).toBe(-1);
-    expect(generalBody(bytes('{"\\u005fmeta":1}'))).toBe("a top-level _meta");
+    expect(generalBody(bytes('{"\\u005fmeta":1}'))).toBe("rewritten: other_fields");
     expect(objectBodyEnd(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe(-1);
-    expect(generalBody(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe("a top-level _kafka_offset");
-    for (const text of ['{"\\u0061":1}', '{"a\\"b":1}', '{"x":1,"\\n":2}', '{"\\/":1}']) {
+    expect(generalBody(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe("rewritten: other_fields");
+    for (const text of ['{"\\u0061":1}', '{"a\\"b":1}', '{"x":1,"y\\n":2}', '{"\\/z":1}', '{"a":{"\\n":1}}']) {
       expect(objectBodyEnd(bytes(text))).toBe(-1);
       expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
     }
   });
 
-  test("takes 512 nested containers and refuses 513, which the general path keeps", () => {
+  test("takes 64 nested containers and refuses 65, which the general path writes as text", () => {
     for (const nest of [nestedArrays, nestedObjects]) {
-      expect(objectBodyEnd(bytes(nest(512)))).toBe(nest(512).length - 1);
-      expect(objectBodyEnd(bytes(nest(513)))).toBe(-1);
-      expect(generalBody(bytes(nest(513)))).toBe(nest(513).length - 1);
+      expect(objectBodyEnd(bytes(nest(64)))).toBe(nest(64).length - 1);
+      expect(generalBody(bytes(nest(64)))).toBe(nest(64).length - 1);
+      expect(objectBodyEnd(bytes(nest(65)))).toBe(-1);
+      expect(generalBody(bytes(nest(65)))).toBe("rewritten: depth");
       expect(objectBodyEnd(bytes(nest(10_000)))).toBe(-1);
     }
     // Nothing of a refused value lingers into the next one.
@@ -345,6 +384,7 @@ describe("objectBodyEnd", () => {
   test("takes plain objects of any JSON, with the general path's body", () => {
     fc.assert(
       fc.property(plainObject, (object) => {
+        fc.pre(!bigExponent(JSON.stringify(object)));
         const value = bytes(JSON.stringify(object));
         const end = objectBodyEnd(value);
         expect<number | string>(end).toBe(generalBody(value));
@@ -361,12 +401,12 @@ describe("objectBodyEnd", () => {
     );
     fc.assert(
       fc.property(objects, (object) => {
-        // The members JSON.stringify writes: those holding undefined or a function are left out.
-        const written = JSON.parse(JSON.stringify(object));
-        fc.pre(!hasReservedKey(written));
         const value = bytes(JSON.stringify(object));
-        expect(objectBodyEnd(value)).toBe(escapedTopKey(written) ? -1 : value.length - 1);
-        expect(generalBody(value)).toBe(value.length - 1);
+        const general = generalBody(value);
+        const lane = sound(value);
+        // It takes what the general path keeps, unless a name needs an escape or a number may be large.
+        if (typeof general === "number" && !/\\/.test(JSON.stringify(object)) && !bigExponent(JSON.stringify(object)))
+          expect(lane).toBe(general);
       }),
       { numRuns: 1000 },
     );
@@ -380,6 +420,7 @@ describe("objectBodyEnd", () => {
         fc.constantFrom(" ", "\t", " \t "),
         fc.constantFrom("", " ", "\t", " \t"),
         (object, blanks, indent, newline) => {
+          fc.pre(!bigExponent(JSON.stringify(object)));
           const value = bytes(spaced(object, blanks));
           expect<number | string>(objectBodyEnd(value)).toBe(generalBody(value));
           expect(objectBodyEnd(value)).toBeGreaterThan(0);
@@ -398,6 +439,7 @@ describe("objectBodyEnd", () => {
   test("refuses every truncation of a valid object", () => {
     fc.assert(
       fc.property(fc.oneof(plainObject, nearReserved), fc.array(blank, { maxLength: 5 }), (object, blanks) => {
+        fc.pre(!bigExponent(JSON.stringify(object)));
         const text = spaced(object, blanks);
         const value = bytes(text);
         const whole = bytes(text.trimEnd()).length;
@@ -452,7 +494,7 @@ describe("objectBodyEnd", () => {
       { numRuns: 5000 },
     );
     // Both answers come up often: the property was tested on both sides.
-    expect(outcomes.taken).toBeGreaterThan(500);
+    expect(outcomes.taken).toBeGreaterThan(300);
     expect(outcomes.refused).toBeGreaterThan(500);
   });
 

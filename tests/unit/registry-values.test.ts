@@ -125,7 +125,12 @@ describe("Avro", () => {
 });
 
 describe("documents of exact numbers", () => {
-  const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail" };
+  const options: DecodeOptions = {
+    keyFormat: "auto",
+    valueFormat: "auto",
+    onDecodeError: "fail",
+    nulCharacters: "keep",
+  };
   const origin = { topic: "t", partition: 0, logAppendTime: false };
   const record = { offset: 1, timestamp: 0, key: Uint8Array.of(0), value: Uint8Array.of(0), headers: [] };
   const wire = (data: unknown) => () => ({ data, encoding: "avro" as const });
@@ -135,7 +140,7 @@ describe("documents of exact numbers", () => {
     expect(line).toStartWith(
       '{"value":1152921504606846977,"_kafka_partition":0,"_kafka_offset":1,"_meta":{"topic":"t","partition":0,"offset":1,"timestamp":"1970-01-01T00:00:00.000Z","timestamp_type":"create_time","key":1152921504606846977,',
     );
-    expect(toDocument({ ...origin, ...record }, options, wire(rawJson("1"))).value).toEqual(rawJson("1"));
+    expect(toDocument({ ...origin, ...record }, options, wire(rawJson("1"))).value).toBe(1);
   });
 
   test("an object value holding exact numbers is written with their digits", () => {
