@@ -66,9 +66,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       : catalog.range;
   const tail = options.tail ?? catalog.tail;
 
-  const client = new KafkaClient(config);
-  // The workers' threads load while the read is planned; the pool ends those it does not need.
+  // The workers' threads load while the read is planned (first, so that loading them overlaps
+  // everything after); the pool ends those it does not need.
   const threads = startThreads(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
+  const client = new KafkaClient(config);
   let pool: Pool | undefined;
   // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
   const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
