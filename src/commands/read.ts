@@ -115,6 +115,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
       {
         settings: config,
+        // A worker can find these out itself: it asks only when they are not handed to it.
+        cluster: await client.knownCluster().catch(() => undefined),
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
         // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of

@@ -6,14 +6,7 @@
  * lists offsets and fetches chosen partitions from chosen offsets, which needs only Describe and
  * Read on the topics.
  */
-import {
-  Admin,
-  AuthenticationError,
-  type Connection,
-  Consumer,
-  NetworkError,
-  TimeoutError,
-} from "@platformatic/kafka";
+import { Admin, AuthenticationError, type Connection, Consumer, NetworkError, TimeoutError } from "@platformatic/kafka";
 import { brokersOf } from "../config/bootstrap.ts";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
 import { FetchConnection } from "./fetch-connection.ts";
@@ -70,6 +63,13 @@ const unknownTopicOrPartition = 3;
 const invalidTopic = 17;
 const topicAuthorizationFailed = 29;
 
+/**
+ * What a client learnt of the cluster that another client of the same settings can start from:
+ * the Fetch version to send and where each broker is. A read worker gets its main thread's, so
+ * that its first fetch needs no request to ask them again.
+ */
+export type KnownCluster = { fetchVersion: number; brokers: [node: number, host: string, port: number][] };
+
 /** One partition's offset from `offsetsOf`'s answer; one it lacks was not listed by Kafka (a transient error). */
 export function offsetAt(offsets: Map<string, Map<number, number>>, topic: string, partition: number): number {
   const offset = offsets.get(topic)?.get(partition);
@@ -85,9 +85,13 @@ export class KafkaClient {
   readonly #fetchConnections = new Map<number, Promise<FetchConnection>>();
   /** Brokers' host and port by node id, from the last metadata read. */
   #addresses = new Map<number, { host: string; port: number }>();
+  /** The Fetch version, when another client of these settings already asked (`known`). */
+  readonly #knownFetchVersion: number | undefined;
 
-  constructor(settings: ConnectionSettings) {
+  constructor(settings: ConnectionSettings, known?: KnownCluster) {
     this.#settings = settings;
+    this.#knownFetchVersion = known?.fetchVersion;
+    for (const [node, host, port] of known?.brokers ?? []) this.#addresses.set(node, { host, port });
     this.#consumer = new Consumer({
       clientId: settings.client_id,
       // Required by the library's constructor; no group is ever joined or written to.
@@ -230,8 +234,16 @@ export class KafkaClient {
     return await this.#fetchVersion();
   }
 
+  /** What this client knows of the cluster, for a client of the same settings to start from. */
+  async knownCluster(): Promise<KnownCluster> {
+    const fetchVersion = await this.#fetchVersion();
+    const metadata = await this.#call("read metadata", () => this.#consumer.metadata({ topics: [] }));
+    return { fetchVersion, brokers: [...metadata.brokers].map(([node, b]) => [node, b.host, b.port]) };
+  }
+
   /** The Fetch version the brokers are read with; a config error when they are too old. */
   async #fetchVersion(): Promise<number> {
+    if (this.#knownFetchVersion !== undefined) return this.#knownFetchVersion;
     try {
       return await fetchVersion(this.#consumer);
     } catch (error) {

@@ -1,5 +1,5 @@
 /** What the main thread and the read workers say to each other. */
-import type { ConnectionSettings } from "../kafka/client.ts";
+import type { ConnectionSettings, KnownCluster } from "../kafka/client.ts";
 import type { DecodeOptions } from "../decode/document.ts";
 import type { FailureType } from "../errors.ts";
 import type { RegistrySettings } from "../registry/client.ts";
@@ -30,6 +30,8 @@ export type FetchTuning = {
 export type WorkerStart = {
   type: "start";
   settings: ConnectionSettings;
+  /** The main thread's Fetch version and broker addresses: the worker's first fetch need not ask for them. */
+  cluster?: KnownCluster;
   decode: DecodeOptions;
   /** Where framed keys and values find their schemas; absent without a registry. */
   registry?: RegistrySettings;

@@ -30,7 +30,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "start") {
     const start = message;
-    const state = newWorkerState(start, () => new KafkaClient(start.settings), post);
+    const state = newWorkerState(start, () => new KafkaClient(start.settings, start.cluster), post);
     worker = state;
     run(state).catch((error) => post({ type: "error", failureType: failureType(error), message: oneLine(error) }));
     return;
