@@ -6,7 +6,15 @@
  * lists offsets and fetches chosen partitions from chosen offsets, which needs only Describe and
  * Read on the topics.
  */
-import { Admin, AuthenticationError, type Connection, Consumer, NetworkError, TimeoutError } from "@platformatic/kafka";
+import {
+  Admin,
+  ajv,
+  AuthenticationError,
+  type Connection,
+  Consumer,
+  NetworkError,
+  TimeoutError,
+} from "@platformatic/kafka";
 import { brokersOf } from "../config/bootstrap.ts";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
 import { FetchConnection } from "./fetch-connection.ts";
@@ -23,9 +31,20 @@ import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { errorName } from "./error-codes.ts";
+import { trustValidatorsOf } from "./lazy-validators.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
 
 export type { ConnectionSettings } from "./security.ts";
+
+// The library runs one of its option validators for every consumer, strict or not: its group
+// options, of which ours are its defaults and a group id made from a client_id that config/
+// already checked (tests/unit/lazy-validators.test.ts holds them to the library's schema).
+// Compiling it took ~60 ms of every start (docs/decisions/0008): it is trusted instead, in every
+// thread, as lazy-validators.ts allows.
+trustValidatorsOf(ajv);
+
+/** The consumer group id the library requires of a consumer; no group is ever joined or written to. */
+export const groupIdOf = (clientId: string) => `${clientId}-no-group`;
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
 /**
@@ -94,8 +113,7 @@ export class KafkaClient {
     for (const [node, host, port] of known?.brokers ?? []) this.#addresses.set(node, { host, port });
     this.#consumer = new Consumer({
       clientId: settings.client_id,
-      // Required by the library's constructor; no group is ever joined or written to.
-      groupId: `${settings.client_id}-no-group`,
+      groupId: groupIdOf(settings.client_id),
       bootstrapBrokers: brokersOf(settings.bootstrap_servers),
       connectTimeout: settings.connect_timeout_ms,
       timeout: Math.max(30_000, settings.connect_timeout_ms),
