@@ -2,7 +2,7 @@
  * Protocol lines written straight into bytes. A worker fills one buffer per batch and transfers
  * it to the main thread, which writes it to stdout and hands it back with its ack: the few
  * buffers a worker has in flight are all it ever allocates for output, so its heap and the main
- * thread's see no garbage per record (docs/decisions/0007-hot-path.md).
+ * thread's see no garbage per record (docs/decisions/0007-hot-path-in-bytes.md).
  */
 const encoder = new TextEncoder();
 
