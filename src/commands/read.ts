@@ -8,6 +8,7 @@ import { loadConfig } from "../config/load.ts";
 import { decodeOptions } from "../decode/options.ts";
 import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
+import { crc32cImplementation } from "../kafka/crc32c.ts";
 import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag, type Range } from "../plan/range.ts";
@@ -96,7 +97,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
     protocolLog(
       "INFO",
-      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)}${shard ? ` (shard ${shard.index}/${shard.count})` : ""} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
+      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)}${shard ? ` (shard ${shard.index}/${shard.count})` : ""} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""} (CRC-32C ${crc32cImplementation})`,
     );
     // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
     const left = new Map<string, number>();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { TransientError } from "../../src/errors.ts";
 import { KafkaClient } from "../../src/kafka/client.ts";
 import { bootstrap } from "../support/broker.ts";
-import { uniqueTopic } from "../support/connector.ts";
+import { catalog, jsonFile, records, run, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
 const topic = uniqueTopic("fetch-connection");
@@ -107,4 +107,27 @@ test("the known cluster is the broker's Fetch version and address", async () => 
   expect(known.fetchVersion).toBeGreaterThanOrEqual(12);
   // The harness's broker is one node, advertised at the address it is bootstrapped from.
   expect(known.brokers.map(([, host, port]) => `${host}:${port}`)).toEqual([await bootstrap()]);
+});
+
+test("the executable reads the same records with its native CRC-32C and, where it cannot load it, without", async () => {
+  const args = [
+    "read",
+    "--config",
+    jsonFile("config.json", { bootstrap_servers: await bootstrap() }),
+    "--catalog",
+    jsonFile("catalog.json", catalog([topic])),
+  ];
+  const values = (result: Awaited<ReturnType<typeof run>>) =>
+    records(result)
+      .map((r) => `${r.data._kafka_partition}/${r.data._kafka_offset} ${r.data.i}`)
+      .sort();
+  const native = await run("binary", args);
+  // Bun writes the embedded module to the temporary folder to load it: none there, no module.
+  const fallback = await run("binary", args, { env: { TMPDIR: "/nonexistent/source-kafka-test" } });
+  expect([native.code, fallback.code]).toEqual([0, 0]);
+  const crc = (result: typeof native) =>
+    result.messages.flatMap((m) => (m.type === "LOG" ? (/\(CRC-32C (\w+)\)/.exec(m.log.message)?.[1] ?? []) : []));
+  expect([crc(native), crc(fallback)]).toEqual([["native"], ["webassembly"]]);
+  expect(values(native)).toHaveLength(300);
+  expect(values(fallback)).toEqual(values(native));
 });
