@@ -106,9 +106,15 @@ export class KafkaClient {
   #addresses = new Map<number, { host: string; port: number }>();
   /** The Fetch version, when another client of these settings already asked (`known`). */
   readonly #knownFetchVersion: number | undefined;
+  /**
+   * TLS and SASL options, made once: every connection of this client shares them, and so one
+   * OIDC token provider (which fetches a token and refreshes it before it expires).
+   */
+  readonly #security: object;
 
   constructor(settings: ConnectionSettings, known?: KnownCluster) {
     this.#settings = settings;
+    this.#security = connectionSecurity(settings);
     this.#knownFetchVersion = known?.fetchVersion;
     for (const [node, host, port] of known?.brokers ?? []) this.#addresses.set(node, { host, port });
     this.#consumer = new Consumer({
@@ -122,7 +128,7 @@ export class KafkaClient {
       // The library's default too; said here because a read must never create a topic it asks about.
       autocreateTopics: false,
       isolationLevel: readCommitted,
-      ...connectionSecurity(settings),
+      ...this.#security,
     });
     this.#tlsAlerts.watch(this.#consumer);
   }
@@ -136,7 +142,7 @@ export class KafkaClient {
       retries: 3,
       retryDelay: 250,
       autocreateTopics: false,
-      ...connectionSecurity(this.#settings),
+      ...this.#security,
     });
     this.#tlsAlerts.watch(admin);
     try {
@@ -353,7 +359,7 @@ export class KafkaClient {
         clientId: this.#settings.client_id,
         connectTimeoutMs: this.#settings.connect_timeout_ms,
         requestTimeoutMs: timeoutMs,
-        security: connectionSecurity(this.#settings),
+        security: this.#security,
         watch: (connection) => this.#tlsAlerts.watchConnection(connection),
       });
     } catch (error) {
