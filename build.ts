@@ -13,6 +13,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runtime } from "./scripts/bun-runtime.ts";
+import { crc32cModule } from "./scripts/crc32c-module.ts";
 import { type Target, targets } from "./scripts/targets.ts";
 
 const { values: options } = parseArgs({
@@ -43,6 +44,21 @@ const inlineWasm: import("bun").BunPlugin = {
   },
 };
 
+/**
+ * The target's own N-API CRC-32C module in place of the @node-rs/crc32 package, whose loader
+ * would pick one at run time from packages that are not in the executable: Bun embeds a required
+ * .node file and loads it from a temporary copy (src/kafka/crc32c.ts falls back when it cannot).
+ */
+function embedCrc32c(target?: Target): import("bun").BunPlugin {
+  const module = crc32cModule(target);
+  return {
+    name: "embed-crc32c",
+    setup(build) {
+      build.onResolve({ filter: /^@node-rs\/crc32$/ }, () => ({ path: module }));
+    },
+  };
+}
+
 /** Bun's target for this machine, when it is one we ship: built with the running Bun itself. */
 const hostTarget = `bun-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
 
@@ -58,7 +74,7 @@ async function compile(file: string, target?: Target): Promise<string> {
   mkdirSync(staging, { recursive: true });
   const result = await Bun.build({
     entrypoints: ["./src/main.ts", "./src/worker.ts"],
-    plugins: [inlineWasm],
+    plugins: [inlineWasm, embedCrc32c(target)],
     compile: {
       outfile: join(staging, file),
       ...(target && { target: target.target }),

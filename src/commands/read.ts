@@ -8,6 +8,7 @@ import { loadConfig } from "../config/load.ts";
 import { decodeOptions } from "../decode/options.ts";
 import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
+import { crc32cImplementation } from "../kafka/crc32c.ts";
 import { protocolLog } from "../log.ts";
 import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag, type Range } from "../plan/range.ts";
@@ -78,9 +79,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     ? await (await import("../metrics/server.ts")).MetricsServer.listen(metricsAddress, metrics)
     : undefined;
   if (server) protocolLog("INFO", `serving metrics on http://${server.address}/metrics (probes: /healthz, /readyz)`);
-  const client = new KafkaClient(config);
-  // The workers' threads load while the read is planned; the pool ends those it does not need.
+  // The workers' threads load while the read is planned (started before the client, so that
+  // loading them overlaps everything after); the pool ends those it does not need.
   const threads = startThreads(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
+  const client = new KafkaClient(config);
   let pool: Pool | undefined;
   // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
   const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
@@ -107,7 +109,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     const workers = config.workers ?? defaultWorkers(availableParallelism(), plan.assignments.length);
     protocolLog(
       "INFO",
-      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)}${shard ? ` (shard ${shard.index}/${shard.count})` : ""} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""}`,
+      `reading ${plan.assignments.length} partitions of ${catalog.streams.length} streams in range ${formatRange(range)}${shard ? ` (shard ${shard.index}/${shard.count})` : ""} with ${Math.min(workers, Math.max(1, plan.assignments.length))} workers${tail ? ", tailing" : ""} (CRC-32C ${crc32cImplementation})`,
     );
     // Summed in one pass: a catalog may have thousands of streams, each of many partitions.
     const left = new Map<string, number>();
@@ -127,6 +129,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       {
         settings: config,
         clientRack: config.client_rack,
+        // A worker can find these out itself: it asks only when they are not handed to it.
+        cluster: await client.knownCluster().catch(() => undefined),
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
         // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of

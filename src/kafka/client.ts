@@ -8,29 +8,43 @@
  */
 import {
   Admin,
+  ajv,
   AuthenticationError,
+  type Connection,
   Consumer,
-  GenericError,
   NetworkError,
-  ResponseError,
   TimeoutError,
 } from "@platformatic/kafka";
 import { brokersOf } from "../config/bootstrap.ts";
 import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
+import { FetchConnection } from "./fetch-connection.ts";
 import {
   BrokerTooOldError,
+  fetchRequestBody,
   fetchVersion,
   firstFetchVersionWithTopicIds,
-  useRawFetch,
+  parseFetchResponse,
+  type FetchTopic,
   type RawFetchResponse,
 } from "./fetch-response.ts";
 import { requestMetadata } from "./metadata.ts";
 import { CorruptBatchError } from "./record-batches.ts";
 import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { errorName } from "./error-codes.ts";
+import { trustValidatorsOf } from "./lazy-validators.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
 
 export type { ConnectionSettings } from "./security.ts";
+
+// The library runs one of its option validators for every consumer, strict or not: its group
+// options, of which ours are its defaults and a group id made from a client_id that config/
+// already checked (tests/unit/lazy-validators.test.ts holds them to the library's schema).
+// Compiling it took ~60 ms of every start (docs/decisions/0010): it is trusted instead, in every
+// thread, as lazy-validators.ts allows.
+trustValidatorsOf(ajv);
+
+/** The consumer group id the library requires of a consumer; no group is ever joined or written to. */
+export const groupIdOf = (clientId: string) => `${clientId}-no-group`;
 
 export type PartitionInfo = { partition: number; leader: number; leaderEpoch: number };
 /**
@@ -66,6 +80,13 @@ const unknownTopicOrPartition = 3;
 const invalidTopic = 17;
 const topicAuthorizationFailed = 29;
 
+/**
+ * What a client learnt of the cluster that another client of the same settings can start from:
+ * the Fetch version to send and where each broker is. A read worker gets its main thread's, so
+ * that its first fetch needs no request to ask them again.
+ */
+export type KnownCluster = { fetchVersion: number; brokers: [node: number, host: string, port: number][] };
+
 /** One partition's offset from `offsetsOf`'s answer; one it lacks was not listed by Kafka (a transient error). */
 export function offsetAt(offsets: Map<string, Map<number, number>>, topic: string, partition: number): number {
   const offset = offsets.get(topic)?.get(partition);
@@ -77,19 +98,36 @@ export class KafkaClient {
   readonly #consumer: Consumer;
   readonly #settings: ConnectionSettings;
   readonly #tlsAlerts = new TlsAlerts();
+  /** One connection per broker for fetches (fetch-connection.ts), opened on first use. */
+  readonly #fetchConnections = new Map<number, Promise<FetchConnection>>();
+  /** Brokers' host and port by node id, from the last metadata read. */
+  #addresses = new Map<number, { host: string; port: number }>();
+  /** client_rack, sent in every fetch; "" for none. */
+  readonly #rack: string;
+  /** The Fetch version, when another client of these settings already asked (`known`). */
+  readonly #knownFetchVersion: number | undefined;
+  /**
+   * TLS and SASL options, made once: every connection of this client shares them, and so one
+   * OIDC token provider (which fetches a token and refreshes it before it expires).
+   */
+  readonly #security: object;
 
   /**
    * `rack`: the client's rack (client_rack), named in every fetch (Fetch v11+). A leader in a
    * cluster with a rack-aware replica selector may then answer a fetch with no records and a
    * `preferredReadReplica` to read from instead (KIP-392): only a caller that follows it (the read
-   * workers) gives a rack.
+   * workers) gives a rack. `known`: what another client of these settings already learnt of the
+   * cluster (`knownCluster`), so that this one need not ask again.
    */
-  constructor(settings: ConnectionSettings, { rack }: { rack?: string } = {}) {
+  constructor(settings: ConnectionSettings, { rack, known }: { rack?: string; known?: KnownCluster } = {}) {
     this.#settings = settings;
+    this.#security = connectionSecurity(settings);
+    this.#rack = rack ?? "";
+    this.#knownFetchVersion = known?.fetchVersion;
+    for (const [node, host, port] of known?.brokers ?? []) this.#addresses.set(node, { host, port });
     this.#consumer = new Consumer({
       clientId: settings.client_id,
-      // Required by the library's constructor; no group is ever joined or written to.
-      groupId: `${settings.client_id}-no-group`,
+      groupId: groupIdOf(settings.client_id),
       bootstrapBrokers: brokersOf(settings.bootstrap_servers),
       connectTimeout: settings.connect_timeout_ms,
       timeout: Math.max(30_000, settings.connect_timeout_ms),
@@ -98,11 +136,9 @@ export class KafkaClient {
       // The library's default too; said here because a read must never create a topic it asks about.
       autocreateTopics: false,
       isolationLevel: readCommitted,
-      ...(rack === undefined ? {} : { clientRack: rack }),
-      ...connectionSecurity(settings),
+      ...this.#security,
     });
     this.#tlsAlerts.watch(this.#consumer);
-    useRawFetch(this.#consumer);
   }
 
   /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
@@ -114,7 +150,7 @@ export class KafkaClient {
       retries: 3,
       retryDelay: 250,
       autocreateTopics: false,
-      ...connectionSecurity(this.#settings),
+      ...this.#security,
     });
     this.#tlsAlerts.watch(admin);
     try {
@@ -222,11 +258,19 @@ export class KafkaClient {
     return result;
   }
 
+  /** What this client knows of the cluster, for a client of the same settings to start from. */
+  async knownCluster(): Promise<KnownCluster> {
+    const fetchVersion = await this.fetchVersion();
+    const metadata = await this.#call("read metadata", () => this.#consumer.metadata({ topics: [] }));
+    return { fetchVersion, brokers: [...metadata.brokers].map(([node, b]) => [node, b.host, b.port]) };
+  }
+
   /**
    * The Fetch version the brokers will be read with; fails with a config error naming the
    * versions when they are too old to be read (before Kafka 2.7).
    */
   async fetchVersion(): Promise<number> {
+    if (this.#knownFetchVersion !== undefined) return this.#knownFetchVersion;
     try {
       return await fetchVersion(this.#consumer);
     } catch (error) {
@@ -235,13 +279,18 @@ export class KafkaClient {
     }
   }
 
-  /** One fetch from one broker; partition-level errors come back in the result, not as throws. */
+  /**
+   * One fetch from one broker; partition-level errors come back in the result, not as throws.
+   * The records' keys, values and headers are views into the connection's receive buffer: they
+   * stay valid until the next fetch from the same broker (fetch-connection.ts).
+   */
   async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
+    const version = await this.fetchVersion();
     // Before v13 the broker knows topics by name only: send names, and map the names it answers
     // with back to the ids the caller asked for.
-    const byName = (await this.fetchVersion()) < firstFetchVersionWithTopicIds;
+    const byName = version < firstFetchVersionWithTopicIds;
     const idOf = new Map<string, string>();
-    const topics = new Map<string, { topicId: string; partitions: object[] }>();
+    const topics = new Map<string, FetchTopic>();
     for (const p of request.partitions) {
       const key = byName ? p.topic : p.topicId;
       idOf.set(key, p.topicId);
@@ -255,44 +304,78 @@ export class KafkaClient {
       });
       topics.set(key, entry);
     }
+    const body = fetchRequestBody(version, [...topics.values()], request, this.#rack);
+    let bytes: Uint8Array;
+    try {
+      const connection = await this.#fetchConnection(request.node);
+      bytes = await connection.fetch(version, body, request.maxWaitMs);
+    } catch (error) {
+      throw classify(error, `fetch from broker ${request.node}`, this.#tlsAlerts.recent());
+    }
     let response: RawFetchResponse;
     try {
-      response = (await this.#consumer.fetch({
-        node: request.node,
-        topics: [...topics.values()] as never,
-        maxWaitTime: request.maxWaitMs,
-        minBytes: 1,
-        maxBytes: request.maxBytes,
-        isolationLevel: readCommitted,
-      })) as unknown as RawFetchResponse;
+      response = parseFetchResponse(version, bytes);
     } catch (error) {
-      // Partition errors (offset out of range, leader moved, topic deleted) arrive as a
-      // ResponseError that still carries the whole response — the last try's, when the library
-      // retried — and the caller decides per partition.
-      // A ResponseError is itself an aggregate (of its partitions' errors): only the library's
-      // retry wrapper around it is to be unwrapped.
-      const last =
-        !(error instanceof ResponseError) && error instanceof AggregateError && GenericError.isGenericError(error)
-          ? error.errors.at(-1)
-          : error;
-      const carried = (last as { response?: RawFetchResponse }).response;
-      if (unreadable(error))
-        throw new UnreadableResponseError(describe(error).replace(/^fetch failed \d+ times: /, ""));
-      if (!(last instanceof ResponseError) || !carried?.responses)
-        throw classify(error, "fetch", this.#tlsAlerts.recent());
-      response = carried;
+      throw new UnreadableResponseError(
+        `the fetch response of broker ${request.node} does not parse (${describe(error)})`,
+      );
     }
+    if (response.errorCode !== 0)
+      throw new TransientError(
+        `cannot fetch from broker ${request.node}: Kafka answered ${errorName(response.errorCode)}`,
+      );
     try {
       return response.responses.flatMap((topic) =>
         topic.partitions.map((p) => toFetchedPartition(idOf.get(topic.topicId) ?? topic.topicId, p)),
       );
     } catch (error) {
       if (error instanceof CorruptBatchError) throw new UnreadableResponseError(error.message);
+      throw new UnreadableResponseError(describe(error));
+    }
+  }
+
+  /** The fetch connection to `node`, opened (and its address looked up) when there is none that works. */
+  async #fetchConnection(node: number): Promise<FetchConnection> {
+    const current = this.#fetchConnections.get(node);
+    if (current) {
+      const connection = await current.catch(() => null);
+      if (connection?.usable) return connection;
+      if (this.#fetchConnections.get(node) === current) this.#fetchConnections.delete(node);
+    }
+    const opening = this.#openFetchConnection(node);
+    this.#fetchConnections.set(node, opening);
+    return await opening;
+  }
+
+  async #openFetchConnection(node: number): Promise<FetchConnection> {
+    let address = this.#addresses.get(node);
+    if (!address) {
+      // A node not seen yet (or since a restart moved it): ask the cluster where it is.
+      const metadata = await this.#consumer.metadata({ topics: [], forceUpdate: this.#addresses.size > 0 });
+      this.#addresses = new Map([...metadata.brokers].map(([id, b]) => [id, { host: b.host, port: b.port }]));
+      address = this.#addresses.get(node);
+      if (!address) throw new NetworkError(`Broker ${node} is not in the cluster's metadata`);
+    }
+    const timeoutMs = Math.max(30_000, this.#settings.connect_timeout_ms);
+    try {
+      return await FetchConnection.open(address.host, address.port, {
+        clientId: this.#settings.client_id,
+        connectTimeoutMs: this.#settings.connect_timeout_ms,
+        requestTimeoutMs: timeoutMs,
+        security: this.#security,
+        watch: (connection) => this.#tlsAlerts.watchConnection(connection),
+      });
+    } catch (error) {
+      // The broker may have moved: look its address up again next time.
+      this.#addresses.delete(node);
       throw error;
     }
   }
 
   async close(): Promise<void> {
+    const connections = [...this.#fetchConnections.values()];
+    this.#fetchConnections.clear();
+    await Promise.all(connections.map((opening) => opening.then((c) => c.close()).catch(() => {})));
     await this.#consumer.close(true).catch(() => {});
   }
 
@@ -316,15 +399,16 @@ class TlsAlerts {
   #last: { message: string; at: number } | undefined;
 
   watch(client: Admin | Consumer): void {
-    client.on(
-      "client:broker:connect",
-      ({ connection }: { connection: { on(event: "error", listener: (error: Error) => void): void } }) => {
-        connection.on("error", (error) => {
-          const cause = error.cause instanceof Error ? error.cause : error;
-          if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
-        });
-      },
+    client.on("client:broker:connect", ({ connection }: { connection: Connection }) =>
+      this.watchConnection(connection),
     );
+  }
+
+  watchConnection(connection: Connection): void {
+    connection.on("error", (error: Error) => {
+      const cause = error.cause instanceof Error ? error.cause : error;
+      if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
+    });
   }
 
   /** The last alert, if recent enough to explain a failure now. */
@@ -335,16 +419,6 @@ class TlsAlerts {
 
 export type { FetchedPartition, FetchedRecord } from "./records.ts";
 export { transientPartitionErrors } from "./error-codes.ts";
-
-/**
- * True when every try failed with an error the library did not raise itself: those come from
- * parsing the response (a decompressor, a read past a buffer's end), while the network, timeouts
- * and Kafka's error codes all arrive as the library's own error classes.
- */
-function unreadable(error: unknown): boolean {
-  const tries = error instanceof AggregateError && GenericError.isGenericError(error) ? error.errors : [error];
-  return tries.length > 0 && tries.every((e) => e instanceof Error && !GenericError.isGenericError(e));
-}
 
 /** Everything the library's (possibly nested) errors say, flattened to one line. */
 function describe(error: unknown): string {

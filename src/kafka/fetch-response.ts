@@ -1,21 +1,21 @@
 /**
- * The Fetch response (versions 12 to 17) read with its record batches left as bytes.
+ * The Fetch request and response (versions 12 to 17), read with their record batches left as bytes.
  *
- * The client library parses every record of a response into objects as it arrives; the read path
- * parses them itself (record-batches.ts), more cheaply. So the library's Fetch API is swapped, on
- * our consumer only, for one that sends the library's own request and reads the response the way
- * the library does (same fields, same partition errors) except for the records, which stay bytes.
- * Sessions, retries, metadata and connections all remain the library's.
+ * The client library would parse every record of a response into objects of its own as it
+ * arrives; the read path parses them itself (record-batches.ts), more cheaply, from the bytes
+ * fetch-connection.ts receives. The request is the library's own encoding of each version; the
+ * response is read here field by field as the library reads it, except for the records.
+ *
+ * Fetches are sessionless (session id 0, epoch -1: KIP-227's full fetch, which opens no session
+ * on the broker): each names every partition it wants, which a worker does anyway.
  *
  * Versions 12-17 cover Kafka 2.7 and later. v12 (Kafka 2.7-3.0) names topics, in the request and
- * in the response; v13 and later (Kafka 3.1+) give their ids. The library maps ids to names on v12
- * only for topics its consumer tracks in a group, which ours never does: the caller asks
- * `fetchVersion` and sends names itself where the broker wants them (client.ts).
+ * in the response; v13 and later (Kafka 3.1+) give their ids. The caller asks `fetchVersion` and
+ * sends names itself where the broker wants them (client.ts).
  * The library is pinned to one version in package.json: this leans on how it picks its APIs.
  */
 import {
-  ResponseError,
-  createAPI,
+  Reader,
   fetchV12,
   fetchV13,
   fetchV14,
@@ -25,7 +25,7 @@ import {
   kGetApi,
   readKnownTaggedFields,
   type Consumer,
-  type Reader,
+  type Writer,
 } from "@platformatic/kafka";
 
 /** The oldest Fetch version read here (Kafka 2.7). */
@@ -34,7 +34,7 @@ export const oldestFetchVersion = 12;
 /** The first Fetch version that names topics by id (Kafka 3.1); older ones carry names. */
 export const firstFetchVersionWithTopicIds = 13;
 
-/** A partition of the response: what the library's parse gives, with `recordBytes` for its `records`. */
+/** A partition of the response, as the library's parse reads it but with `recordBytes` for its `records`. */
 export type RawFetchPartition = {
   partitionIndex: number;
   errorCode: number;
@@ -43,10 +43,8 @@ export type RawFetchPartition = {
   logStartOffset: bigint;
   abortedTransactions: { producerId: bigint; firstOffset: bigint }[] | null;
   preferredReadReplica: number;
-  /** The partition's record batches as the broker sent them; null when it sent none. */
+  /** The partition's record batches as the broker sent them (a view into the response); null when it sent none. */
   recordBytes: Buffer | null;
-  /** Always null: `recordBytes` holds the records. Kept so the library's own filtering skips them. */
-  records: null;
 };
 
 export type RawFetchResponse = {
@@ -62,52 +60,61 @@ export class BrokerTooOldError extends Error {
   override name = "BrokerTooOldError";
 }
 
-const requests: Record<number, { createRequest: (...args: never[]) => unknown }> = {
-  12: fetchV12,
-  13: fetchV13,
-  14: fetchV14,
-  15: fetchV15,
-  16: fetchV16,
-  17: fetchV17,
+type CreateRequest = (
+  maxWaitMs: number,
+  minBytes: number,
+  maxBytes: number,
+  isolationLevel: number,
+  sessionId: number,
+  sessionEpoch: number,
+  topics: FetchTopic[],
+  forgottenTopicsData: never[],
+  rackId: string,
+) => Writer;
+
+/** A topic of a Fetch request: `topicId` is its id from v13 on, its name before. */
+export type FetchTopic = {
+  topicId: string;
+  partitions: {
+    partition: number;
+    currentLeaderEpoch: number;
+    fetchOffset: bigint;
+    lastFetchedEpoch: number;
+    partitionMaxBytes: number;
+  }[];
 };
 
-const apis = new Map(
-  Object.entries(requests).map(([version, module]) => [
-    Number(version),
-    createAPI(1, Number(version), module.createRequest as never, parseFetchResponse),
-  ]),
-);
+const requests: Record<number, CreateRequest> = {
+  12: fetchV12.createRequest as never,
+  13: fetchV13.createRequest as never,
+  14: fetchV14.createRequest as never,
+  15: fetchV15.createRequest as never,
+  16: fetchV16.createRequest as never,
+  17: fetchV17.createRequest as never,
+};
 
-/**
- * Makes `consumer` fetch with the raw-records API. A broker whose newest Fetch version is older
- * than v12 makes the fetch fail with BrokerTooOldError.
- */
-export function useRawFetch(consumer: Consumer): void {
-  const target = consumer as unknown as Record<
-    symbol,
-    (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void
-  >;
-  const getApi = libraryGetApi(target).bind(consumer);
-  target[kGetApi] = (name, callback) => {
-    if (name !== "Fetch") return getApi(name, callback);
-    getApi(name, (error, api) => {
-      if (error || !api) return callback(error);
-      const raw = apis.get(api.version);
-      if (!raw)
-        return callback(
-          new BrokerTooOldError(
-            `the broker offers Fetch up to v${api.version}; source-kafka needs v${oldestFetchVersion} or later (Kafka 2.7+)`,
-          ),
-        );
-      callback(null, raw);
-    });
-  };
+const readCommitted = 1;
+const noSession = { id: 0, epoch: -1 };
+
+/** The body of a sessionless, read_committed Fetch request of `version` (12-17). */
+export function fetchRequestBody(
+  version: number,
+  topics: FetchTopic[],
+  limits: { maxWaitMs: number; maxBytes: number },
+  rackId: string,
+): Writer {
+  const create = requests[version];
+  if (!create) throw new BrokerTooOldError(tooOld(version));
+  return create(limits.maxWaitMs, 1, limits.maxBytes, readCommitted, noSession.id, noSession.epoch, topics, [], rackId);
 }
 
+const tooOld = (version: number) =>
+  `the broker offers Fetch up to v${version}; source-kafka needs v${oldestFetchVersion} or later (Kafka 2.7+)`;
+
 /**
- * The Fetch version `consumer` will send (after `useRawFetch`), from the versions the broker
- * offers; rejects with BrokerTooOldError when none is read here. The library asks the broker once
- * per client and keeps the answer, so this costs nothing after the first call.
+ * The Fetch version to send, from the versions the broker offers (the newest the library knows);
+ * rejects with BrokerTooOldError when it is older than v12. The library asks the broker once per
+ * client and keeps the answer, so this costs nothing after the first call.
  */
 export function fetchVersion(consumer: Consumer): Promise<number> {
   const target = consumer as unknown as Record<
@@ -115,30 +122,34 @@ export function fetchVersion(consumer: Consumer): Promise<number> {
     (name: string, callback: (error: Error | null, api?: { version: number }) => void) => void
   >;
   return new Promise((resolve, reject) =>
-    libraryGetApi(target)("Fetch", (error, api) => (error || !api ? reject(error) : resolve(api.version))),
+    libraryGetApi(target).call(target, "Fetch", (error, api) => {
+      if (error || !api) return reject(error);
+      if (!requests[api.version]) return reject(new BrokerTooOldError(tooOld(api.version)));
+      resolve(api.version);
+    }),
   );
 }
 
-function parseFetchResponse(
-  _correlationId: number,
-  apiKey: number,
-  apiVersion: number,
-  reader: Reader,
-): RawFetchResponse {
-  const errors: [string, [number, null]][] = [];
-  const throttleTimeMs = reader.readInt32();
-  const errorCode = reader.readInt16();
-  if (errorCode !== 0) errors.push(["", [errorCode, null]]);
+/**
+ * A Fetch response of `version`, from the bytes after its correlation id. Partition errors are
+ * left in the partitions for the caller; a response that does not parse throws (a RangeError or
+ * the library's reader's error).
+ */
+export function parseFetchResponse(version: number, bytes: Uint8Array): RawFetchResponse {
+  // A Buffer view, not a copy: the library's reader takes Buffers, and the records are sliced from it as views.
+  const reader = Reader.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  // The response header's tagged fields (header v1).
+  readKnownTaggedFields(reader, {});
   const response: RawFetchResponse = {
-    throttleTimeMs,
-    errorCode,
+    throttleTimeMs: reader.readInt32(),
+    errorCode: reader.readInt16(),
     sessionId: reader.readInt32(),
     nodeEndpoints: [],
-    responses: reader.readArray((r, i) => ({
+    responses: reader.readArray((r) => ({
       // v12 names the topic (the caller maps it back to the id it asked for).
-      topicId: apiVersion >= firstFetchVersionWithTopicIds ? r.readUUID() : r.readString(),
+      topicId: version >= firstFetchVersionWithTopicIds ? r.readUUID() : r.readString(),
       partitions: r.readArray(
-        (r, j) => {
+        (r) => {
           const partition: RawFetchPartition = {
             partitionIndex: r.readInt32(),
             errorCode: r.readInt16(),
@@ -151,13 +162,11 @@ function parseFetchResponse(
             })),
             preferredReadReplica: r.readInt32(),
             recordBytes: null,
-            records: null,
           };
-          if (partition.errorCode !== 0) errors.push([`/responses/${i}/partitions/${j}`, [partition.errorCode, null]]);
           // COMPACT_RECORDS: the length plus one; 0 is null.
           const size = r.readUnsignedVarInt() - 1;
           if (size > 0) {
-            // A view when the bytes arrived in one socket chunk, else one copy.
+            if (r.position + size > r.length) throw new RangeError("the records run past the end of the response");
             partition.recordBytes = r.buffer.slice(r.position, r.position + size);
             r.skip(size);
           }
@@ -180,7 +189,6 @@ function parseFetchResponse(
       }));
     },
   });
-  if (errors.length > 0) throw new ResponseError(apiKey, apiVersion, Object.fromEntries(errors), response);
   return response;
 }
 

@@ -10,8 +10,8 @@
  * (tests/unit/lazy-validators.test.ts checks that they do).
  *
  * One validator runs for every consumer, strict or not (its group options), and takes ~60 ms to
- * compile. A read worker skips it (`trustValidatorsOf` the library's ajv): its client's options are
- * the ones the main thread built from the same settings, and validated, a moment before.
+ * compile: kafka/client.ts trusts the library's ajv (`trustValidatorsOf`), since every option it
+ * hands the library is built from a validated config.
  */
 import Ajv2020 from "ajv/dist/2020.js";
 

@@ -12,7 +12,8 @@
  * int64, producerEpoch int16, baseSequence int32, then the record count int32 and the records,
  * compressed as a whole when attributes say so.
  */
-import { compressionsAlgorithmsByBitmask, crc32c } from "@platformatic/kafka";
+import { compressionsAlgorithmsByBitmask } from "@platformatic/kafka";
+import { crc32c } from "./crc32c.ts";
 
 /** A batch's header, as the read path needs it. */
 export type BatchHeader = {

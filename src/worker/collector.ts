@@ -1,11 +1,13 @@
 /**
  * A full garbage collection in a read worker after every so many bytes fetched. A worker's
- * garbage is what it fetches: response buffers, record batches as received and again
+ * garbage is what it fetches: the socket's chunks (Bun allocates each read anew; the fetch
+ * connection copies them into its one receive buffer and drops them), record batches
  * decompressed, and a small object or two per record (its output goes into buffers that come back
- * to it, docs/decisions/0007-hot-path-in-bytes.md). The bytes are memory outside the JS heap,
- * which JSC's collector lets pile up: left to itself a zstd read grew to ~260 MiB. A full
- * collection every `everyBytes` keeps the process near 160 MiB (bench/: memory) for a few % of
- * CPU. Bun only: Deno's collector is not reachable without flags.
+ * to it, docs/decisions/0007-hot-path-in-bytes.md). JSC's collector lets that pile up, and what
+ * it frees stays in the process until a forced collection gives it back: left to itself a read
+ * peaks ~12 MiB higher (a zstd read ~70 MiB). A full collection every `everyBytes` costs ~10% of
+ * the CPU; every 64 MiB it would cost ~3% for 7 MiB more (docs/decisions/0010). Bun only:
+ * Deno's collector is not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 

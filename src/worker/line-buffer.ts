@@ -32,20 +32,20 @@ export class LineBuffer {
     this.length += bytes.length;
   }
 
-  /** A non-negative integer's decimal digits (offsets, partitions: below 2^53). */
+  /**
+   * A non-negative integer's decimal digits (offsets, partitions: below 2^53). An offset is
+   * written twice a line and the next line's is usually one more, so the digits of the last value
+   * are kept and counted up in place rather than divided out again.
+   */
   putInteger(value: number): void {
-    let digits = 1;
-    for (let rest = value; rest >= 10; rest = (rest - (rest % 10)) / 10) digits++;
-    this.reserve(digits);
+    const digits = lastDigits.of(value);
+    const count = digits.length;
+    this.reserve(count);
     const bytes = this.bytes;
-    let rest = value;
-    for (let at = this.length + digits - 1; at >= this.length; at--) {
-      // % and the division after it are exact for integers below 2^53; Math.floor(rest / 10) is not.
-      const digit = rest % 10;
-      bytes[at] = 0x30 + digit;
-      rest = (rest - digit) / 10;
-    }
-    this.length += digits;
+    const at = this.length;
+    // A byte loop: for a handful of bytes it is cheaper than set() and the subarray it needs.
+    for (let i = 0; i < count; i++) bytes[at + i] = digits.bytes[digits.start + i] as number;
+    this.length = at + count;
   }
 
   /** A string as UTF-8 (lines the general path wrote as text). */
@@ -61,3 +61,54 @@ export class LineBuffer {
     return written;
   }
 }
+
+/** The decimal digits of the last integer written, right-aligned in a small buffer. */
+class DecimalDigits {
+  /** 2^53 has 16 digits; one more for a carry. */
+  readonly bytes = new Uint8Array(17);
+  start = this.bytes.length;
+  // No value yet: NaN equals nothing, and neither does NaN + 1.
+  #value = Number.NaN;
+
+  get length(): number {
+    return this.bytes.length - this.start;
+  }
+
+  /** Sets the digits to `value`'s and returns this. */
+  of(value: number): DecimalDigits {
+    if (value === this.#value) return this;
+    if (value === this.#value + 1) this.#increment();
+    else this.#write(value);
+    this.#value = value;
+    return this;
+  }
+
+  #increment(): void {
+    const bytes = this.bytes;
+    let at = bytes.length - 1;
+    while (at >= this.start && bytes[at] === 0x39) bytes[at--] = 0x30;
+    if (at >= this.start) bytes[at] = (bytes[at] as number) + 1;
+    else bytes[--this.start] = 0x31;
+  }
+
+  #write(value: number): void {
+    const bytes = this.bytes;
+    let at = bytes.length;
+    // Below 2^31, integer arithmetic; above, % and the division after it, which are exact below 2^53.
+    let rest = value;
+    while (rest > 0x7fffffff) {
+      const digit = rest % 10;
+      bytes[--at] = 0x30 + digit;
+      rest = (rest - digit) / 10;
+    }
+    let small = rest | 0;
+    do {
+      const tenth = (small / 10) | 0;
+      bytes[--at] = 0x30 + small - tenth * 10;
+      small = tenth;
+    } while (small > 0);
+    this.start = at;
+  }
+}
+
+const lastDigits = new DecimalDigits();

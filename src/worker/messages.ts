@@ -1,5 +1,5 @@
 /** What the main thread and the read workers say to each other. */
-import type { ConnectionSettings } from "../kafka/client.ts";
+import type { ConnectionSettings, KnownCluster } from "../kafka/client.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { DecodeOptions } from "../decode/document.ts";
 import type { FailureType } from "../errors.ts";
@@ -23,6 +23,8 @@ export type WorkerStart = {
   settings: ConnectionSettings;
   /** client_rack: named in every fetch, so that partitions may be read from a replica in that rack. */
   clientRack?: string;
+  /** The main thread's Fetch version and broker addresses: the worker's first fetch need not ask for them. */
+  cluster?: KnownCluster;
   decode: DecodeOptions;
   /** Where framed keys and values find their schemas; absent without a registry. */
   registry?: RegistrySettings;

@@ -32,7 +32,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "start") {
     const start = message;
-    const state = newWorkerState(start, () => new KafkaClient(start.settings, { rack: start.clientRack }), post);
+    const state = newWorkerState(
+      start,
+      () => new KafkaClient(start.settings, { rack: start.clientRack, known: start.cluster }),
+      post,
+    );
     worker = state;
     run(state).catch((error) => post({ type: "error", failureType: failureType(error), message: oneLine(error) }));
     return;

@@ -72,3 +72,12 @@ test("each executable carries the read worker inside it", () => {
     });
   }
 });
+
+test("each executable carries its platform's native CRC-32C module (src/kafka/crc32c.ts)", () => {
+  expect(
+    targets.map((target) => ({
+      file: target.file,
+      crc32c: readFileSync(join(outdir, target.file)).includes(`crc32.${target.crc32c}-`),
+    })),
+  ).toEqual(targets.map((target) => ({ file: target.file, crc32c: true })));
+});

@@ -3,6 +3,7 @@ import { describe, expect, test } from "bun:test";
 import { trustValidatorsOf } from "../../src/kafka/lazy-validators.ts";
 import Ajv2020 from "ajv/dist/2020.js";
 import { ajv } from "@platformatic/kafka";
+import fc from "fast-check";
 
 describe("lazy ajv compile", () => {
   test("the library uses the ajv we patch (one copy: package.json's range must fit the library's)", () => {
@@ -33,5 +34,28 @@ describe("lazy ajv compile", () => {
     expect(trusted.compile(schema)("not a number")).toBe(true);
     expect(trusted.compile({ type: "no-such-type" })({})).toBe(true);
     expect(new Ajv2020().compile(schema)("not a number")).toBe(false);
+  });
+});
+
+describe("the library's validators are trusted (kafka/client.ts)", () => {
+  test("because every client_id the config accepts makes options the library's group validator accepts", async () => {
+    const { groupIdOf } = await import("../../src/kafka/client.ts");
+    const { defaultConsumerOptions, groupOptionsProperties, idProperty } = await import("@platformatic/kafka");
+    // A fresh, untrusted ajv with the library's schema; its own keywords (functions, maps) are not in play.
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile({
+      type: "object",
+      properties: { groupId: idProperty, ...groupOptionsProperties },
+      required: ["groupId"],
+    });
+    const clientIds = fc.stringMatching(/^[\w.-]{1,200}$/);
+    fc.assert(
+      fc.property(clientIds, (clientId) => {
+        const valid = validate({ ...defaultConsumerOptions, groupId: groupIdOf(clientId) });
+        expect({ clientId, errors: validate.errors ?? null, valid }).toEqual({ clientId, errors: null, valid: true });
+      }),
+      { numRuns: 300 },
+    );
+    // The library's own instance: trusted, so never compiled.
+    expect(ajv.compile({ type: "no-such-type" })({})).toBe(true);
   });
 });
