@@ -14,7 +14,7 @@ const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
 const steps: [string, string, string[]][] = [
   ["type check", bin("tsc"), ["--noEmit", "-p", "."]],
-  ["format and lint", bin("biome"), ["check", "--max-diagnostics=50", "."]],
+  ["format and lint", bin("biome"), ["check", "--error-on-warnings", "--max-diagnostics=50", "."]],
   ["import cycles", process.execPath, [join(root, "scripts", "check-cycles.ts")]],
   ["paths named in docs and comments", process.execPath, [join(root, "scripts", "check-paths.ts")]],
 ];

@@ -10,7 +10,7 @@ import { readJsonFile } from "../input/json-file.ts";
 import { KafkaClient } from "../kafka/client.ts";
 import { crc32cImplementation } from "../kafka/crc32c.ts";
 import { protocolLog } from "../log.ts";
-import { defaultWorkers, ownedPartitions, spread } from "../plan/assign.ts";
+import { defaultWorkers, spread } from "../plan/assign.ts";
 import { formatRange, parseRangeFlag, type Range } from "../plan/range.ts";
 import { resolveShard, type Shard } from "../plan/shard.ts";
 import { ConfigError, listNames } from "../errors.ts";
@@ -18,12 +18,13 @@ import type { Config } from "../config/config.ts";
 import { selects, topicSelection } from "../config/topics.ts";
 import { estimateMessage, streamStatusMessage } from "../protocol/messages.ts";
 import { emit, flush } from "../protocol/output.ts";
-import { Checkpoints } from "../merge/checkpoints.ts";
+import { Checkpoints } from "../pool/checkpoints.ts";
 import { resolveMetricsAddress } from "../config/metrics-address.ts";
 import { ReadMetrics } from "../metrics/read-metrics.ts";
-import { type Assignment, partitionStarts, planRead } from "../plan/plan.ts";
-import { Pool, startThreads } from "../merge/pool.ts";
-import { withinRetryBudget } from "../worker/retry.ts";
+import { planRead } from "../plan/plan.ts";
+import { Pool } from "../pool/pool.ts";
+import { tailUntilSignal } from "../pool/tail.ts";
+import { withinRetryBudget } from "../retry.ts";
 import { showReadProgress } from "../terminal/read-progress.ts";
 import { openStatus } from "../terminal/status.ts";
 import { parseState, type ResumeState } from "../state/parse.ts";
@@ -81,9 +82,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   if (server) protocolLog("INFO", `serving metrics on http://${server.address}/metrics (probes: /healthz, /readyz)`);
   // The workers' threads load while the read is planned (started before the client, so that
   // loading them overlaps everything after); the pool ends those it does not need.
-  const threads = startThreads(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
+  const pool = Pool.prestart(Math.min(config.workers ?? availableParallelism(), maxThreadsBeforePlan));
   const client = new KafkaClient(config);
-  let pool: Pool | undefined;
   // On a terminal: what the read is doing, then its progress, then a summary (stderr only).
   const status = openStatus({ quiet: options.quiet, live: !process.stdout.isTTY });
   status.step(`connecting to ${config.bootstrap_servers} and planning the read`);
@@ -123,8 +123,8 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
       records: config.checkpoint_records,
       intervalMs: config.checkpoint_interval_ms,
     });
-    pool = new Pool(checkpoints);
     pool.start(
+      checkpoints,
       spread(plan.assignments, workers, (a) => (a.to === null ? 0 : a.to - a.from)),
       {
         settings: config,
@@ -150,7 +150,6 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
         failAfterBatches: faultInjection(),
       },
       tail,
-      threads,
     );
     metrics.reading(pool, checkpoints);
     const progress = pool.progress;
@@ -160,10 +159,10 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
     // SIGTERM or SIGINT, whenever it comes from here on: let the workers finish their fetch, then end with a final STATE.
     stop.onStop(() => {
       metrics.stopping();
-      pool?.stop();
+      pool.stop();
     });
     try {
-      if (tail) await tailUntilSignal(pool, client, config, catalog, plan.assignments, range);
+      if (tail) await tailUntilSignal(pool, client, config, catalog.streams, plan.assignments, range);
       else await pool.done;
     } finally {
       clearInterval(progressTimer);
@@ -188,8 +187,7 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
   } finally {
     if (endProgress) endProgress(!finished ? "failed" : stop.requested ? "stopped" : "done");
     else status.end();
-    pool?.terminate();
-    for (const thread of threads) thread.worker.terminate();
+    pool.terminate();
     await client.close();
     await server?.close();
   }
@@ -216,61 +214,6 @@ function shardOnly(shard: Shard, rangeFlag: string | undefined, catalog: ReturnT
       `${shard.source} cannot be combined with the catalog's ${catalog.rangeField}: each says which partitions this copy reads`,
     );
   return shard.range;
-}
-
-/** Tailing: checkpoint on a timer and pick up new partitions on each metadata refresh, until stopped. */
-async function tailUntilSignal(
-  pool: Pool,
-  client: KafkaClient,
-  config: Config,
-  catalog: ReturnType<typeof parseCatalog>,
-  assignments: Assignment[],
-  range: ReturnType<typeof parseRangeFlag>,
-): Promise<void> {
-  // By topic id: a topic deleted and created again under its name is a new topic.
-  const known = new Set(assignments.map((a) => `${a.topicId}\u0000${a.partition}`));
-  const checkpointTimer = setInterval(() => void pool.checkpoint(), config.checkpoint_interval_ms);
-  const refreshTimer = setInterval(() => {
-    refresh().catch((error) => protocolLog("WARN", `metadata refresh failed: ${(error as Error).message}`));
-  }, config.metadata_refresh_ms);
-  async function refresh(): Promise<void> {
-    const topics = await client.describeTopics(catalog.streams.map((s) => s.name));
-    for (const topic of topics.values()) {
-      const owned = ownedPartitions(
-        topic.name,
-        topic.partitions.map((p) => p.partition),
-        range,
-      );
-      const fresh = owned.filter((p) => !known.has(`${topic.id}\u0000${p}`));
-      if (fresh.length === 0) continue;
-      // A partition born after the read began is read from its start, whatever the start position.
-      const added = await partitionStarts(
-        client,
-        { ...config, start_position: "earliest" },
-        [{ topic, owned: fresh, saved: new Map() }],
-        true,
-        [],
-      );
-      for (const a of added) known.add(`${a.topicId}\u0000${a.partition}`);
-      const previous = pool.topicId(topic.name);
-      if (previous !== undefined && previous !== topic.id) {
-        protocolLog(
-          "WARN",
-          `topic ${topic.name} was deleted and created again; its stream goes on with the new topic, from its start`,
-        );
-        pool.restart(topic.name, topic.id, added, owned);
-      } else {
-        protocolLog("INFO", `picked up ${added.length} new partitions of ${topic.name}`);
-        pool.add(added);
-      }
-    }
-  }
-  try {
-    await pool.done;
-  } finally {
-    clearInterval(checkpointTimer);
-    clearInterval(refreshTimer);
-  }
 }
 
 /** Test hook for the worker-failure test; never set in production. */

@@ -1,22 +1,16 @@
 /**
- * The one module that talks to Kafka. Nothing else imports the client library, so that the
- * choice of library (docs/decisions/0001-kafka-client.md) can change behind this interface.
+ * The Kafka client the rest of the connector uses: metadata, offsets and fetches. Only src/kafka/
+ * imports the client library, so that the choice of library (docs/decisions/0001-kafka-client.md)
+ * can change behind this interface; errors are put in the user's words by classify.ts.
  *
  * The read path never joins a consumer group and never commits offsets: it asks for metadata,
  * lists offsets and fetches chosen partitions from chosen offsets, which needs only Describe and
  * Read on the topics.
  */
-import {
-  Admin,
-  ajv,
-  AuthenticationError,
-  type Connection,
-  Consumer,
-  NetworkError,
-  TimeoutError,
-} from "@platformatic/kafka";
+import { Admin, ajv, Consumer, NetworkError } from "@platformatic/kafka";
 import { brokersOf } from "../config/bootstrap.ts";
-import { ConfigError, TransientError, listNames, oneLine } from "../errors.ts";
+import { ConfigError, TransientError, listNames } from "../errors.ts";
+import { classify, describe } from "./classify.ts";
 import { FetchConnection } from "./fetch-connection.ts";
 import {
   BrokerTooOldError,
@@ -33,6 +27,7 @@ import { toFetchedPartition, type FetchedPartition } from "./records.ts";
 import { errorName } from "./error-codes.ts";
 import { trustValidatorsOf } from "./lazy-validators.ts";
 import { connectionSecurity, type ConnectionSettings } from "./security.ts";
+import { TlsAlerts } from "./tls-alerts.ts";
 
 export type { ConnectionSettings } from "./security.ts";
 
@@ -126,32 +121,31 @@ export class KafkaClient {
     this.#knownFetchVersion = known?.fetchVersion;
     for (const [node, host, port] of known?.brokers ?? []) this.#addresses.set(node, { host, port });
     this.#consumer = new Consumer({
-      clientId: settings.client_id,
+      ...this.#options(),
       groupId: groupIdOf(settings.client_id),
-      bootstrapBrokers: brokersOf(settings.bootstrap_servers),
-      connectTimeout: settings.connect_timeout_ms,
       timeout: Math.max(30_000, settings.connect_timeout_ms),
-      retries: 3,
-      retryDelay: 250,
-      // The library's default too; said here because a read must never create a topic it asks about.
-      autocreateTopics: false,
       isolationLevel: readCommitted,
-      ...this.#security,
     });
     this.#tlsAlerts.watch(this.#consumer);
   }
 
-  /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
-  async topicNames(includeInternal: boolean): Promise<string[]> {
-    const admin = new Admin({
+  /** What every library client of this one is made with: the connection settings and the retries. */
+  #options() {
+    return {
       clientId: this.#settings.client_id,
       bootstrapBrokers: brokersOf(this.#settings.bootstrap_servers),
       connectTimeout: this.#settings.connect_timeout_ms,
       retries: 3,
       retryDelay: 250,
+      // The library's default too; said here because a read must never create a topic it asks about.
       autocreateTopics: false,
       ...this.#security,
-    });
+    };
+  }
+
+  /** Topic names in the cluster, internal (`__*`) topics left out unless asked for. */
+  async topicNames(includeInternal: boolean): Promise<string[]> {
+    const admin = new Admin(this.#options());
     this.#tlsAlerts.watch(admin);
     try {
       const names = await this.#call("list topics", () => admin.listTopics({ includeInternals: includeInternal }));
@@ -388,115 +382,5 @@ export class KafkaClient {
   }
 }
 
-/**
- * TLS alerts the broker sent on this client's connections. The library reports a connection the
- * broker closed after such an alert only as "Connection closed" — as when a listener requiring
- * client certificates (mTLS) gets none, which TLS 1.3 tells after the handshake — so the alert
- * is kept here to name the TLS step instead of TCP.
- */
-class TlsAlerts {
-  static readonly relevantMs = 30_000;
-  #last: { message: string; at: number } | undefined;
-
-  watch(client: Admin | Consumer): void {
-    client.on("client:broker:connect", ({ connection }: { connection: Connection }) =>
-      this.watchConnection(connection),
-    );
-  }
-
-  watchConnection(connection: Connection): void {
-    connection.on("error", (error: Error) => {
-      const cause = error.cause instanceof Error ? error.cause : error;
-      if (/ALERT|certificate/i.test(cause.message)) this.#last = { message: cause.message, at: Date.now() };
-    });
-  }
-
-  /** The last alert, if recent enough to explain a failure now. */
-  recent(): string | undefined {
-    return this.#last && Date.now() - this.#last.at < TlsAlerts.relevantMs ? this.#last.message : undefined;
-  }
-}
-
 export type { FetchedPartition, FetchedRecord } from "./records.ts";
 export { transientPartitionErrors } from "./error-codes.ts";
-
-/** Everything the library's (possibly nested) errors say, flattened to one line. */
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  const visit = (e: unknown, depth: number) => {
-    if (depth > 8 || !e) return;
-    if (e instanceof Error) {
-      parts.push(e.message);
-      for (const inner of (e as AggregateError).errors ?? []) visit(inner, depth + 1);
-      visit((e as { cause?: unknown }).cause, depth + 1);
-    } else parts.push(String(e));
-  };
-  visit(error, 0);
-  return oneLine([...new Set(parts.map((part) => part.replace(/\.$/, "")))].join(": "));
-}
-
-/** The OIDC token provider's error (kafka/oauth/) somewhere among the library's causes, if it is one. */
-function tokenEndpointFailure(error: unknown, depth: number): Error | undefined {
-  if (!(error instanceof Error) || depth > 8) return undefined;
-  if ((error instanceof ConfigError || error instanceof TransientError) && error.message.startsWith("OAuth step:"))
-    return error;
-  const inner = [error.cause, ...(((error as { errors?: unknown }).errors as unknown[] | undefined) ?? [])];
-  for (const cause of inner) {
-    const found = tokenEndpointFailure(cause, depth + 1);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** The step of connecting and being served at which a request failed. */
-export type FailedStep = "DNS" | "TCP" | "TLS" | "SASL" | "authorisation";
-
-/**
- * Which step an error (flattened to text by `describe`) comes from, judged by what Node and the
- * library say: checked from the last step back, since a later step's error can quote earlier ones.
- */
-export function failedStep(text: string): FailedStep | undefined {
-  if (/AUTHORIZATION_FAILED|not authorized|authori[sz]ation failed/i.test(text)) return "authorisation";
-  if (/\bSASL\b|authenticat/i.test(text)) return "SASL";
-  if (/certificate|CERT_|self[- ]signed|\bTLS\b|\bSSL\b|handshake|wrong version number/i.test(text)) return "TLS";
-  if (/ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo/i.test(text)) return "DNS";
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|timed? ?out|closed|Cannot connect/i.test(text))
-    return "TCP";
-  return undefined;
-}
-
-const clientCertificateRefused =
-  "the broker did not accept the client certificate (a listener with ssl.client.auth=required needs tls.client_certificate and tls.client_key, signed by a CA it trusts)";
-
-const stepProblem: Record<FailedStep, string> = {
-  DNS: "cannot resolve the broker's host name",
-  TCP: "Kafka is unreachable",
-  TLS: "the TLS connection failed",
-  SASL: "Kafka refused the credentials",
-  authorisation: "Kafka denied permission",
-};
-
-/**
- * The library's error → ours, as "<step> step: <problem> at broker <host:port> during <what>:
- * <what the library said>". Bad credentials, an untrusted or missing certificate and missing
- * permissions are the user's to fix (config_error); DNS and TCP failures may pass (transient).
- */
-export function classify(error: unknown, what: string, tlsAlert?: string): Error {
-  if (error instanceof ConfigError || error instanceof TransientError) return error;
-  // The token endpoint failed, not Kafka: its own error says which step and field.
-  const oauth = tokenEndpointFailure(error, 0);
-  if (oauth) return oauth;
-  const said = describe(error);
-  const text =
-    tlsAlert && /Connection closed/i.test(said) ? `${said}; the broker sent the TLS alert ${tlsAlert}` : said;
-  const step =
-    error instanceof AuthenticationError
-      ? "SASL"
-      : (failedStep(text) ?? (error instanceof NetworkError || error instanceof TimeoutError ? "TCP" : undefined));
-  if (step === undefined) return new TransientError(`cannot ${what}: ${text}`);
-  const broker = /Connection to (\S+?) failed/.exec(text)?.[1] ?? /getaddrinfo \w+ (\S+)/.exec(text)?.[1];
-  const problem =
-    step === "TLS" && /BAD_CERTIFICATE|CERTIFICATE_REQUIRED/i.test(text) ? clientCertificateRefused : stepProblem[step];
-  const message = `${step} step: ${problem}${broker ? ` at broker ${broker}` : ""} during ${what} (${text})`;
-  return step === "DNS" || step === "TCP" ? new TransientError(message) : new ConfigError(message);
-}

@@ -1,13 +1,13 @@
 /**
  * What `read` tells Prometheus (docs/metrics.md describes every metric): the phase of the read for
  * the probes, and the numbers the main thread already keeps — where each partition stands and its
- * lag (merge/progress.ts, the one owner of the lag), what the workers' fetches met
- * (merge/fetch-totals.ts), the STATE messages written (merge/checkpoints.ts) — rendered in the text
+ * lag (pool/progress.ts, the one owner of the lag), what the workers' fetches met
+ * (pool/fetch-totals.ts), the STATE messages written (pool/checkpoints.ts) — rendered in the text
  * exposition format when scraped. Nothing here runs per record.
  */
-import type { Checkpoints } from "../merge/checkpoints.ts";
-import type { Pool } from "../merge/pool.ts";
-import { lagOf } from "../merge/progress.ts";
+import type { Checkpoints } from "../pool/checkpoints.ts";
+import type { Pool } from "../pool/pool.ts";
+import { lagOf } from "../pool/progress.ts";
 import { commit, version } from "../version.ts";
 import { fetchDurationBuckets } from "../worker/fetch-stats.ts";
 import { Exposition, type Sample } from "./exposition.ts";

@@ -8,7 +8,7 @@
  */
 import type { Decoded, Format } from "../decode/bytes.ts";
 import { ConfigError } from "../errors.ts";
-import type { RegistryClient } from "./client.ts";
+import type { RegisteredSchema, RegistryClient } from "./client.ts";
 import { type CompiledSchema, compileSchema } from "./compile.ts";
 import { resolveReferences } from "./references.ts";
 import { unframe } from "./wire.ts";
@@ -52,8 +52,7 @@ export class SchemaCache {
             `${what} of ${topic} partition ${partition} offset ${record.offset}: the schema registry has no schema with id ${framed.schemaId}; is schema_registry.url the registry its producer used?`,
           );
         }
-        const references = await resolveReferences(this.#client, registered, `schema id ${framed.schemaId}`);
-        this.#compiled.set(framed.schemaId, compileSchema(registered, framed.schemaId, references));
+        this.#compiled.set(framed.schemaId, await compileRegistered(this.#client, registered, framed.schemaId));
       }
     }
   }
@@ -67,6 +66,22 @@ export class SchemaCache {
     if (!compiled) throw new Error(`schema ${framed.schemaId} was not prepared before decoding`);
     return compiled.decode(framed.payload);
   };
+}
+
+/**
+ * A registered schema compiled, with the schemas it references fetched first: the one way a schema
+ * from the registry becomes a decoder and a JSON Schema. `id` names it in errors.
+ *
+ *   const latest = await registry.latest("orders-value");
+ *   if (latest) (await compileRegistered(registry, latest, latest.id)).jsonSchema();
+ */
+export async function compileRegistered(
+  client: RegistryClient,
+  registered: RegisteredSchema,
+  id: number | string,
+): Promise<CompiledSchema> {
+  const references = await resolveReferences(client, registered, `schema id ${id}`);
+  return compileSchema(registered, id, references);
 }
 
 const usesRegistry = (format: Format) => format === "auto" || format === "schema_registry";

@@ -3,7 +3,7 @@
  * into the line at each redraw, and the summary when the read ends.
  */
 import type { Assignment } from "../plan/plan.ts";
-import type { Progress } from "../merge/progress.ts";
+import type { Progress } from "../pool/progress.ts";
 import { formatStatus, formatSummary, RateWindow, type ReadOutcome, type ReadSnapshot } from "./read-status.ts";
 import type { Status } from "./status.ts";
 

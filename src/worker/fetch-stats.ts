@@ -2,7 +2,7 @@
  * A read worker's account of its fetches, for /metrics (src/metrics/): how many it made, how long
  * each took, the errors they met, and the bytes of record batches each topic brought. Counted per
  * fetch and per partition of a fetch, never per record; worker.ts hands the main thread what was
- * counted about once a second, and the main thread adds it up (src/merge/fetch-totals.ts).
+ * counted about once a second, and the main thread adds it up (src/pool/fetch-totals.ts).
  */
 
 /**

@@ -11,7 +11,7 @@ import { LineBuffer } from "./line-buffer.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { FromWorker, WorkerStart } from "./messages.ts";
 import { PendingBatch } from "./pending-batch.ts";
-import { RetryBudget } from "./retry.ts";
+import { RetryBudget } from "../retry.ts";
 
 /** What a worker asks of the cluster. */
 export type WorkerClient = Pick<KafkaClient, "fetch" | "offsets" | "describeTopics" | "close">;

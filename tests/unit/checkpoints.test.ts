@@ -1,11 +1,11 @@
 /**
- * What STATE says (src/merge/checkpoints.ts), the heart of exact restarts: whatever order the
+ * What STATE says (src/pool/checkpoints.ts), the heart of exact restarts: whatever order the
  * workers' batches are written in, a STATE names for each partition the offset after the last
  * record written, never one past it, and carries every partition it was handed.
  */
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { Checkpoints } from "../../src/merge/checkpoints.ts";
+import { Checkpoints } from "../../src/pool/checkpoints.ts";
 import type { PartitionPosition } from "../../src/worker/messages.ts";
 
 const never = { records: Number.MAX_SAFE_INTEGER, intervalMs: Number.MAX_SAFE_INTEGER };

@@ -1,6 +1,6 @@
 /** A worker's fetch counts, and the main thread's totals of its reports. */
 import { expect, test } from "bun:test";
-import { FetchTotals } from "../../src/merge/fetch-totals.ts";
+import { FetchTotals } from "../../src/pool/fetch-totals.ts";
 import { FetchStats, fetchDurationBuckets } from "../../src/worker/fetch-stats.ts";
 
 test("counts fetches into duration buckets, errors by name and bytes by topic, and starts afresh after each report", () => {

@@ -14,7 +14,7 @@ import {
   stallLimitMs,
   watchForStalls,
 } from "../../src/worker/partition-errors.ts";
-import { RetryBudget } from "../../src/worker/retry.ts";
+import { RetryBudget } from "../../src/retry.ts";
 import { newWorkerState, type Position, type TopicInfo, type WorkerClient } from "../../src/worker/state.ts";
 
 /** A cluster as the worker sees it: topics by name, each partition's offset range. */

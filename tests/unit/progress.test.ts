@@ -1,6 +1,6 @@
 /** The progress LOG line: rates over the interval and lag per topic from the latest fetch. */
 import { expect, test } from "bun:test";
-import { Progress } from "../../src/merge/progress.ts";
+import { Progress } from "../../src/pool/progress.ts";
 
 test("reports records/s, MB/s and each topic's offsets behind the log end, then starts over", () => {
   const progress = new Progress();

@@ -11,7 +11,7 @@ import { fetchOnce } from "../../src/worker/fetching.ts";
 import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
 import { stallLimitMs, watchForStalls } from "../../src/worker/partition-errors.ts";
 import { fetchNode, followReplica, replicaLeaseMs } from "../../src/worker/read-replica.ts";
-import { RetryBudget } from "../../src/worker/retry.ts";
+import { RetryBudget } from "../../src/retry.ts";
 import {
   newWorkerState,
   type FetchedPartition,

@@ -1,6 +1,6 @@
 /** The retry budget's arithmetic: backoff doubling to a cap, the budget used in full, reset on success. */
 import { expect, test } from "bun:test";
-import { RetryBudget } from "../../src/worker/retry.ts";
+import { RetryBudget } from "../../src/retry.ts";
 
 test("backs off from 100 ms doubling to 2 s, and gives up once failures outlast the budget", () => {
   let now = 0;

@@ -11,7 +11,7 @@ import {
   RateWindow,
   type ReadSnapshot,
 } from "../../src/terminal/read-status.ts";
-import { Progress } from "../../src/merge/progress.ts";
+import { Progress } from "../../src/pool/progress.ts";
 import { offsetsLeft } from "../../src/terminal/read-progress.ts";
 import { openStatus } from "../../src/terminal/status.ts";
 import { createStyle } from "../../src/terminal/style.ts";

@@ -1,4 +1,8 @@
-import { TransientError } from "../errors.ts";
+/**
+ * The retry policy the main thread (planning a read) and the read workers (each partition) share:
+ * what may pass by itself is tried again with growing delays, within one budget of time.
+ */
+import { TransientError } from "./errors.ts";
 
 /**
  * How long a partition may keep failing for reasons that pass by themselves — a broker

@@ -25,17 +25,8 @@ class WorkerFailure extends Error {
   }
 }
 
-/** A worker thread, and why it failed if it did so before the pool took it. */
-export type WorkerThread = { worker: Worker; failure?: string };
-
-/**
- * Starts worker threads ahead of their work: `read` starts them before it plans, so that loading
- * their code (~0.1 s of CPU each) overlaps the metadata and offset requests instead of following
- * them. A thread waits for its start message; one that fails to load says so when the pool takes it.
- */
-export function startThreads(count: number): WorkerThread[] {
-  return Array.from({ length: count }, startThread);
-}
+/** A worker thread, and why it failed if it did so before the pool gave it work. */
+type WorkerThread = { worker: Worker; failure?: string };
 
 function startThread(): WorkerThread {
   const thread: WorkerThread = { worker: new Worker(workerUrl(), { type: "module" } as WorkerOptions) };
@@ -55,7 +46,10 @@ export class Pool {
   static readonly stopGraceMs = 3_000;
 
   readonly #workers: Worker[] = [];
-  readonly #checkpoints: Checkpoints;
+  /** Threads started ahead of their work (prestart), not given any yet. */
+  readonly #idle: WorkerThread[];
+  /** What the written batches have covered: set by start(), from the plan. */
+  #checkpoints!: Checkpoints;
   #running = 0;
   #queue: Promise<void> = Promise.resolve();
   #settle!: { resolve: () => void; reject: (error: Error) => void };
@@ -78,28 +72,38 @@ export class Pool {
   /** Streams whose first record is out: each gets STREAM_STATUS RUNNING once, just before it (as airbyte-cdk sends it). */
   readonly #streamsRunning = new Set<string>();
 
-  constructor(checkpoints: Checkpoints) {
-    this.#checkpoints = checkpoints;
+  private constructor(threads: WorkerThread[]) {
+    this.#idle = threads;
     this.done = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
   }
 
   /**
-   * Starts one worker per non-empty group of assignments, on the threads started early where
-   * there are some (startThreads); those left over are ended.
+   * A pool whose `threads` start loading now, ahead of their work: `read` makes it before it plans,
+   * so that loading the workers' code (~0.1 s of CPU each) overlaps the metadata and offset requests
+   * instead of following them. A thread waits for its start message; one that fails to load says
+   * so when it is given work. The pool owns its threads from here to terminate().
+   */
+  static prestart(threads: number): Pool {
+    return new Pool(Array.from({ length: threads }, startThread));
+  }
+
+  /**
+   * Starts one worker per non-empty group of assignments, on the threads started ahead where
+   * there are some; those left over are ended.
    */
   start(
+    checkpoints: Checkpoints,
     groups: Assignment[][],
     base: Omit<WorkerStart, "type" | "assignments">,
     tailing: boolean,
-    threads: WorkerThread[] = [],
   ): void {
+    this.#checkpoints = checkpoints;
     this.#base = base;
     for (const a of groups.flat()) this.#topicIds.set(a.topic, a.topicId);
     this.progress.planned(groups.flat());
     this.#tailing = tailing;
-    const spare = [...threads];
-    for (const assignments of groups) if (assignments.length > 0) this.#spawn(assignments, spare.shift());
-    for (const thread of spare) thread.worker.terminate();
+    for (const assignments of groups) if (assignments.length > 0) this.#spawn(assignments, this.#idle.shift());
+    for (const thread of this.#idle.splice(0)) thread.worker.terminate();
     this.#settleIfIdle();
   }
 
@@ -211,8 +215,10 @@ export class Pool {
       await emit(stateMessage(stream, state, recordCount));
   }
 
+  /** Ends every thread the pool started, working or not. */
   terminate(): void {
     for (const worker of this.#workers) worker.terminate();
+    for (const thread of this.#idle.splice(0)) thread.worker.terminate();
   }
 
   async #handle(worker: Worker, message: FromWorker): Promise<void> {
