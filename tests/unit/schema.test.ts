@@ -170,6 +170,34 @@ describe("inference from samples", () => {
     });
   });
 
+  test("a number of 10^29 or more makes its place a number or a string, a text column; below, a number", () => {
+    const sample = JSON.parse(
+      '[{"id":340282366920938463463374607431768211455,"wei":1000000000000000000000,"f":[1.5e300],"m":-1e29,"s":"x","t":{"a":1}},' +
+        '{"id":7,"wei":1,"f":[],"m":5,"below":99999999999999973840964812800,"s":1e30,"t":1e30}]',
+    );
+    const description =
+      "Numbers of 10^29 or more were seen here, beyond a DECIMAL(38, 9) column: declared text as well.";
+    expect(inferJsonSchema(sample)).toEqual({
+      type: "object",
+      properties: {
+        id: { type: ["string", "number"], description },
+        wei: { type: "number" },
+        f: { type: "array", items: { type: ["string", "number"], description } },
+        m: { type: ["string", "number"], description },
+        // The largest double below 10^29: a DECIMAL(38, 9) holds it.
+        below: { type: ["number", "null"] },
+        s: { type: ["string", "number"], description },
+        t: {
+          type: "object",
+          description: "Values of several JSON types (object, number) were seen here: a JSON column holds each.",
+        },
+      },
+    });
+    expect(inferJsonSchema([{ n: 1e29 }, {}]).properties).toEqual({
+      n: { type: ["string", "number", "null"], description },
+    });
+  });
+
   test("no samples leave the value open", () => {
     expect(inferJsonSchema([])).toEqual({});
   });
