@@ -96,12 +96,13 @@ function mixedSchema(listed: JsonType[]): JsonSchema {
 
 /**
  * The sample holds parsed JSON, whose big integers are doubles: one at or beyond ±2^63 came from
- * an integer outside int64 — or from one of the last 512 below 2^63, which round up to it; those
- * are called numbers too, which a destination holds (never the other way round). Integers
- * between 2^53 and 2^63 stay integers: their digits are exact in the emitted text.
+ * an integer outside int64, or from one of the integers that round to ±2^63 (the last 512 below
+ * 2^63, and -2^63 itself with the 1,024 just below it, which a BIGINT cannot hold); all are called
+ * numbers, which a destination holds (never the other way round). Integers between 2^53 and 2^63
+ * stay integers: their digits are exact in the emitted text.
  */
 function fitsInt64(value: number): boolean {
-  return Number.isInteger(value) && value < 2 ** 63 && value >= -(2 ** 63);
+  return Number.isInteger(value) && value < 2 ** 63 && value > -(2 ** 63);
 }
 
 /** An exact number from a registry value (a long beyond 2^53, a decimal), typed by its digits. */

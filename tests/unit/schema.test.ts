@@ -157,7 +157,7 @@ describe("inference from samples", () => {
 
   test("an integer beyond signed 64 bits is a number; one within is an integer, however large", () => {
     const sample = JSON.parse(
-      '[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854775808,"o":1},{"o":-18446744073709551616}]',
+      '[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854774784,"o":1},{"o":-18446744073709551616}]',
     );
     expect(inferJsonSchema(sample)).toEqual({
       type: "object",
@@ -167,6 +167,16 @@ describe("inference from samples", () => {
         m: { type: ["integer", "null"] },
         o: { type: "number" },
       },
+    });
+  });
+
+  test("integers whose doubles are ±2^63 are numbers: a BIGINT cannot hold those beyond it", () => {
+    // -2^63 - 1 reads as the double -2^63, as -2^63 does; 2^63 - 1 reads as 2^63.
+    const sample = JSON.parse('[{"below":-9223372036854775809,"min":-9223372036854775808,"max":9223372036854775807}]');
+    expect(inferJsonSchema(sample).properties).toEqual({
+      below: { type: "number" },
+      min: { type: "number" },
+      max: { type: "number" },
     });
   });
 
