@@ -23,7 +23,13 @@ for (let b = 0; b < 40; b++) {
 }
 const bytes = Buffer.concat(batches);
 const total = 40 * perBatch;
-const decode: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep" };
+const decode: DecodeOptions = {
+  keyFormat: "auto",
+  valueFormat: "auto",
+  onDecodeError: "fail",
+  nulCharacters: "keep",
+  bigNumbers: "keep",
+};
 const origin = { topic: "bench-v1-json500-1m", partition: 3, logAppendTime: false };
 const encoder = new TextEncoder();
 

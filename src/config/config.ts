@@ -284,6 +284,17 @@ export const ConfigSchema = v.object({
     ),
     "keep",
   ),
+  big_numbers: v.optional(
+    v.pipe(
+      v.picklist(["keep", "string"], "must be one of keep, string"),
+      v.title("Big numbers"),
+      v.description(
+        "keep (default) writes every number as produced; string writes as strings the numbers PyAirbyte's caches cannot hold as " +
+          "numbers: integers below -2^63 or from 2^64 on, and numbers of 10^29 or more. Set string for PyAirbyte's Postgres cache.",
+      ),
+    ),
+    "keep",
+  ),
   value_envelope: v.optional(
     v.pipe(
       ValueEnvelope,

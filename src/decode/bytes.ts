@@ -30,13 +30,15 @@ export class DecodeError extends Error {
 }
 
 import { objectBodyEnd } from "./json-bytes.ts";
+import type { BigNumberRule } from "./json-text.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Characters a JSON text can start with; anything else is not worth a parse attempt. */
 const jsonStart = /^[\s]*[{["\-0-9tfn]/;
 
-export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
+/** `bigNumbers`: the document's rule (json-text.ts), which decides what counts as clean. */
+export function decodeBytes(bytes: Uint8Array, format: Format, bigNumbers: BigNumberRule): Decoded {
   if (format === "bytes") return base64(bytes);
   // Registry-framed bytes never get here (SchemaCache.decode in src/registry/schemas.ts takes them first).
   if (format === "schema_registry")
@@ -49,7 +51,7 @@ export function decodeBytes(bytes: Uint8Array, format: Format): Decoded {
     throw new DecodeError(`is not valid UTF-8 (format ${format})`);
   }
   if (format === "text") return { data: text, encoding: "utf-8" };
-  if (objectBodyEnd(bytes) >= 0) return new CleanObject(text);
+  if (objectBodyEnd(bytes, bigNumbers === "string") >= 0) return new CleanObject(text);
   if (format === "json" || jsonStart.test(text)) {
     try {
       return { data: JSON.parse(text), encoding: "json", text };

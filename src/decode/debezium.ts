@@ -20,6 +20,7 @@ import {
   metaJsonSchema,
   type Origin,
   type RecordFields,
+  textRules,
   UndecodableMessage,
   type WireDecoder,
 } from "./document.ts";
@@ -43,7 +44,7 @@ export function debeziumDocumentJson(
   const document = debeziumDocument(origin, record, options, wire);
   if (document === null) return null;
   // The rules every document keeps (json-text.ts), over the row as a whole; `_meta` says which applied.
-  const rules = { nul: options.nulCharacters };
+  const rules = textRules(options);
   const rewrites = new Set<Rewrite>();
   const text = rewriteJson(JSON.stringify(document), 1, rules, rewrites);
   if (rewrites.size === 0) return text;

@@ -29,5 +29,13 @@ export function fitsNumber(precision: number, scale: number): boolean {
   return precision - scale <= 29 && scale <= 9;
 }
 
+/**
+ * The least magnitude a DECIMAL(38, 9) column cannot hold (29 integer digits): PyAirbyte's caches abort
+ * the sync on such a number in a number column, and BigQuery's NUMERIC fails it. Compared as a double,
+ * so that the few numbers just below it that round up to it count as beyond it too (a text column
+ * holds those as well).
+ */
+export const decimalColumnLimit = 1e29;
+
 /** The JSON Schema of a decimal string (one too wide for a number). */
 export const decimalStringSchema = { type: "string", pattern: "^-?[0-9]+(\\.[0-9]+)?$" };

@@ -7,7 +7,16 @@
 import { ConfigError } from "../errors.ts";
 import { base64, type Decoded, DecodeError, decodeBytes, type Encoding, type Format } from "./bytes.ts";
 import { ColumnNames } from "./columns.ts";
-import { applyNulRule, type Member, type NulRule, objectMembers, type Rewrite, rewriteJson } from "./json-text.ts";
+import {
+  applyNulRule,
+  type BigNumberRule,
+  type Member,
+  type NulRule,
+  objectMembers,
+  type Rewrite,
+  rewriteJson,
+  type TextRules,
+} from "./json-text.ts";
 import { isRawJson } from "./raw-json.ts";
 
 export type RecordFields = {
@@ -26,6 +35,8 @@ export type DecodeOptions = {
   onDecodeError: "fail" | "emit_raw";
   /** What becomes of U+0000 in strings and names (src/decode/json-text.ts). */
   nulCharacters: NulRule;
+  /** Whether numbers PyAirbyte's caches cannot hold as numbers are written as strings (src/decode/json-text.ts). */
+  bigNumbers: BigNumberRule;
   /** Topics whose values are Debezium change events (src/decode/debezium.ts); absent when there are none. */
   debeziumTopics?: string[];
 };
@@ -79,11 +90,11 @@ export function decodeRecord(
 ): Decoding {
   let decodeError: string | undefined;
   const rewrites = new Set<Rewrite>();
-  const rules = { nul: options.nulCharacters };
+  const rules = textRules(options);
   const decode = (bytes: Uint8Array | null, format: Format, what: string): Decoded | null => {
     if (bytes === null) return null;
     try {
-      return wire?.(bytes, format) ?? decodeBytes(bytes, format);
+      return wire?.(bytes, format) ?? decodeBytes(bytes, format, rules.bigNumbers);
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       const message = `${what} of ${origin.topic} partition ${origin.partition} offset ${record.offset} ${error.message}`;
@@ -114,8 +125,13 @@ export function decodeRecord(
   return { meta, value, keyJson: keyJson(key, rules, rewrites), rewrites };
 }
 
+/** The rules of json-text.ts that the options set. */
+export function textRules(options: DecodeOptions): TextRules {
+  return { nul: options.nulCharacters, bigNumbers: options.bigNumbers };
+}
+
 /** The key as `_meta.key`'s JSON: JSON text as written, rewritten where a rule says so. */
-function keyJson(key: Decoded | null, rules: { nul: NulRule }, rewrites: Set<Rewrite>): string {
+function keyJson(key: Decoded | null, rules: TextRules, rewrites: Set<Rewrite>): string {
   if (key === null) return "null";
   if (key.text !== undefined && (key.clean === true || !isRawJson(key.data)))
     return rewriteJson(key.text, 3, rules, rewrites);
@@ -142,7 +158,7 @@ export function toDocument(record: RecordInput, options: DecodeOptions, wire?: W
  */
 export function documentJson(origin: Origin, record: RecordFields, options: DecodeOptions, wire?: WireDecoder): string {
   const { meta, value, keyJson, rewrites } = decodeRecord(origin, record, options, wire);
-  const rules = { nul: options.nulCharacters };
+  const rules = textRules(options);
   const close = () => ownFieldsAndClose(meta, keyJson, rewrites);
   if (value === null) return `{${close()}}`;
   // A value the fast lane's check accepted (bytes.ts) is one no rule rewrites: kept as written.
@@ -237,7 +253,7 @@ const lenient = new TextDecoder();
 
 function toHeader(
   [key, value]: [Uint8Array | null, Uint8Array | null],
-  rules: { nul: NulRule },
+  rules: TextRules,
   rewrites: Set<Rewrite>,
 ): Header {
   const name = key === null ? "" : applyNulRule(lenient.decode(key), rules, rewrites);
@@ -308,7 +324,7 @@ export const metaJsonSchema = {
       type: "array",
       items: {
         type: "string",
-        enum: ["lone_surrogate", "nul", "depth", "number", "long_name", "duplicate_name", "other_fields"],
+        enum: ["lone_surrogate", "nul", "depth", "number", "long_name", "duplicate_name", "big_number", "other_fields"],
       },
       description:
         "What the document holds differently from the message, so that every consumer parses and stores it (docs/protocol.md).",

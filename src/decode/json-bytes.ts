@@ -9,7 +9,8 @@
  * UTF-8, a line break in the text, a name written with escapes, a top-level name that is not a
  * column of its own (columns.ts), anything a rule of json-text.ts might rewrite: a surrogate
  * escape that is not half of a pair, an escaped NUL, a container deeper than maxDocumentDepth, a
- * number that may be too long or too large, a name too long, a name twice in one object) goes to
+ * number that may be too long or too large, or, with `big_numbers: string`, too large for
+ * PyAirbyte's caches, a name too long, a name twice in one object) goes to
  * the general path (document.ts), which decides what that means. So a mistake here can only cost speed if it
  * refuses too much, never correctness, as long as it refuses everything the general path would
  * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
@@ -80,12 +81,13 @@ function utf8WellFormed(bytes: Uint8Array): boolean {
 /**
  * The end of the object's body: the index just past its last member (or its opening brace, when
  * it has none), before any whitespace and the closing brace. -1 when the fast lane does not apply.
+ * `bigNumbersAsStrings`: the document's `big_numbers` rule is `string` (json-text.ts).
  *
  * One loop, one token a turn, and each helper called from one place only: the compiler inlines
  * the helpers, and this function is the one the read workers compile hardest (copies of the
  * helpers' loops at several places made its optimising compile take ~0.1-0.5 s a worker).
  */
-export function objectBodyEnd(bytes: Uint8Array): number {
+export function objectBodyEnd(bytes: Uint8Array, bigNumbersAsStrings: boolean): number {
   const n = bytes.length;
   // Checked here once, so that the scan of each string is left with quotes, escapes and control bytes.
   if (!wellFormed(bytes)) return -1;
@@ -148,7 +150,7 @@ export function objectBodyEnd(bytes: Uint8Array): number {
       continue;
     }
     if (expect === expectKey) return -1;
-    i = c === 0x2d || (c >= 0x30 && c <= 0x39) ? numberEnd(bytes, i) : literalEnd(bytes, i, c);
+    i = c === 0x2d || (c >= 0x30 && c <= 0x39) ? numberEnd(bytes, i, bigNumbersAsStrings) : literalEnd(bytes, i, c);
     if (i < 0) return -1;
     expect = expectAfter;
   }
@@ -246,14 +248,20 @@ function utf8SequenceEnd(bytes: Uint8Array, i: number): number {
 /**
  * The index after the number at `i`: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?; -1 if it is not
  * one, or if json-text.ts might write it as a string: over 200 characters, or a positive exponent of
- * 3 digits or more (below those, a number is less than 10^299, which a double holds).
+ * 3 digits or more (below those, a number is less than 10^299, which a double holds). With
+ * `bigNumbersAsStrings`, also 20 integer digits (19 after a minus) or a positive exponent of 2
+ * digits: below those, an integer is within [-2^63, 2^64) and any number below 10^28. Digits are
+ * counted, never read as a value: most numbers are short.
  */
-function numberEnd(bytes: Uint8Array, i: number): number {
+function numberEnd(bytes: Uint8Array, i: number, bigNumbersAsStrings: boolean): number {
   const start = i;
-  if (bytes[i] === 0x2d) i++;
+  const negative = bytes[i] === 0x2d;
+  if (negative) i++;
+  const integerStart = i;
   if (bytes[i] === 0x30) i++;
   else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
   else return -1;
+  if (bigNumbersAsStrings && i - integerStart >= (negative ? 19 : 20)) return -1;
   if (bytes[i] === 0x2e) {
     i++;
     if (!isDigit(bytes[i])) return -1;
@@ -261,12 +269,12 @@ function numberEnd(bytes: Uint8Array, i: number): number {
   }
   if (bytes[i] === 0x65 || bytes[i] === 0x45) {
     i++;
-    const negative = bytes[i] === 0x2d;
-    if (bytes[i] === 0x2b || negative) i++;
+    const negativeExponent = bytes[i] === 0x2d;
+    if (bytes[i] === 0x2b || negativeExponent) i++;
     const digits = i;
     if (!isDigit(bytes[i])) return -1;
     while (isDigit(bytes[i])) i++;
-    if (i - digits > 2 && !negative) return -1;
+    if (!negativeExponent && i - digits > (bigNumbersAsStrings ? 1 : 2)) return -1;
   }
   return i - start > 200 ? -1 : i;
 }

@@ -17,13 +17,17 @@
  * - `long_name`: an object with a member name of more than 50,000 characters (Jackson's limit) is its
  *   JSON text, a string;
  * - `duplicate_name`: a name repeated in an object keeps its last value, at its first place, as
- *   JSON.parse, Python and Jackson all read it (I-JSON forbids repeats).
+ *   JSON.parse, Python and Jackson all read it (I-JSON forbids repeats);
+ * - `big_number`: with `big_numbers: string`, a number PyAirbyte's caches cannot hold as a number is
+ *   its text, a string (isBigNumber).
  *
- *   rewriteJson('{"a":"\\ud800","b":1e400}', 2, { nul: "keep" }, rewrites)
+ *   rewriteJson('{"a":"\\ud800","b":1e400}', 2, { nul: "keep", bigNumbers: "keep" }, rewrites)
  *   // '{"a":"\uFFFD","b":"1e400"}', rewrites = {"lone_surrogate", "number"}
  *
  * The text must be valid JSON (JSON.parse accepted it): this is no validator.
  */
+
+import { decimalColumnLimit } from "./decimal.ts";
 
 /** The deepest container a document holds as JSON: the document object itself is at depth 1. */
 export const maxDocumentDepth = 64;
@@ -32,9 +36,18 @@ export const maxNumberLength = 1000;
 export const maxNameLength = 50_000;
 
 /** Also `other_fields`: top-level names that cannot be columns, moved (document.ts, columns.ts). */
-export type Rewrite = "lone_surrogate" | "nul" | "depth" | "number" | "long_name" | "duplicate_name" | "other_fields";
+export type Rewrite =
+  | "lone_surrogate"
+  | "nul"
+  | "depth"
+  | "number"
+  | "long_name"
+  | "duplicate_name"
+  | "big_number"
+  | "other_fields";
 export type NulRule = "keep" | "strip" | "replace";
-export type TextRules = { nul: NulRule };
+export type BigNumberRule = "keep" | "string";
+export type TextRules = { nul: NulRule; bigNumbers: BigNumberRule };
 
 /** The JSON text `text` (a value at document depth `depth`, if it is a container) rewritten by the rules; the rules that applied join `rewrites`. */
 export function rewriteJson(text: string, depth: number, rules: TextRules, rewrites: Set<Rewrite>): string {
@@ -114,6 +127,10 @@ class Reader {
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       if (token.length > maxNumberLength || !Number.isFinite(Number(token))) {
         this.rewrites.add("number");
+        return `"${token}"`;
+      }
+      if (this.rules.bigNumbers === "string" && isBigNumber(token)) {
+        this.rewrites.add("big_number");
         return `"${token}"`;
       }
     }
@@ -235,6 +252,30 @@ class Reader {
     this.i = i + 1;
   }
 }
+
+/**
+ * Whether the number `token` is one that PyAirbyte's caches cannot hold as a number: an integer
+ * written without fraction or exponent below -2^63 or from 2^64 on (the Postgres cache reads its
+ * files with pandas, which aborts on such an integer anywhere in a record: "Value is too big!"), or
+ * any number of 10^29 or more in magnitude (beyond DECIMAL(38, 9), PyAirbyte's number column).
+ *
+ *   isBigNumber("18446744073709551615")  // false: an unsigned 64-bit integer
+ *   isBigNumber("18446744073709551616")  // true
+ *   isBigNumber("1.5e30")                // true
+ */
+export function isBigNumber(token: string): boolean {
+  if (integerLiteral.test(token)) {
+    // Fewer than 19 digits is within ±10^18: no need for a BigInt.
+    if (token.length - (token.charCodeAt(0) === 0x2d ? 1 : 0) < 19) return false;
+    const value = BigInt(token);
+    return value < minInt64 || value >= uint64Limit;
+  }
+  return Math.abs(Number(token)) >= decimalColumnLimit;
+}
+
+const integerLiteral = /^-?[0-9]+$/;
+const minInt64 = -(2n ** 63n);
+const uint64Limit = 2n ** 64n;
 
 function isDelimiter(c: number): boolean {
   return c === comma || c === closeBrace || c === closeBracket || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

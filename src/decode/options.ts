@@ -4,7 +4,7 @@ import type { DecodeOptions } from "./document.ts";
 
 type DecodeConfig = Pick<
   Config,
-  "key_format" | "value_format" | "on_decode_error" | "value_envelope" | "nul_characters"
+  "key_format" | "value_format" | "on_decode_error" | "value_envelope" | "nul_characters" | "big_numbers"
 >;
 
 /** A topic to be read, and the envelope its catalog stream sets, if it sets one. */
@@ -17,6 +17,7 @@ export function decodeOptions(config: DecodeConfig, topics: DecodedTopic[] = [])
     valueFormat: config.value_format,
     onDecodeError: config.on_decode_error,
     nulCharacters: config.nul_characters,
+    bigNumbers: config.big_numbers,
   };
   const debezium = topics.filter((t) => (t.valueEnvelope ?? config.value_envelope) === "debezium").map((t) => t.name);
   if (debezium.length > 0) options.debeziumTopics = debezium;

@@ -22,6 +22,7 @@ export class RecordLines {
   readonly #toJson: typeof documentJson | typeof debeziumDocumentJson;
   /** Whether this partition's records may take the fast lane at all. */
   readonly #fastLane: boolean;
+  readonly #bigNumbersAsStrings: boolean;
   readonly #prefix: string;
   readonly #suffix: string;
   // The fast lane's pieces, as bytes: line = prefix, body, [","], keys, offset, metaHead, offset,
@@ -40,6 +41,7 @@ export class RecordLines {
     this.#toJson = debezium ? debeziumDocumentJson : documentJson;
     this.#fastLane =
       !debezium && wire === undefined && (decode.valueFormat === "auto" || decode.valueFormat === "json");
+    this.#bigNumbersAsStrings = decode.bigNumbers === "string";
     const topic = JSON.stringify(origin.topic);
     const { partition } = origin;
     this.#prefix = `{"type":"RECORD","record":{"stream":${topic},"data":`;
@@ -59,7 +61,7 @@ export class RecordLines {
   write(out: LineBuffer, record: BatchRecord): boolean {
     const value = record.value;
     if (this.#fastLane && value !== null && record.key === null && record.headers.length === 0) {
-      const bodyEnd = objectBodyEnd(value);
+      const bodyEnd = objectBodyEnd(value, this.#bigNumbersAsStrings);
       if (bodyEnd >= 0) {
         out.reserve(value.length + 512);
         out.put(this.#prefixBytes);

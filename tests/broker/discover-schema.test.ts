@@ -18,6 +18,7 @@ let broker: string;
 let registry: Registry;
 let topics: Topics;
 let plain: string;
+let bigNumbers: string;
 
 beforeAll(async () => {
   broker = await bootstrap();
@@ -31,6 +32,15 @@ beforeAll(async () => {
     { partition: 1, key: "b", value: '{"id":2.5,"tags":[],"address":{"city":"Rome","zip":"00100"},"vip":true}' },
     { partition: 1, key: "c", value: null },
     { partition: 0, key: "d", value: '"just a string"' },
+  ]);
+  bigNumbers = uniqueTopic("0discover-big-numbers");
+  await createTopic(broker, bigNumbers, 1);
+  await produce(broker, bigNumbers, [
+    {
+      partition: 0,
+      value: '{"id":340282366920938463463374607431768211455,"wei":1000000000000000000000,"n":1,"f":[1e30]}',
+    },
+    { partition: 0, value: '{"id":7,"wei":18446744073709551615,"n":-9223372036854774784,"f":[0.5]}' },
   ]);
 }, 180_000);
 
@@ -241,6 +251,60 @@ describe("discover with a schema registry", () => {
           errors: null,
         });
     }
+  }, 60_000);
+});
+
+describe("numbers beyond what a destination's number column holds", () => {
+  const textToo = "Numbers of 10^29 or more were seen here, beyond a DECIMAL(38, 9) column: declared text as well.";
+  const ajv = new Ajv({ strict: false });
+  addFormats(ajv);
+
+  async function readValidating(config: object, schema: object) {
+    const result = await run("source", [
+      "read",
+      "--config",
+      jsonFile("config.json", config),
+      "--catalog",
+      jsonFile("catalog.json", catalog([bigNumbers])),
+    ]);
+    expectSuccess(result);
+    const validate = ajv.compile(schema);
+    const documents = records(result).map((r) => r.data);
+    expect(documents).toHaveLength(2);
+    for (const document of documents) expect(validate(document) ? null : validate.errors).toBeNull();
+    return result;
+  }
+
+  test("are declared number or string, which makes a text column; the records keep them as numbers", async () => {
+    const config = { bootstrap_servers: broker, topics: [bigNumbers] };
+    const schema = (await discovered(config)).get(bigNumbers);
+    expect(schema.properties).toMatchObject({
+      id: { type: ["string", "number"], description: textToo },
+      wei: { type: "number" },
+      n: { type: "integer" },
+      f: { type: "array", items: { type: ["string", "number"], description: textToo } },
+    });
+    const result = await readValidating(config, schema);
+    expect(result.stdout).toContain('"id":340282366920938463463374607431768211455,"wei":1000000000000000000000,');
+    expect(result.stdout).not.toContain('"rewrites"');
+  }, 60_000);
+
+  test("with big_numbers string, are strings in the records and in the schema", async () => {
+    const config = { bootstrap_servers: broker, topics: [bigNumbers], big_numbers: "string" };
+    const schema = (await discovered(config)).get(bigNumbers);
+    expect(schema.properties).toMatchObject({
+      id: { type: ["string", "integer"] },
+      wei: { type: ["string", "number"] },
+      n: { type: "integer" },
+      f: { type: "array", items: { type: ["string", "number"] } },
+    });
+    const result = await readValidating(config, schema);
+    expect(records(result).map((r) => [r.data.id, r.data.wei, r.data.f, r.data._meta.rewrites])).toEqual([
+      ["340282366920938463463374607431768211455", "1000000000000000000000", ["1e30"], ["big_number"]],
+      [7, 2 ** 64, [0.5], undefined],
+    ]);
+    // An unsigned 64-bit integer is no big number: written as produced.
+    expect(result.stdout).toContain('"wei":18446744073709551615,');
   }, 60_000);
 });
 

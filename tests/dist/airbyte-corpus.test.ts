@@ -1,8 +1,9 @@
 /**
  * Every record lands: a corpus of odd values real producers write (tests/dist/airbyte/corpus.ts), one
  * topic each, goes through the compiled connector into PyAirbyte's DuckDB cache and its PostgreSQL cache
- * (with nul_characters: strip, the setting docs/airbyte.md gives for PostgreSQL), one sync over every
- * topic each: no sync aborts and every table holds exactly its topic's rows. And the read path's every
+ * (with nul_characters: strip and big_numbers: string, the settings docs/airbyte.md gives for
+ * PostgreSQL), one sync over every topic each: no sync aborts, every table holds exactly its topic's
+ * rows, and the numbers' columns hold what the docs say. And the read path's every
  * line, for that corpus and for random bytes and random JSON-like bytes, parses under pydantic's
  * AirbyteMessage.model_validate_json and Python's json, and is well-formed Unicode.
  */
@@ -132,20 +133,33 @@ describe("odd values", () => {
       _meta: { rewrites: ["other_fields"] },
     });
     expect(Object.keys(byTopic("keys-3000"))).toHaveLength(3003);
+    // Numbers keep their digits by default, however large.
+    const line = (name: string) => result.stdout.split("\n").find((l) => l.includes(`"stream":"odd-${name}-`))!;
+    expect(line("uint128-id")).toContain('{"id":340282366920938463463374607431768211455,"_kafka_partition":0,');
+    expect(line("big-number-key")).toContain('"key":{"id":18446744073709551616},');
     const deep = byTopic("arrays-300-deep");
     expect(deep._meta.rewrites).toEqual(["depth"]);
     expect(JSON.stringify(deep.a).length).toBeGreaterThan(600);
   }, 300_000);
 
-  /** One PyAirbyte sync of every corpus topic; the rows each table holds. */
-  async function syncAll(cache: object, nul: string) {
+  /** Topic → the corpus value it holds. */
+  const oddOf = (topic: string) => corpus.find((odd) => topic.startsWith(`odd-${odd.name}-`))!;
+
+  /** One PyAirbyte sync of every corpus topic with the connector's `settings`; the rows each table holds. */
+  async function syncAll(cache: object, settings: object, kind: "duckdb" | "postgres") {
     const out = jsonFile("sync-result.json", "");
     const streams = [...topics.keys()];
     const request = {
       executable,
-      config: { bootstrap_servers: broker, nul_characters: nul },
+      // Only the corpus's topics: discover samples these, whatever else the broker holds.
+      config: { bootstrap_servers: broker, topics: streams, ...settings },
       streams,
-      columns: Object.fromEntries(streams.map((s) => [s, []])),
+      columns: Object.fromEntries(
+        streams.map((s) => {
+          const stored = oddOf(s).stored;
+          return [s, stored ? [stored.column] : []];
+        }),
+      ),
       cache,
       out,
     };
@@ -164,12 +178,18 @@ describe("odd values", () => {
     const columns = Object.keys(result.tables[wide].column_types);
     expect(columns.filter((c) => /^k\d+$/.test(c))).toEqual(Array.from({ length: 1000 }, (_, i) => `k${i}`));
     expect(columns).toHaveLength(1006);
+    // The numbers' columns: each row's text, as the cache stores it.
+    const stored = streams.filter((s) => oddOf(s).stored !== undefined);
+    expect(stored.length).toBeGreaterThan(15);
+    expect(
+      Object.fromEntries(stored.map((s) => [oddOf(s).name, result.tables[s].rows.map((row: unknown[]) => row[2])])),
+    ).toEqual(Object.fromEntries(stored.map((s) => [oddOf(s).name, oddOf(s).stored![kind]])));
     return result;
   }
 
   test("all land in PyAirbyte's DuckDB cache, in one sync, each row once", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "source-kafka-duckdb-")), "corpus.duckdb");
-    await syncAll({ kind: "duckdb", path }, "keep");
+    await syncAll({ kind: "duckdb", path }, {}, "duckdb");
   }, 600_000);
 
   describe("with PostgreSQL", () => {
@@ -179,7 +199,7 @@ describe("odd values", () => {
     }, 600_000);
     afterAll(() => postgres?.stop());
 
-    test("all land in PyAirbyte's Postgres cache with nul_characters strip, in one sync, each row once", async () => {
+    test("all land in PyAirbyte's Postgres cache with nul_characters strip and big_numbers string, in one sync, each row once", async () => {
       const cache = {
         kind: "postgres",
         host: "127.0.0.1",
@@ -189,7 +209,7 @@ describe("odd values", () => {
         password: "unused-trust-auth",
         schema: "corpus",
       };
-      await syncAll(cache, "strip");
+      await syncAll(cache, { nul_characters: "strip", big_numbers: "string" }, "postgres");
     }, 600_000);
   });
 });

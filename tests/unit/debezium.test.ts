@@ -157,6 +157,7 @@ test("a value a semantic type cannot convert follows on_decode_error, naming whe
     valueFormat: "auto",
     onDecodeError: "fail",
     nulCharacters: "keep",
+    bigNumbers: "keep",
   };
   expect(() => debeziumDocument(input, input, options)).toThrow(
     "value of t partition 2 offset 9 column doc: its io.debezium.data.Json value cannot be converted (JSON Parse error: Expected '}'); " +
@@ -241,6 +242,7 @@ describe("an Avro envelope through the registry", () => {
     valueFormat: "schema_registry",
     onDecodeError: "fail",
     nulCharacters: "keep",
+    bigNumbers: "keep",
     debeziumTopics: ["t"],
   };
   const wire = (data: Uint8Array, format: string) => (format === "schema_registry" ? compiled.decode(data) : null);

@@ -11,6 +11,7 @@ const options: DecodeOptions = {
   valueFormat: "auto",
   onDecodeError: "emit_raw",
   nulCharacters: "keep",
+  bigNumbers: "keep",
 };
 const origin = { topic: 't"opic', partition: 3, logAppendTime: false };
 const bytes = (text: string) => new TextEncoder().encode(text);

@@ -10,6 +10,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { columnKey } from "../../src/decode/columns.ts";
 import { documentJson } from "../../src/decode/document.ts";
+import type { BigNumberRule } from "../../src/decode/json-text.ts";
 import { objectBodyEnd } from "../../src/decode/json-bytes.ts";
 
 const encoder = new TextEncoder();
@@ -21,7 +22,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * The oracle: the byte length of what the general path keeps of an object value's text (its body,
  * before the closing brace and the blanks ahead of it), or why it would not keep the text as written.
  */
-function generalBody(value: Uint8Array): number | string {
+function generalBody(value: Uint8Array, bigNumbers: BigNumberRule = "keep"): number | string {
   let text: string;
   try {
     text = utf8.decode(value);
@@ -39,16 +40,32 @@ function generalBody(value: Uint8Array): number | string {
   if (/[\n\r]/.test(text)) return "a line break";
   const origin = { topic: "t", partition: 0, logAppendTime: false };
   const record = { offset: 0, timestamp: 0, key: null, value, headers: [] };
-  const options = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep" } as const;
+  const options = {
+    keyFormat: "auto",
+    valueFormat: "auto",
+    onDecodeError: "fail",
+    nulCharacters: "keep",
+    bigNumbers,
+  } as const;
   const rewrites = JSON.parse(documentJson(origin, record, options))._meta.rewrites;
   if (rewrites !== undefined) return `rewritten: ${rewrites.join(", ")}`;
   return bytes(text.slice(0, text.lastIndexOf("}")).trimEnd()).length;
 }
 
-/** Soundness: objectBodyEnd takes only what the general path keeps, with the same body. Returns its answer. */
+/** The lane as the default `big_numbers: keep` runs it. */
+const lane = (value: Uint8Array) => objectBodyEnd(value, false);
+/** The lane as `big_numbers: string` runs it. */
+const stringLane = (value: Uint8Array) => objectBodyEnd(value, true);
+
+/**
+ * Soundness: objectBodyEnd takes only what the general path keeps, with the same body, under either
+ * `big_numbers` rule. Returns its answer under `keep`.
+ */
 function sound(value: Uint8Array): number {
-  const end = objectBodyEnd(value);
+  const end = lane(value);
   if (end !== -1) expect<number | string>(end).toBe(generalBody(value));
+  const stringEnd = stringLane(value);
+  if (stringEnd !== -1) expect<number | string>(stringEnd).toBe(generalBody(value, "string"));
   return end;
 }
 
@@ -277,13 +294,13 @@ const nestedObjects = (depth: number) => `${'{"a":'.repeat(depth - 1)}{}${"}".re
 describe("objectBodyEnd", () => {
   test.each(accepted)("takes %j, keeping %j", (text, body) => {
     const value = bytes(text);
-    expect(objectBodyEnd(value)).toBe(bytes(body).length);
+    expect(lane(value)).toBe(bytes(body).length);
     expect(generalBody(value)).toBe(bytes(body).length);
   });
 
   test.each(refused)("refuses %s", (_, text) => {
     const value = bytes(text);
-    expect(objectBodyEnd(value)).toBe(-1);
+    expect(lane(value)).toBe(-1);
     expect(generalBody(value)).toBeTypeOf("string");
   });
 
@@ -292,28 +309,95 @@ describe("objectBodyEnd", () => {
     ["a number of 201 characters", `{"a":${"1".repeat(201)}}`],
     ["a number with an exponent of 3 digits", '{"a":1e100}'],
   ])("refuses %s, which a rule might rewrite, though the general path keeps it here", (_, text) => {
-    expect(objectBodyEnd(bytes(text))).toBe(-1);
+    expect(lane(bytes(text))).toBe(-1);
     expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
+  });
+
+  test.each([
+    ["an integer from 2^64", '{"a":18446744073709551616}'],
+    ["an integer below -2^63", '{"a":-9223372036854775809}'],
+    ["a 39-digit id in an array in an object", '{"a":[{"b":340282366920938463463374607431768211455}]}'],
+    ["10^29 with an exponent", '{"a":1e29}'],
+    ["a number of 30 integer digits and a fraction", '{"a":123456789012345678901234567890.5}'],
+    ["a number of 10^29 or more below zero", '{"a":-1.5E+29}'],
+  ])("with big_numbers string, refuses %s, which the general path writes as a string", (_, text) => {
+    expect(stringLane(bytes(text))).toBe(-1);
+    expect(generalBody(bytes(text), "string")).toBe("rewritten: big_number");
+    // Kept as written by default: the lane takes it as the general path does.
+    expect(lane(bytes(text))).toBe(bytes(text).length - 1);
+    expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
+  });
+
+  test.each([
+    ["the largest unsigned 64-bit integer (20 digits)", '{"a":18446744073709551615}'],
+    ["a negative integer of 19 digits within 64 bits", '{"a":-1000000000000000000}'],
+    ["a number with an exponent of 2 digits below 10^29", '{"a":1e28}'],
+    ["a number of 20 integer digits and a fraction", '{"a":12345678901234567890.5}'],
+  ])("with big_numbers string, refuses %s, though the general path keeps it", (_, text) => {
+    expect(stringLane(bytes(text))).toBe(-1);
+    expect(generalBody(bytes(text), "string")).toBe(bytes(text).length - 1);
+  });
+
+  test.each([
+    ["an integer of 19 digits", '{"a":9223372036854775807}'],
+    ["a negative integer of 18 digits", '{"a":-922337203685477580}'],
+    ["a number with a one-digit exponent", '{"a":1.5e9}'],
+    ["a tiny number", '{"a":-1e-30}'],
+    ["a decimal of 40 fraction digits", '{"a":0.1234567890123456789012345678901234567891}'],
+  ])("with big_numbers string, takes %s, as the general path keeps it", (_, text) => {
+    expect(stringLane(bytes(text))).toBe(bytes(text).length - 1);
+    expect(generalBody(bytes(text), "string")).toBe(bytes(text).length - 1);
+  });
+
+  test("with either big_numbers rule, takes nothing the general path would not keep, for numbers of any size", () => {
+    const digits = (min: number, max: number) =>
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: min, maxLength: max }).map((d) => d.join(""));
+    const number = fc
+      .tuple(
+        fc.constantFrom("", "-"),
+        fc.oneof(
+          fc.constant("0"),
+          fc.tuple(fc.integer({ min: 1, max: 9 }), digits(0, 45)).map(([d, r]) => `${d}${r}`),
+        ),
+        fc.option(digits(1, 45), { nil: undefined }),
+        fc.option(fc.tuple(fc.constantFrom("e", "E"), fc.constantFrom("", "+", "-"), digits(1, 3)), { nil: undefined }),
+      )
+      .map(([sign, integer, fraction, exponent]) => {
+        const text = `${sign}${integer}${fraction === undefined ? "" : `.${fraction}`}`;
+        return exponent === undefined ? text : `${text}${exponent.join("")}`;
+      });
+    const outcomes = { taken: 0, refused: 0 };
+    fc.assert(
+      fc.property(number, (text) => {
+        const value = bytes(`{"a":[${text}],"b":{"c":${text}}}`);
+        sound(value);
+        if (stringLane(value) === -1) outcomes.refused++;
+        else outcomes.taken++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(outcomes.taken).toBeGreaterThan(300);
+    expect(outcomes.refused).toBeGreaterThan(300);
   });
 
   test.each(badUtf8)("refuses %s in a string value or a key", (_, sequence) => {
     for (const value of [inString(sequence), inKey(sequence)]) {
-      expect(objectBodyEnd(value)).toBe(-1);
+      expect(lane(value)).toBe(-1);
       expect(generalBody(value)).toBe("not UTF-8");
     }
   });
 
   test.each(goodUtf8)("takes %s in a string value and a key", (_, sequence) => {
-    expect(objectBodyEnd(inString(sequence))).toBe(inString(sequence).length - 1);
+    expect(lane(inString(sequence))).toBe(inString(sequence).length - 1);
     expect(generalBody(inString(sequence))).toBe(inString(sequence).length - 1);
-    expect(objectBodyEnd(inKey(sequence))).toBe(inKey(sequence).length - 1);
+    expect(lane(inKey(sequence))).toBe(inKey(sequence).length - 1);
     expect(generalBody(inKey(sequence))).toBe(inKey(sequence).length - 1);
   });
 
   test("refuses non-ASCII bytes between tokens, even valid UTF-8 (U+00A0, U+2028, U+FEFF)", () => {
     for (const space of ["\u00a0", "\u2028", "\uFEFF", "\u000b", "\u000c"]) {
       const value = bytes(`{${space}"a":1}`);
-      expect(objectBodyEnd(value)).toBe(-1);
+      expect(lane(value)).toBe(-1);
       expect(generalBody(value)).toBe("not JSON");
     }
   });
@@ -327,7 +411,7 @@ describe("objectBodyEnd", () => {
       Uint8Array.of(...bytes('{"a":1,'), 0xc3, ...bytes('"b":2}')),
     ];
     for (const value of values) {
-      expect(objectBodyEnd(value)).toBe(-1);
+      expect(lane(value)).toBe(-1);
       expect(generalBody(value)).toBeTypeOf("string");
     }
   });
@@ -335,50 +419,50 @@ describe("objectBodyEnd", () => {
   test("refuses a raw control byte in a string of an all-ASCII value without escapes", () => {
     for (const control of [0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1f]) {
       const value = Uint8Array.of(...bytes('{"a":"x'), control, ...bytes('y","b":"z"}'));
-      expect(objectBodyEnd(value)).toBe(-1);
+      expect(lane(value)).toBe(-1);
       expect(generalBody(value)).toBeTypeOf("string");
     }
   });
 
   test("refuses an object after a byte-order mark, which the general path's decode drops", () => {
     const value = Uint8Array.of(0xef, 0xbb, 0xbf, ...bytes('{"a":1}'));
-    expect(objectBodyEnd(value)).toBe(-1);
+    expect(lane(value)).toBe(-1);
     expect(generalBody(value)).toBe("a BOM");
     expect(new TextDecoder("utf-8", { fatal: true }).decode(value)).toBe('{"a":1}');
   });
 
   test("refuses names written with escapes: ours spelt so, and any other, which the general path keeps", () => {
-    expect(objectBodyEnd(bytes('{"\\u005fmeta":1}'))).toBe(-1);
+    expect(lane(bytes('{"\\u005fmeta":1}'))).toBe(-1);
     expect(generalBody(bytes('{"\\u005fmeta":1}'))).toBe("rewritten: other_fields");
-    expect(objectBodyEnd(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe(-1);
+    expect(lane(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe(-1);
     expect(generalBody(bytes('{"a":1,"_kafka\\u005Foffset":2}'))).toBe("rewritten: other_fields");
     for (const text of ['{"\\u0061":1}', '{"a\\"b":1}', '{"x":1,"y\\n":2}', '{"\\/z":1}', '{"a":{"\\n":1}}']) {
-      expect(objectBodyEnd(bytes(text))).toBe(-1);
+      expect(lane(bytes(text))).toBe(-1);
       expect(generalBody(bytes(text))).toBe(bytes(text).length - 1);
     }
   });
 
   test("takes 64 nested containers and refuses 65, which the general path writes as text", () => {
     for (const nest of [nestedArrays, nestedObjects]) {
-      expect(objectBodyEnd(bytes(nest(64)))).toBe(nest(64).length - 1);
+      expect(lane(bytes(nest(64)))).toBe(nest(64).length - 1);
       expect(generalBody(bytes(nest(64)))).toBe(nest(64).length - 1);
-      expect(objectBodyEnd(bytes(nest(65)))).toBe(-1);
+      expect(lane(bytes(nest(65)))).toBe(-1);
       expect(generalBody(bytes(nest(65)))).toBe("rewritten: depth");
-      expect(objectBodyEnd(bytes(nest(10_000)))).toBe(-1);
+      expect(lane(bytes(nest(10_000)))).toBe(-1);
     }
     // Nothing of a refused value lingers into the next one.
-    expect(objectBodyEnd(bytes('{"a":[[[[{"b":1}]]]]}'))).toBe(20);
-    expect(objectBodyEnd(bytes(`{"a":${"[".repeat(600)}`))).toBe(-1);
-    expect(objectBodyEnd(bytes('{"a":{}}'))).toBe(7);
+    expect(lane(bytes('{"a":[[[[{"b":1}]]]]}'))).toBe(20);
+    expect(lane(bytes(`{"a":${"[".repeat(600)}`))).toBe(-1);
+    expect(lane(bytes('{"a":{}}'))).toBe(7);
   });
 
   test("reads only its view of a larger buffer", () => {
     const text = '{"a":"\\u0041é","b":[1,2.5e3],"c":{}}';
     const buffer = bytes(`xx${text}\nyy`);
     const view = buffer.subarray(2, 2 + bytes(text).length);
-    expect(objectBodyEnd(view)).toBe(bytes(text).length - 1);
+    expect(lane(view)).toBe(bytes(text).length - 1);
     // Every shorter view fails, though the buffer goes on with the rest of the object.
-    for (let length = 0; length < view.length; length++) expect(objectBodyEnd(view.subarray(0, length))).toBe(-1);
+    for (let length = 0; length < view.length; length++) expect(lane(view.subarray(0, length))).toBe(-1);
   });
 
   test("takes plain objects of any JSON, with the general path's body", () => {
@@ -386,7 +470,7 @@ describe("objectBodyEnd", () => {
       fc.property(plainObject, (object) => {
         fc.pre(!bigExponent(JSON.stringify(object)));
         const value = bytes(JSON.stringify(object));
-        const end = objectBodyEnd(value);
+        const end = lane(value);
         expect<number | string>(end).toBe(generalBody(value));
         expect(end).toBe(value.length - 1);
       }),
@@ -422,14 +506,14 @@ describe("objectBodyEnd", () => {
         (object, blanks, indent, newline) => {
           fc.pre(!bigExponent(JSON.stringify(object)));
           const value = bytes(spaced(object, blanks));
-          expect<number | string>(objectBodyEnd(value)).toBe(generalBody(value));
-          expect(objectBodyEnd(value)).toBeGreaterThan(0);
+          expect<number | string>(lane(value)).toBe(generalBody(value));
+          expect(lane(value)).toBeGreaterThan(0);
           const indented = JSON.stringify(object, null, indent);
           const oneLine = bytes(indented.replace(/\n/g, newline));
-          expect<number | string>(objectBodyEnd(oneLine)).toBe(generalBody(oneLine));
-          expect(objectBodyEnd(oneLine)).toBeGreaterThan(0);
+          expect<number | string>(lane(oneLine)).toBe(generalBody(oneLine));
+          expect(lane(oneLine)).toBeGreaterThan(0);
           const lines = bytes(indented.replace(/\n/g, newline === "" ? "\r\n" : `${newline}\n`));
-          expect(objectBodyEnd(lines)).toBe(indented.includes("\n") ? -1 : lines.length - 1);
+          expect(lane(lines)).toBe(indented.includes("\n") ? -1 : lines.length - 1);
         },
       ),
       { numRuns: 800 },
@@ -443,10 +527,10 @@ describe("objectBodyEnd", () => {
         const text = spaced(object, blanks);
         const value = bytes(text);
         const whole = bytes(text.trimEnd()).length;
-        for (let length = 0; length < whole; length++) expect(objectBodyEnd(value.slice(0, length))).toBe(-1);
+        for (let length = 0; length < whole; length++) expect(lane(value.slice(0, length))).toBe(-1);
         const trimmed = value.slice(0, whole);
-        expect<number | string>(objectBodyEnd(trimmed)).toBe(generalBody(trimmed));
-        expect(objectBodyEnd(trimmed)).toBeGreaterThan(0);
+        expect<number | string>(lane(trimmed)).toBe(generalBody(trimmed));
+        expect(lane(trimmed)).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
     );
@@ -514,6 +598,13 @@ describe("objectBodyEnd", () => {
       ..."{}[],:{}[],:".split(""),
       ...['"a"', '"_meta"', '"_kafka_partition"', '"_kafka_offset"', '"\\u005fmeta"', '"é😀"', '"\\n"', '"\\u00e9"'],
       ...["0", "-1.5e+3", "2E-1", "01", "1.", ".5", "-", "true", "null", "fals", " ", "\t", "\n", "\r", '"', "\\"],
+      ...[
+        "18446744073709551616",
+        "-9223372036854775809",
+        "18446744073709551615",
+        "1e29",
+        "99999999999999999999999999999",
+      ],
     ].map(bytes);
     pieces.push(Uint8Array.of(0xc3), Uint8Array.of(0xa9), Uint8Array.of(0xed, 0xa0, 0x80), Uint8Array.of(0xf4, 0x90));
     pieces.push(Uint8Array.of(0xef, 0xbb, 0xbf), Uint8Array.of(0x00), Uint8Array.of(0x1f), Uint8Array.of(0xff));

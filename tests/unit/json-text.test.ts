@@ -7,11 +7,17 @@ import { describe, expect, test } from "bun:test";
 import { looksBinary } from "../../src/decode/bytes.ts";
 import { columnKey } from "../../src/decode/columns.ts";
 import { type DecodeOptions, documentJson } from "../../src/decode/document.ts";
-import { type NulRule, type Rewrite, rewriteJson } from "../../src/decode/json-text.ts";
+import {
+  type BigNumberRule,
+  isBigNumber,
+  type NulRule,
+  type Rewrite,
+  rewriteJson,
+} from "../../src/decode/json-text.ts";
 
-const rewrite = (text: string, nul: NulRule = "keep", depth = 2) => {
+const rewrite = (text: string, nul: NulRule = "keep", depth = 2, bigNumbers: BigNumberRule = "keep") => {
   const rewrites = new Set<Rewrite>();
-  return { text: rewriteJson(text, depth, { nul }, rewrites), rewrites: [...rewrites].sort() };
+  return { text: rewriteJson(text, depth, { nul, bigNumbers }, rewrites), rewrites: [...rewrites].sort() };
 };
 
 describe("rewriteJson", () => {
@@ -27,6 +33,26 @@ describe("rewriteJson", () => {
     expect(rewrite(`[${fits},${long}]`)).toEqual({ text: `[${fits},"${long}"]`, rewrites: ["number"] });
     // An integer of 310 digits is beyond a double already.
     expect(rewrite(`[${"9".repeat(308)},${"9".repeat(310)}]`).text).toBe(`[${"9".repeat(308)},"${"9".repeat(310)}"]`);
+  });
+
+  test("with big_numbers string, writes as strings the integers beyond 64 bits and the numbers of 10^29 or more", () => {
+    const numbers =
+      "[9223372036854775807,-9223372036854775808,18446744073709551615,1000000000000000000000," +
+      "-9223372036854775809,18446744073709551616,340282366920938463463374607431768211455," +
+      "99999999999999999999999999999.5,1e29,-1.5E+300,1e28,0.1234567890123456789012345678901234567891,1e-30,-0]";
+    expect(rewrite(numbers)).toEqual({ text: numbers, rewrites: [] });
+    expect(rewrite(`{"n":${numbers}}`, "keep", 2, "string")).toEqual({
+      text:
+        '{"n":[9223372036854775807,-9223372036854775808,18446744073709551615,"1000000000000000000000",' +
+        '"-9223372036854775809","18446744073709551616","340282366920938463463374607431768211455",' +
+        '"99999999999999999999999999999.5","1e29","-1.5E+300",1e28,0.1234567890123456789012345678901234567891,1e-30,-0]}',
+      rewrites: ["big_number"],
+    });
+    // The integer rule reads the digits as written: 2^64 with a fraction or an exponent is below 10^29, a double.
+    for (const kept of ["18446744073709551616.0", "1.8446744073709551616e19", "-9223372036854775809.5"])
+      expect(isBigNumber(kept)).toBe(false);
+    for (const big of ["-18446744073709551616", "100000000000000000000000000000", "1e+29", "12.5e28"])
+      expect(isBigNumber(big)).toBe(true);
   });
 
   test("makes a lone surrogate escape U+FFFD and keeps pairs", () => {
@@ -83,8 +109,19 @@ describe("columnKey", () => {
 
 describe("documents", () => {
   const origin = { topic: "t", partition: 0, logAppendTime: false };
-  const document = (value: Uint8Array | string, nulCharacters: NulRule = "keep", key: string | null = null) => {
-    const options: DecodeOptions = { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters };
+  const document = (
+    value: Uint8Array | string,
+    nulCharacters: NulRule = "keep",
+    key: string | null = null,
+    bigNumbers: BigNumberRule = "keep",
+  ) => {
+    const options: DecodeOptions = {
+      keyFormat: "auto",
+      valueFormat: "auto",
+      onDecodeError: "fail",
+      nulCharacters,
+      bigNumbers,
+    };
     const bytes = typeof value === "string" ? new TextEncoder().encode(value) : value;
     const record = {
       offset: 0,
@@ -112,7 +149,7 @@ describe("documents", () => {
         value: new TextEncoder().encode('{\n "id": 12345678901234567890\n}'),
         headers: [],
       },
-      { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep" },
+      { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep", bigNumbers: "keep" },
     );
     expect(doc).toStartWith('{"id":12345678901234567890,"_kafka_partition":0');
   });
@@ -122,7 +159,7 @@ describe("documents", () => {
       documentJson(
         origin,
         { offset: 0, timestamp: 0, key: null, value: new TextEncoder().encode("12345678901234567890"), headers: [] },
-        { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep" },
+        { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail", nulCharacters: "keep", bigNumbers: "keep" },
       ),
     ).toStartWith('{"value":12345678901234567890,');
     expect(document("1e400")).toMatchObject({ value: "1e400", _meta: { rewrites: ["number"] } });
@@ -134,6 +171,32 @@ describe("documents", () => {
       a: "\uFFFD",
       _meta: { key: { k: "\uFFFD" }, rewrites: ["nul"] },
     });
+  });
+
+  test("big_numbers string writes big numbers as strings in values, top-level scalars and keys", () => {
+    const value = '{"wei":1000000000000000000000,"ok":18446744073709551615,"deep":{"id":[1e30]}}';
+    expect(document(value)._meta.rewrites).toBeUndefined();
+    const options: DecodeOptions = {
+      keyFormat: "auto",
+      valueFormat: "auto",
+      onDecodeError: "fail",
+      nulCharacters: "keep",
+      bigNumbers: "string",
+    };
+    const record = { offset: 0, timestamp: 0, key: null, value: new TextEncoder().encode(value), headers: [] };
+    expect(documentJson(origin, record, options)).toStartWith(
+      '{"wei":"1000000000000000000000","ok":18446744073709551615,"deep":{"id":["1e30"]},"_kafka_partition":0',
+    );
+    expect(document(value, "keep", '{"id":18446744073709551616}', "string")).toMatchObject({
+      _meta: { key: { id: "18446744073709551616" }, rewrites: ["big_number"] },
+    });
+    expect(document("-9223372036854775809", "keep", null, "string")).toMatchObject({
+      value: "-9223372036854775809",
+      _meta: { rewrites: ["big_number"] },
+    });
+    // A key alone can be rewritten: the value, clean, still takes its text as written.
+    const doc = document('{"n":1}', "keep", "18446744073709551616", "string");
+    expect(doc).toMatchObject({ n: 1, _meta: { key: "18446744073709551616", rewrites: ["big_number"] } });
   });
 
   test("auto reads UTF-8 that holds NUL or is mostly control characters as binary", () => {

@@ -15,6 +15,7 @@ const options: DecodeOptions = {
   valueFormat: "auto",
   onDecodeError: "emit_raw",
   nulCharacters: "keep",
+  bigNumbers: "keep",
 };
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (line: Uint8Array) => new TextDecoder().decode(line);
@@ -77,6 +78,8 @@ const texts = [
   '{"a":"x\\u0000y","\\u0000":1}',
   `{"a":${"[".repeat(70)}${"]".repeat(70)}}`,
   '{"n":1e400,"m":1e100,"k":1e-400}',
+  '{"u":18446744073709551615,"v":18446744073709551616,"w":-9223372036854775809,"x":[1e29,-1.5e30],"y":1e28}',
+  '{"ns":1700000000000000000,"id":-922337203685477580,"d":0.1234567890123456789012345678901234567891,"t":1e-30}',
   `{"n":${"1".repeat(250)}}`,
   "\u0000\u0001\u0002",
 ];
@@ -96,9 +99,15 @@ describe("RecordLines", () => {
     for (const valueFormat of ["auto", "json", "text"] as const)
       for (const onDecodeError of ["fail", "emit_raw"] as const)
         for (const nulCharacters of ["keep", "strip"] as const)
-          for (const value of texts)
-            for (const logAppendTime of [false, true])
-              agree(bytes(value), { ...options, valueFormat, onDecodeError, nulCharacters }, logAppendTime, 42);
+          for (const bigNumbers of ["keep", "string"] as const)
+            for (const value of texts)
+              for (const logAppendTime of [false, true])
+                agree(
+                  bytes(value),
+                  { ...options, valueFormat, onDecodeError, nulCharacters, bigNumbers },
+                  logAppendTime,
+                  42,
+                );
     agree(null, options, false, 7);
     agree(new Uint8Array([0x7b, 0xff, 0x7d]), options, false, 7);
     agree(new Uint8Array([0x7b, 0xff, 0x7d]), { ...options, valueFormat: "json", onDecodeError: "fail" }, false, 7);

@@ -130,6 +130,7 @@ describe("documents of exact numbers", () => {
     valueFormat: "auto",
     onDecodeError: "fail",
     nulCharacters: "keep",
+    bigNumbers: "keep",
   };
   const origin = { topic: "t", partition: 0, logAppendTime: false };
   const record = { offset: 1, timestamp: 0, key: Uint8Array.of(0), value: Uint8Array.of(0), headers: [] };

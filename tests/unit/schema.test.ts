@@ -157,7 +157,7 @@ describe("inference from samples", () => {
 
   test("an integer beyond signed 64 bits is a number; one within is an integer, however large", () => {
     const sample = JSON.parse(
-      '[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854775808,"o":1},{"o":-18446744073709551616}]',
+      '[{"id":12345678901234567890,"n":9223372036854774784,"m":-9223372036854774784,"o":1},{"o":-18446744073709551616}]',
     );
     expect(inferJsonSchema(sample)).toEqual({
       type: "object",
@@ -167,6 +167,44 @@ describe("inference from samples", () => {
         m: { type: ["integer", "null"] },
         o: { type: "number" },
       },
+    });
+  });
+
+  test("integers whose doubles are ±2^63 are numbers: a BIGINT cannot hold those beyond it", () => {
+    // -2^63 - 1 reads as the double -2^63, as -2^63 does; 2^63 - 1 reads as 2^63.
+    const sample = JSON.parse('[{"below":-9223372036854775809,"min":-9223372036854775808,"max":9223372036854775807}]');
+    expect(inferJsonSchema(sample).properties).toEqual({
+      below: { type: "number" },
+      min: { type: "number" },
+      max: { type: "number" },
+    });
+  });
+
+  test("a number of 10^29 or more makes its place a number or a string, a text column; below, a number", () => {
+    const sample = JSON.parse(
+      '[{"id":340282366920938463463374607431768211455,"wei":1000000000000000000000,"f":[1.5e300],"m":-1e29,"s":"x","t":{"a":1}},' +
+        '{"id":7,"wei":1,"f":[],"m":5,"below":99999999999999973840964812800,"s":1e30,"t":1e30}]',
+    );
+    const description =
+      "Numbers of 10^29 or more were seen here, beyond a DECIMAL(38, 9) column: declared text as well.";
+    expect(inferJsonSchema(sample)).toEqual({
+      type: "object",
+      properties: {
+        id: { type: ["string", "number"], description },
+        wei: { type: "number" },
+        f: { type: "array", items: { type: ["string", "number"], description } },
+        m: { type: ["string", "number"], description },
+        // The largest double below 10^29: a DECIMAL(38, 9) holds it.
+        below: { type: ["number", "null"] },
+        s: { type: ["string", "number"], description },
+        t: {
+          type: "object",
+          description: "Values of several JSON types (object, number) were seen here: a JSON column holds each.",
+        },
+      },
+    });
+    expect(inferJsonSchema([{ n: 1e29 }, {}]).properties).toEqual({
+      n: { type: ["string", "number", "null"], description },
     });
   });
 
