@@ -13,15 +13,11 @@ import { changeRounds, createTables, products } from "../../examples/cdc/tables.
 import { startPostgres, type Postgres } from "../../examples/read-model/postgres.ts";
 import { type Connect, startConnect } from "../../harness/debezium.ts";
 import { waitForMessages } from "../../harness/topics.ts";
-import { ensureVenv } from "./airbyte/venv.ts";
+import { airbyteScripts as here, executable, runPython } from "./airbyte/python.ts";
 import { bootstrap } from "../support/broker.ts";
 import { jsonFile, uniqueTopic } from "../support/connector.ts";
 
-const here = join(import.meta.dir, "airbyte");
-const executable = join(import.meta.dir, "..", "..", "dist", "source-kafka");
-
 let broker: string;
-let python: string;
 let pg: Postgres;
 let sql: SQL;
 let connect: Connect;
@@ -30,7 +26,6 @@ const topic = `${prefix}.public.products`;
 
 beforeAll(async () => {
   broker = await bootstrap();
-  python = ensureVenv(); // made by scripts/test.ts before the tests; a no-op then
   pg = await startPostgres({ wal_level: "logical" });
   sql = new SQL(pg.url);
   await createTables(sql);
@@ -58,20 +53,7 @@ async function pyairbyteSync(db: string): Promise<(string | null)[][]> {
     cache: { kind: "duckdb", path: db },
     out,
   };
-  const child = Bun.spawn([python, join(here, "pyairbyte_sync.py"), jsonFile("sync-request.json", request)], {
-    cwd: mkdtempSync(join(tmpdir(), "source-kafka-airbyte-")),
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      ...process.env,
-      PYTHONPATH: here,
-      PYTHONDONTWRITEBYTECODE: "1",
-      NO_COLOR: "1",
-      AIRBYTE_OFFLINE_MODE: "1",
-      DO_NOT_TRACK: "1",
-    },
-  });
-  const [stderr, code] = await Promise.all([new Response(child.stderr).text(), child.exited]);
+  const { stderr, code } = await runPython([join(here, "pyairbyte_sync.py"), jsonFile("sync-request.json", request)]);
   if (code !== 0) throw new Error(`pyairbyte_sync.py exited ${code}:\n${stderr.slice(-4000)}`);
   return JSON.parse(readFileSync(out, "utf8")).tables[topic].rows;
 }

@@ -14,16 +14,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { startPostgres, type Postgres } from "../../examples/read-model/postgres.ts";
 import { corpus } from "./airbyte/corpus.ts";
-import { ensureVenv } from "./airbyte/venv.ts";
+import { airbyteScripts as here, executable, runPython } from "./airbyte/python.ts";
 import { bootstrap } from "../support/broker.ts";
 import { catalog, expectSuccess, jsonFile, records, run, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
 
-const here = join(import.meta.dir, "airbyte");
-const executable = join(import.meta.dir, "..", "..", "dist", "source-kafka");
-
 let broker: string;
-let python: string;
 /** Topic → how many messages it holds. */
 const topics = new Map<string, number>();
 let fuzzTopic: string;
@@ -50,31 +46,8 @@ function fuzzValues(seed: number): Buffer[] {
   return fc.sample(value, { numRuns: 600, seed });
 }
 
-async function runPython(args: string[]) {
-  const child = Bun.spawn([python, ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "source-kafka-corpus-")),
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      ...process.env,
-      PYTHONPATH: here,
-      PYTHONDONTWRITEBYTECODE: "1",
-      NO_COLOR: "1",
-      AIRBYTE_OFFLINE_MODE: "1",
-      DO_NOT_TRACK: "1",
-    },
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { stdout, stderr, code };
-}
-
 beforeAll(async () => {
   broker = await bootstrap();
-  python = ensureVenv();
   for (const odd of corpus) {
     const topic = uniqueTopic(`odd-${odd.name}`);
     await createTopic(broker, topic, 1);

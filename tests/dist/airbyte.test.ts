@@ -11,49 +11,19 @@ import { join } from "node:path";
 import { startPostgres, type Postgres } from "../../examples/read-model/postgres.ts";
 import { startRegistry } from "../../harness/registry.ts";
 import { serialize } from "../../harness/serializers.ts";
-import { ensureVenv } from "./airbyte/venv.ts";
+import { airbyteScripts as here, executable, runPython } from "./airbyte/python.ts";
 import { bootstrap } from "../support/broker.ts";
 import { jsonFile, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce, type TestMessage } from "../support/kafka.ts";
 import { closedPort } from "../support/net.ts";
 import { avroLogicalMessages } from "../support/registry-data.ts";
 
-const here = join(import.meta.dir, "airbyte");
-const executable = join(import.meta.dir, "..", "..", "dist", "source-kafka");
 const t0 = Date.parse("2024-03-01T10:00:00.000Z");
 
 let broker: string;
-let python: string;
 beforeAll(async () => {
   broker = await bootstrap();
-  python = ensureVenv(); // made by scripts/test.ts before the tests; a no-op then
 }, 900_000);
-
-/** Runs Python in the venv from a fresh folder (PyAirbyte writes its files beside it). */
-async function runPython(args: string[], cwd = mkdtempSync(join(tmpdir(), "source-kafka-airbyte-"))) {
-  const child = Bun.spawn([python, ...args], {
-    cwd,
-    stdout: "pipe",
-    stderr: "pipe",
-    // Offline: PyAirbyte would otherwise look the connector up in Airbyte's registry online
-    // (and send telemetry), though a local executable needs neither.
-    env: {
-      ...process.env,
-      PYTHONPATH: here,
-      PYTHONDONTWRITEBYTECODE: "1",
-      NO_COLOR: "1",
-      AIRBYTE_OFFLINE_MODE: "1",
-      DO_NOT_TRACK: "1",
-      SOURCE_KAFKA_EXECUTABLE: executable,
-    },
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ]);
-  return { stdout, stderr, code };
-}
 
 type Table = {
   table: string;
