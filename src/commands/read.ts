@@ -133,15 +133,16 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
         cluster: await client.knownCluster().catch(() => undefined),
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
-        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 4 batches of
-        // ≤ 1 MiB, which keeps memory flat however large the backlog (bench/: memory mode). Fetches
-        // of 1 MiB (256 KiB a partition) were ~7% faster but cost 10-15% more peak RSS, which is what
-        // keeps the process under 256 MiB.
+        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 2 batches of
+        // ≤ 1 MiB (a worker waits for an ack between the batches of one fetch too), which keeps
+        // memory flat however large the backlog (bench/: memory mode). Four batches were no faster
+        // and cost more memory; fetches of 1 MiB (256 KiB a partition) were ~7% faster but cost
+        // 10-15% more peak RSS (docs/decisions/0010, 0012).
         tuning: {
           maxWaitMs: tail ? 100 : 500,
           maxBytes: 512 << 10,
           partitionMaxBytes: 128 << 10,
-          maxBatchesInFlight: 4,
+          maxBatchesInFlight: 2,
           maxBatchRecords: config.checkpoint_records,
           maxBatchBytes: 1 << 20,
         },

@@ -93,6 +93,13 @@ export function readBatches(
   }
 }
 
+const zstdCodec = 4;
+/**
+ * Bun's own zstd (the same libzstd, called without node:zlib's stream machinery around it), which
+ * the library's codec does not use: a zstd read costs less CPU with it. Deno has no `Bun`.
+ */
+const bunZstd = (globalThis as { Bun?: { zstdDecompressSync(data: Uint8Array): Uint8Array } }).Bun?.zstdDecompressSync;
+
 function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: { decompressed: number }): BatchRecord[] {
   const codec = header.attributes & compressionMask;
   let bytes = body;
@@ -101,7 +108,7 @@ function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: { 
     if (!algorithm)
       throw new CorruptBatchError(`the batch at offset ${header.firstOffset} uses unknown compression ${codec}`);
     try {
-      bytes = algorithm.decompressSync(body) as Buffer;
+      bytes = (codec === zstdCodec && bunZstd ? bunZstd(body) : algorithm.decompressSync(body)) as Buffer;
       sizes.decompressed += bytes.length;
     } catch (error) {
       throw new CorruptBatchError(

@@ -15,8 +15,12 @@ export class PeriodicCollector {
   static readonly everyBytes = 16 << 20;
   #sinceLast = 0;
 
-  /** Objects made for each record (the record and a view of its value), in bytes of heap. */
-  static readonly perRecordBytes = 128;
+  /**
+   * Objects made for each record (the record, views of its key and value, the array slot), in
+   * bytes of heap as the collector counts them: 128 undercounted, and 10 B values, whose garbage
+   * is almost all objects, peaked ~15 MiB higher than ~500 B ones (docs/decisions/0012).
+   */
+  static readonly perRecordBytes = 256;
 
   /**
    * Counts what becomes garbage once a fetch's records are written: the bytes fetched or

@@ -12,7 +12,7 @@ import type { FetchTuning } from "./messages.ts";
 import { fetchFailed, handlePartitionError, leaveReplica, watchForStalls } from "./partition-errors.ts";
 import { describePartitions, fetchNode, followReplica, isReplica } from "./read-replica.ts";
 import { RecordLines } from "./record-lines.ts";
-import type { FetchedPartition, Position, WorkerState } from "./state.ts";
+import { type FetchedPartition, type Position, untilRoomForBatch, type WorkerState } from "./state.ts";
 
 /** Fetches every ready partition once: grouped by the node each is read from, and alone those read a batch at a time. */
 export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise<void> {
@@ -186,6 +186,8 @@ async function deliver(
       if (batch.full()) {
         batch.moved.set(position, record.offset + 1);
         batch.send();
+        // The records are views into the fetch's buffer, which stays as it is until the next fetch.
+        await untilRoomForBatch(worker);
       }
     }
     const lastTimestamp = lastRecordTimestamp(result.records, position.next, position.to);

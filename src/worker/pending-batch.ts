@@ -30,6 +30,14 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
   /** The timestamp (ms) of the last record read of each partition that has one in the batch. */
   readonly timestamps = new Map<P, number>();
   readonly #outlet: BatchOutlet;
+  /** Batches sent so far: the first is cut small. */
+  #sent = 0;
+
+  /**
+   * The first batch's cut: its lines reach stdout once a few dozen records are written, not after
+   * the whole first fetch is (the time to the first record, issue 25).
+   */
+  static readonly firstBatchBytes = 16 << 10;
 
   constructor(outlet: BatchOutlet) {
     this.#outlet = outlet;
@@ -44,7 +52,8 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
 
   full(): boolean {
     const { limits } = this.#outlet;
-    return this.records >= limits.maxBatchRecords || this.lines.length >= limits.maxBatchBytes;
+    const maxBytes = this.#sent === 0 ? PendingBatch.firstBatchBytes : limits.maxBatchBytes;
+    return this.records >= limits.maxBatchRecords || this.lines.length >= maxBytes;
   }
 
   /**
@@ -62,6 +71,7 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
     this.#outlet.send(batch, [lines.buffer as ArrayBuffer]);
+    this.#sent++;
     this.lines = new LineBuffer(this.#outlet.spareBuffers.pop());
     this.records = 0;
     this.moved.clear();

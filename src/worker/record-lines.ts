@@ -65,7 +65,9 @@ export class RecordLines {
       if (bodyEnd >= 0) {
         out.reserve(value.length + 512);
         out.put(this.#prefixBytes);
-        out.put(value.subarray(0, bodyEnd));
+        // The whole value, then back to the body's end: no view made per record to copy it.
+        out.put(value);
+        out.length -= value.length - bodyEnd;
         if (value[bodyEnd - 1] !== 0x7b) out.put(comma);
         out.put(this.#keys);
         out.putInteger(record.offset);

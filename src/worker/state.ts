@@ -51,6 +51,8 @@ export type WorkerState = {
   positions: Position[];
   /** Batches posted and not yet acknowledged by the main thread. */
   inFlight: number;
+  /** Resolves a wait for an ack (or a stop, or new partitions): see untilRoomForBatch. */
+  wakeUp: (() => void) | null;
   batchesSent: number;
   stopping: boolean;
   /** Ids of topics deleted while tailing: their partitions are no longer read. */
@@ -77,6 +79,7 @@ export function newWorkerState(
     schemas: undefined,
     positions: start.assignments.map((a) => toPosition(a, start.retryBudgetMs)),
     inFlight: 0,
+    wakeUp: null,
     batchesSent: 0,
     stopping: false,
     ended: new Set(),
@@ -98,6 +101,23 @@ export function newWorkerState(
     },
   });
   return worker as WorkerState;
+}
+
+/**
+ * Waits until fewer than `maxBatchesInFlight` batches wait for the main thread's ack, or the
+ * worker is stopping. Called before each fetch, and after each batch a fetch fills: a fetch's
+ * lines then never take more than that many buffers, however many batches it makes.
+ */
+export async function untilRoomForBatch(worker: WorkerState): Promise<void> {
+  while (worker.inFlight >= worker.start.tuning.maxBatchesInFlight && !worker.stopping)
+    await new Promise<void>((resolve) => (worker.wakeUp = resolve));
+}
+
+/** Ends a wait of untilRoomForBatch, to look again. */
+export function wake(worker: WorkerState): void {
+  const wakeUp = worker.wakeUp;
+  worker.wakeUp = null;
+  wakeUp?.();
 }
 
 /** Keeps a buffer the main thread hands back, unless a long line had made it larger than a batch needs. */

@@ -10,7 +10,7 @@ import { KafkaClient } from "../kafka/client.ts";
 import type { SchemaCache } from "../registry/schemas.ts";
 import { fetchOnce } from "./fetching.ts";
 import type { FromWorker, ToWorker, WorkerStart } from "./messages.ts";
-import { newWorkerState, spareBuffer, toPosition, type WorkerState } from "./state.ts";
+import { newWorkerState, spareBuffer, toPosition, untilRoomForBatch, wake, type WorkerState } from "./state.ts";
 
 declare const self: Worker;
 
@@ -19,14 +19,8 @@ const idleWaitMs = 100;
 const fetchReportMs = 1000;
 
 let worker: WorkerState | undefined;
-/** Resolves the run loop's wait for an ack (or a stop, or new partitions). */
-let wakeUp: (() => void) | null = null;
 
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []) => self.postMessage(message, transfer);
-const wake = () => {
-  wakeUp?.();
-  wakeUp = null;
-};
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
@@ -51,7 +45,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   } else if (message.type === "stop") {
     worker.stopping = true;
   }
-  wake();
+  wake(worker);
 };
 
 /**
@@ -89,8 +83,7 @@ async function run(worker: WorkerState): Promise<void> {
       await sleep(Math.min(...active.map((p) => p.notBefore)) - now);
       continue;
     }
-    while (worker.inFlight >= start.tuning.maxBatchesInFlight && !worker.stopping)
-      await new Promise<void>((resolve) => (wakeUp = resolve));
+    await untilRoomForBatch(worker);
     if (worker.stopping) break;
     await fetchOnce(worker, ready);
   }

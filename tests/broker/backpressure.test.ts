@@ -27,7 +27,7 @@ const startupLimitMs = 30_000;
 
 // The bound. The executable with its main thread and two worker threads sits at ~170 MiB once
 // started (the runtime, the mapped binary, three JS heaps). By design what is in flight is at most
-// workers (2) × batches in flight per worker (4, maxBatchesInFlight in src/commands/read.ts) ×
+// workers (2) × batches in flight per worker (2, maxBatchesInFlight in src/commands/read.ts) ×
 // one fetch (≤ 2 partitions × 2 MiB of records, ~1.6× that once serialised as lines) ≈ 85 MiB,
 // plus garbage not yet collected. Peaks of 250–290 MiB were observed; 400 MiB leaves headroom for
 // a slower or busier machine while staying far below the ≥ 600 MiB that buffering the backlog's
