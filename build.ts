@@ -32,14 +32,16 @@ const commit = (() => {
 })();
 
 /**
- * The Kafka client's codecs read a WebAssembly file from beside their own source when imported,
- * and no such file exists inside a compiled binary: use the package's build that inlines it.
+ * The Kafka client's codecs (snappy, LZ4) are WebAssembly, compiled in every thread the moment the
+ * library is imported, from a file beside their own source that a compiled binary does not have:
+ * the library gets src/kafka/lazy-codecs.ts instead, which loads the package's build with the
+ * WebAssembly inlined on the first call.
  */
-const inlineWasm: import("bun").BunPlugin = {
-  name: "inline-wasm-utils",
+const lazyCodecs: import("bun").BunPlugin = {
+  name: "lazy-codecs",
   setup(build) {
     build.onResolve({ filter: /^@platformatic\/wasm-utils$/ }, () => ({
-      path: Bun.resolveSync("@platformatic/wasm-utils/bundled", import.meta.dir),
+      path: resolve(import.meta.dir, "src/kafka/lazy-codecs.ts"),
     }));
   },
 };
@@ -74,7 +76,7 @@ async function compile(file: string, target?: Target): Promise<string> {
   mkdirSync(staging, { recursive: true });
   const result = await Bun.build({
     entrypoints: ["./src/main.ts", "./src/worker.ts"],
-    plugins: [inlineWasm, embedCrc32c(target)],
+    plugins: [lazyCodecs, embedCrc32c(target)],
     compile: {
       outfile: join(staging, file),
       ...(target && { target: target.target }),
