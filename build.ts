@@ -47,6 +47,22 @@ const lazyCodecs: import("bun").BunPlugin = {
 };
 
 /**
+ * The client library imports `avsc` for its own schema registry, which we never construct: each
+ * thread would load Avro's code at start for nothing. The library's import alone gets
+ * src/kafka/no-library-avro.ts (it throws if ever called); src/registry/'s stay the real package.
+ */
+const noLibraryAvro: import("bun").BunPlugin = {
+  name: "no-library-avro",
+  setup(build) {
+    build.onResolve({ filter: /^avsc$/ }, (args) =>
+      /[\\/]node_modules[\\/]@platformatic[\\/]kafka[\\/]/.test(args.importer)
+        ? { path: resolve(import.meta.dir, "src/kafka/no-library-avro.ts") }
+        : undefined,
+    );
+  },
+};
+
+/**
  * The target's own N-API CRC-32C module in place of the @node-rs/crc32 package, whose loader
  * would pick one at run time from packages that are not in the executable: Bun embeds a required
  * .node file and loads it from a temporary copy (src/kafka/crc32c.ts falls back when it cannot).
@@ -76,7 +92,7 @@ async function compile(file: string, target?: Target): Promise<string> {
   mkdirSync(staging, { recursive: true });
   const result = await Bun.build({
     entrypoints: ["./src/main.ts", "./src/worker.ts"],
-    plugins: [lazyCodecs, embedCrc32c(target)],
+    plugins: [lazyCodecs, noLibraryAvro, embedCrc32c(target)],
     compile: {
       outfile: join(staging, file),
       ...(target && { target: target.target }),
