@@ -32,15 +32,33 @@ const commit = (() => {
 })();
 
 /**
- * The Kafka client's codecs read a WebAssembly file from beside their own source when imported,
- * and no such file exists inside a compiled binary: use the package's build that inlines it.
+ * The Kafka client's codecs (snappy, LZ4) are WebAssembly, compiled in every thread the moment the
+ * library is imported, from a file beside their own source that a compiled binary does not have:
+ * the library gets src/kafka/lazy-codecs.ts instead, which loads the package's build with the
+ * WebAssembly inlined on the first call.
  */
-const inlineWasm: import("bun").BunPlugin = {
-  name: "inline-wasm-utils",
+const lazyCodecs: import("bun").BunPlugin = {
+  name: "lazy-codecs",
   setup(build) {
     build.onResolve({ filter: /^@platformatic\/wasm-utils$/ }, () => ({
-      path: Bun.resolveSync("@platformatic/wasm-utils/bundled", import.meta.dir),
+      path: resolve(import.meta.dir, "src/kafka/lazy-codecs.ts"),
     }));
+  },
+};
+
+/**
+ * The client library imports `avsc` for its own schema registry, which we never construct: each
+ * thread would load Avro's code at start for nothing. The library's import alone gets
+ * src/kafka/no-library-avro.ts (it throws if ever called); src/registry/'s stay the real package.
+ */
+const noLibraryAvro: import("bun").BunPlugin = {
+  name: "no-library-avro",
+  setup(build) {
+    build.onResolve({ filter: /^avsc$/ }, (args) =>
+      /[\\/]node_modules[\\/]@platformatic[\\/]kafka[\\/]/.test(args.importer)
+        ? { path: resolve(import.meta.dir, "src/kafka/no-library-avro.ts") }
+        : undefined,
+    );
   },
 };
 
@@ -74,12 +92,15 @@ async function compile(file: string, target?: Target): Promise<string> {
   mkdirSync(staging, { recursive: true });
   const result = await Bun.build({
     entrypoints: ["./src/main.ts", "./src/worker.ts"],
-    plugins: [inlineWasm, embedCrc32c(target)],
+    plugins: [lazyCodecs, noLibraryAvro, embedCrc32c(target)],
     compile: {
       outfile: join(staging, file),
       ...(target && { target: target.target }),
       ...(target && target.target !== hostTarget && { executablePath: runtime(target.pkg) }),
     },
+    // The two entry points share their modules as chunks: without it each embeds its own full copy
+    // of the bundle (source and bytecode), which the executable carries and maps twice.
+    splitting: true,
     minify: true,
     // Precompiled bytecode instead of source to parse at every start: `spec` starts in ~30 ms
     // instead of ~85, and each read worker starts sooner (docs/decisions/0007-hot-path-in-bytes.md).

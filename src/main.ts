@@ -6,8 +6,8 @@
  */
 // First: it must run before the Kafka client library is loaded (see the file).
 import "./kafka/lazy-validators.ts";
+import { stripVTControlCharacters } from "node:util";
 import { defineCommand, renderUsage, runCommand } from "citty";
-import { stripAnsi } from "consola/utils";
 import { ConfigError, failureType, oneLine } from "./errors.ts";
 import { stderrLog } from "./log.ts";
 import { errorTraceMessage } from "./protocol/messages.ts";
@@ -131,14 +131,15 @@ async function run(argv: string[]): Promise<number> {
  */
 async function usage(command: typeof main, parent?: typeof main): Promise<string> {
   const text = await renderUsage(command, parent);
-  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripAnsi(text);
+  return process.stdout.isTTY && !process.env.NO_COLOR ? text : stripVTControlCharacters(text);
 }
 
 async function fail(error: unknown): Promise<number> {
   const type = failureType(error);
   const message = type === "system_error" ? `internal error: ${oneLine(error)}` : oneLine(error);
-  stderrLog.error(message);
-  if (type === "system_error" && process.env.SOURCE_KAFKA_DEBUG) stderrLog.error(error);
+  const log = await stderrLog();
+  log.error(message);
+  if (type === "system_error" && process.env.SOURCE_KAFKA_DEBUG) log.error(error);
   await emit(errorTraceMessage(type, message));
   await flush();
   return 1;

@@ -4,7 +4,7 @@
  * CPU for nobody), cuts the text to the terminal's width (a wrapped line cannot be redrawn in
  * place) and ends cleared, or replaced by one final line. Never stdout: that is the protocol's.
  */
-import { stripAnsi } from "consola/utils";
+import { stripVTControlCharacters as stripAnsi } from "node:util";
 import type { Style } from "./style.ts";
 
 export const redrawIntervalMs = 250;
