@@ -115,8 +115,8 @@ export async function leaveReplica(worker: WorkerState, group: Position[], node:
  * next, and looks up their leaders again (a restarted broker or an election moves them).
  */
 export async function retryLater(worker: WorkerState, group: Position[], reason: string): Promise<void> {
-  // An error that persists through several tries may be state held for this client (a fetch
-  // session, a connection): start afresh with a new client every few failures.
+  // An error that persists through several tries may be state held for this client (a
+  // connection, its metadata): start afresh with a new client every few failures.
   if (group.some((p) => ++p.failures % reconnectEvery === 0)) await reconnect(worker);
   for (const p of group) {
     const delay = p.retry.failed();
@@ -146,10 +146,10 @@ export async function retryLater(worker: WorkerState, group: Position[], reason:
 }
 
 /**
- * A partition with data waiting that successive fetches leave out is not being served: the
- * broker's incremental fetch session (KIP-227) can lose track of it. Counting that against the
- * retry budget and reconnecting (a new client starts a new session) turns a silent hang into a
- * retry, and past the budget into a transient error.
+ * A partition with data waiting that successive fetches leave out is not being served (fetches
+ * open no incremental session, so it is not KIP-227's lost partition, but a broker or replica
+ * that keeps answering empty). Counting that against the retry budget and reconnecting turns a
+ * silent hang into a retry, and past the budget into a transient error.
  */
 export async function watchForStalls(
   worker: WorkerState,
