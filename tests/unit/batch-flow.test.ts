@@ -1,0 +1,138 @@
+/**
+ * How a read worker hands one large fetch to the main thread: its first batch cut small (its
+ * first lines go out early), every later one at `maxBatchBytes`, and never more than
+ * `maxBatchesInFlight` batches waiting for an ack, even within one fetch (src/worker/state.ts's
+ * untilRoomForBatch). A fake client and a main thread that acks by hand: no broker.
+ */
+import { expect, test } from "bun:test";
+import { fetchOnce } from "../../src/worker/fetching.ts";
+import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
+import { PendingBatch } from "../../src/worker/pending-batch.ts";
+import {
+  newWorkerState,
+  spareBuffer,
+  wake,
+  type FetchedPartition,
+  type TopicInfo,
+  type WorkerClient,
+} from "../../src/worker/state.ts";
+
+const topic = "orders";
+const topicId = "id-orders";
+const records = 3_000;
+const value = new TextEncoder().encode(JSON.stringify({ order: "x".repeat(480) }));
+
+/** One partition whose first fetch returns all of its records. */
+const client: WorkerClient = {
+  async fetch(): Promise<FetchedPartition[]> {
+    return [
+      {
+        topicId,
+        partition: 0,
+        error: null,
+        highWatermark: records,
+        logStartOffset: 0,
+        logAppendTime: false,
+        records: Array.from({ length: records }, (_, offset) => ({
+          offset,
+          timestamp: 1_700_000_000_000,
+          key: null,
+          value,
+          headers: [],
+        })),
+        nextOffset: records,
+        bytes: 0,
+        fetchedBytes: 0,
+        preferredReadReplica: -1,
+      },
+    ];
+  },
+  async offsets(): Promise<Map<number, number>> {
+    throw new Error("not asked");
+  },
+  async describeTopics(): Promise<Map<string, TopicInfo>> {
+    throw new Error("not asked");
+  },
+  async close(): Promise<void> {},
+};
+
+const maxBatchBytes = 256 << 10;
+
+function setUp() {
+  const posted: Batch[] = [];
+  const start = {
+    type: "start",
+    decode: { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail" },
+    assignments: [{ topic, topicId, partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: records }],
+    tuning: {
+      maxWaitMs: 100,
+      maxBytes: 1 << 20,
+      partitionMaxBytes: 1 << 20,
+      maxBatchesInFlight: 2,
+      maxBatchRecords: 100_000,
+      maxBatchBytes,
+    },
+    retryBudgetMs: 60_000,
+    onOutOfRange: "fail",
+  } as unknown as WorkerStart;
+  const worker = newWorkerState(
+    start,
+    () => client,
+    (message: FromWorker) => {
+      if (message.type === "batch") posted.push(message);
+    },
+  );
+  /** What the main thread does once a batch is on stdout (worker.ts's "ack"). */
+  const ack = (batch: Batch) => {
+    worker.inFlight--;
+    spareBuffer(worker, batch.lines.buffer as ArrayBuffer);
+    wake(worker);
+  };
+  return { worker, posted, ack };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+const offsetsIn = (batch: Batch) =>
+  new TextDecoder()
+    .decode(batch.lines)
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line).record.data._kafka_offset as number);
+
+test("a fetch's lines wait for acks: never more than maxBatchesInFlight batches out, the first cut small", async () => {
+  const { worker, posted, ack } = setUp();
+  let fetched = false;
+  const fetching = fetchOnce(worker, worker.positions).then(() => (fetched = true));
+  await settle();
+  // Two batches out and the fetch not finished: the worker waits for an ack with the rest unread.
+  expect(posted).toHaveLength(2);
+  expect(worker.inFlight).toBe(2);
+  expect(fetched).toBe(false);
+  const [first, second] = posted as [Batch, Batch];
+  const lineBytes = first.lines.length / offsetsIn(first).length;
+  expect(first.lines.length).toBeGreaterThanOrEqual(PendingBatch.firstBatchBytes);
+  expect(first.lines.length).toBeLessThan(PendingBatch.firstBatchBytes + lineBytes);
+  expect(second.lines.length).toBeGreaterThanOrEqual(maxBatchBytes);
+  expect(second.lines.length).toBeLessThan(maxBatchBytes + lineBytes);
+
+  // Each ack lets exactly one more batch out, until the fetch's records are all written. A batch
+  // is read before its ack, which hands its buffer back to be written again.
+  const written: number[][] = [];
+  const ackNext = () => {
+    const batch = posted[written.length] as Batch;
+    const offsets = offsetsIn(batch);
+    written.push(offsets);
+    // Where the batch says the partition stands is just past its own last line.
+    expect(batch.positions.map(([, , next]) => next)).toEqual([(offsets.at(-1) as number) + 1]);
+    ack(batch);
+  };
+  while (!fetched) {
+    ackNext();
+    await settle();
+    expect(posted.length - written.length).toBeLessThanOrEqual(2);
+  }
+  await fetching;
+  while (written.length < posted.length) ackNext();
+  expect(written.flat()).toEqual(Array.from({ length: records }, (_, i) => i));
+  expect(posted.length).toBeGreaterThan(4);
+});
