@@ -91,7 +91,12 @@ function setUp() {
   return { worker, posted, ack };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until `done()` holds: the worker runs on the same event loop, at its own pace. */
+async function until(done: () => boolean): Promise<void> {
+  for (const giveUpAt = Date.now() + 5_000; !done(); await sleep(1))
+    if (Date.now() > giveUpAt) throw new Error("the worker stopped short");
+}
 const offsetsIn = (batch: Batch) =>
   new TextDecoder()
     .decode(batch.lines)
@@ -103,7 +108,9 @@ test("a fetch's lines wait for acks: never more than maxBatchesInFlight batches 
   const { worker, posted, ack } = setUp();
   let fetched = false;
   const fetching = fetchOnce(worker, worker.positions).then(() => (fetched = true));
-  await settle();
+  await until(() => posted.length >= 2);
+  // Time for a third, which must not come.
+  await sleep(20);
   // Two batches out and the fetch not finished: the worker waits for an ack with the rest unread.
   expect(posted).toHaveLength(2);
   expect(worker.inFlight).toBe(2);
@@ -128,7 +135,8 @@ test("a fetch's lines wait for acks: never more than maxBatchesInFlight batches 
   };
   while (!fetched) {
     ackNext();
-    await settle();
+    await until(() => fetched || posted.length - written.length === 2);
+    await sleep(1);
     expect(posted.length - written.length).toBeLessThanOrEqual(2);
   }
   await fetching;
