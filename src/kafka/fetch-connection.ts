@@ -19,6 +19,7 @@
  */
 import type { Socket } from "node:net";
 import { Connection, NetworkError, TimeoutError, Writer } from "@platformatic/kafka";
+import { releaseBytes } from "./release-bytes.ts";
 
 export type FetchConnectionOptions = {
   clientId: string;
@@ -176,6 +177,8 @@ export class FetchConnection {
     this.#room(chunk.length);
     this.#buffer.set(chunk, this.#end);
     this.#end += chunk.length;
+    // Bun allocates each read anew: its bytes are freed now, not at the next collection.
+    releaseBytes(chunk);
     while (this.#end - this.#start >= 8) {
       const size = this.#view.getInt32(this.#start);
       if (size < 4) {

@@ -60,7 +60,7 @@ export function readBatches(
   bytes: Buffer,
   onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void,
   /** Counts the bytes of batches decompressed (their garbage, once read: see worker/collector.ts). */
-  sizes: { decompressed: number } = { decompressed: 0 },
+  sizes: Decompressed = { decompressed: 0, ownBuffers: [] },
 ): void {
   let at = 0;
   while (bytes.length - at >= headerSize) {
@@ -100,7 +100,13 @@ const zstdCodec = 4;
  */
 const bunZstd = (globalThis as { Bun?: { zstdDecompressSync(data: Uint8Array): Uint8Array } }).Bun?.zstdDecompressSync;
 
-function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: { decompressed: number }): BatchRecord[] {
+/**
+ * What a fetch's batches took decompressed: bytes in all, and the buffers of their own (Bun's
+ * zstd) that the reader may free once their records are written (release-bytes.ts).
+ */
+export type Decompressed = { decompressed: number; ownBuffers: Uint8Array[] };
+
+function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: Decompressed): BatchRecord[] {
   const codec = header.attributes & compressionMask;
   let bytes = body;
   if (codec !== 0) {
@@ -108,7 +114,12 @@ function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: { 
     if (!algorithm)
       throw new CorruptBatchError(`the batch at offset ${header.firstOffset} uses unknown compression ${codec}`);
     try {
-      bytes = (codec === zstdCodec && bunZstd ? bunZstd(body) : algorithm.decompressSync(body)) as Buffer;
+      if (codec === zstdCodec && bunZstd) {
+        bytes = bunZstd(body) as Buffer;
+        sizes.ownBuffers.push(bytes);
+      } else {
+        bytes = algorithm.decompressSync(body) as Buffer;
+      }
       sizes.decompressed += bytes.length;
     } catch (error) {
       throw new CorruptBatchError(

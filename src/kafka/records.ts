@@ -5,7 +5,14 @@
  */
 import { errorName } from "./error-codes.ts";
 import type { RawFetchPartition } from "./fetch-response.ts";
-import { isControl, logAppendTimeFlag, readBatches, type BatchHeader, type BatchRecord } from "./record-batches.ts";
+import {
+  type BatchHeader,
+  type BatchRecord,
+  type Decompressed,
+  isControl,
+  logAppendTimeFlag,
+  readBatches,
+} from "./record-batches.ts";
 
 const transactionalFlag = 0x10;
 /** A control record's key is (version: int16, type: int16); type 0 is ABORT, 1 is COMMIT. */
@@ -25,8 +32,13 @@ export type FetchedPartition = {
   records: FetchedRecord[];
   /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
   nextOffset: number | null;
-  /** Bytes this partition's records took: as fetched, and again decompressed. */
-  bytes: number;
+  /** Bytes of batches decompressed into buffers left to the collector (worker/collector.ts). */
+  decompressedBytes: number;
+  /**
+   * Batches decompressed into buffers of their own, which the reader frees once the records
+   * (views into them) are written (release-bytes.ts).
+   */
+  releasable: Uint8Array[];
   /**
    * The replica the leader says to read this partition from instead (KIP-392; it then sends no
    * records), or -1. Only a fetch that names a rack gets one.
@@ -42,7 +54,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
   let nextOffset: number | null = null;
   let logAppendTime = false;
   const aborted = new AbortedTransactions(p.abortedTransactions ?? []);
-  const sizes = { decompressed: 0 };
+  const sizes: Decompressed = { decompressed: 0, ownBuffers: [] };
   if (p.recordBytes !== null) {
     readBatches(
       p.recordBytes,
@@ -64,7 +76,8 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     logAppendTime,
     records,
     nextOffset,
-    bytes: (p.recordBytes?.length ?? 0) + sizes.decompressed,
+    decompressedBytes: sizes.decompressed - sizes.ownBuffers.reduce((sum, b) => sum + b.length, 0),
+    releasable: sizes.ownBuffers,
     preferredReadReplica: p.preferredReadReplica,
     fetchedBytes: p.recordBytes?.length ?? 0,
   };

@@ -1,13 +1,12 @@
 /**
- * A full garbage collection in a read worker after every so many bytes fetched. A worker's
- * garbage is what it fetches: the socket's chunks (Bun allocates each read anew; the fetch
- * connection copies them into its one receive buffer and drops them), record batches
- * decompressed, and a small object or two per record (its output goes into buffers that come back
- * to it, docs/decisions/0007-hot-path-in-bytes.md). JSC's collector lets that pile up, and what
- * it frees stays in the process until a forced collection gives it back: left to itself a read
- * peaks ~12 MiB higher (a zstd read ~70 MiB). A full collection every `everyBytes` costs ~10% of
- * the CPU; every 64 MiB it would cost ~3% for 7 MiB more (docs/decisions/0010). Bun only:
- * Deno's collector is not reachable without flags.
+ * A full garbage collection in a read worker after every so much garbage. A worker's garbage is
+ * record batches decompressed and a small object or two per record (its output goes into buffers
+ * that come back to it, docs/decisions/0007-hot-path-in-bytes.md; the socket's chunks are freed
+ * as they are copied, kafka/fetch-connection.ts). JSC's collector lets that pile up, and what it
+ * frees stays in the process until a forced collection gives it back: left to itself a read
+ * peaks ~12 MiB higher (a zstd read ~70 MiB). A full collection costs ~6 ms with a worker's heap
+ * (docs/decisions/0013); every `everyBytes` it costs a few % of the CPU (docs/decisions/0010).
+ * Bun only: Deno's collector is not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 
@@ -23,14 +22,14 @@ export class PeriodicCollector {
   static readonly perRecordBytes = 256;
 
   /**
-   * Counts what becomes garbage once a fetch's records are written: the bytes fetched or
-   * decompressed, and the objects made for each record (which dominate for small values).
+   * Counts what becomes garbage once a fetch's records are written: the bytes decompressed, and
+   * the objects made for each record (which dominate for small values).
    */
-  fetched(bytes: number, records: number): void {
-    this.#sinceLast += bytes + records * PeriodicCollector.perRecordBytes;
+  fetched(decompressedBytes: number, records: number): void {
+    this.#sinceLast += decompressedBytes + records * PeriodicCollector.perRecordBytes;
   }
 
-  /** Collects if another `everyBytes` were fetched since the last time; best called between fetches, when their garbage is all garbage. */
+  /** Collects if another `everyBytes` of garbage were made since the last time; best called between fetches, when their garbage is all garbage. */
   collectIfDue(): void {
     if (this.#sinceLast < PeriodicCollector.everyBytes || !bunRuntime) return;
     this.#sinceLast = 0;

@@ -5,6 +5,7 @@
  * response that cannot be read is narrowed down to the one partition, then the one record batch,
  * that it comes from.
  */
+import { releaseBytes } from "../kafka/release-bytes.ts";
 import { ConfigError, TransientError } from "../errors.ts";
 import { type FetchedRecord, UnreadableResponseError } from "../kafka/client.ts";
 import { requestFailed, unreadableResponse } from "./fetch-stats.ts";
@@ -161,7 +162,8 @@ async function deliver(
       if (followReplica(position, result.preferredReadReplica)) redirected.push(position);
       continue;
     }
-    worker.collector.fetched(result.bytes, result.records.length);
+    // Not the fetched bytes: the fetch connection frees those as they arrive.
+    worker.collector.fetched(result.decompressedBytes, result.records.length);
     worker.fetchStats.received(position.topic, result.fetchedBytes);
     position.retry.succeeded();
     position.failures = 0;
@@ -191,6 +193,8 @@ async function deliver(
       }
     }
     const lastTimestamp = lastRecordTimestamp(result.records, position.next, position.to);
+    // Its records are written: nothing reads their bytes again.
+    for (const bytes of result.releasable) releaseBytes(bytes);
     if (lastTimestamp !== undefined) batch.timestamps.set(position, lastTimestamp);
     const before = position.next;
     if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);

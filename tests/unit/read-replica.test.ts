@@ -67,7 +67,8 @@ class FakeBrokers implements WorkerClient {
           headers: [],
         })),
         nextOffset: offsets.length > 0 ? offset + offsets.length : null,
-        bytes: 0,
+        decompressedBytes: 0,
+        releasable: [],
         fetchedBytes: 0,
         preferredReadReplica: named,
       };
