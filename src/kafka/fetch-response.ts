@@ -27,6 +27,7 @@ import {
   type Consumer,
   type Writer,
 } from "@platformatic/kafka";
+import { perFetchCode } from "./per-fetch-code.ts";
 
 /** The oldest Fetch version read here (Kafka 2.7). */
 export const oldestFetchVersion = 12;
@@ -145,39 +146,7 @@ export function parseFetchResponse(version: number, bytes: Uint8Array): RawFetch
     errorCode: reader.readInt16(),
     sessionId: reader.readInt32(),
     nodeEndpoints: [],
-    responses: reader.readArray((r) => ({
-      // v12 names the topic (the caller maps it back to the id it asked for).
-      topicId: version >= firstFetchVersionWithTopicIds ? r.readUUID() : r.readString(),
-      partitions: r.readArray(
-        (r) => {
-          const partition: RawFetchPartition = {
-            partitionIndex: r.readInt32(),
-            errorCode: r.readInt16(),
-            highWatermark: r.readInt64(),
-            lastStableOffset: r.readInt64(),
-            logStartOffset: r.readInt64(),
-            abortedTransactions: r.readNullableArray((r) => ({
-              producerId: r.readInt64(),
-              firstOffset: r.readInt64(),
-            })),
-            preferredReadReplica: r.readInt32(),
-            recordBytes: null,
-          };
-          // COMPACT_RECORDS: the length plus one; 0 is null.
-          const size = r.readUnsignedVarInt() - 1;
-          if (size > 0) {
-            if (r.position + size > r.length) throw new RangeError("the records run past the end of the response");
-            partition.recordBytes = r.buffer.slice(r.position, r.position + size);
-            r.skip(size);
-          }
-          // diverging_epoch, current_leader, snapshot_id: not used by a reader that names offsets itself.
-          readKnownTaggedFields(r, {});
-          return partition;
-        },
-        true,
-        false,
-      ),
-    })),
+    responses: reader.readArray((r) => readTopic(r, version)),
   };
   readKnownTaggedFields(reader, {
     0: (r: Reader) => {
@@ -191,6 +160,48 @@ export function parseFetchResponse(version: number, bytes: Uint8Array): RawFetch
   });
   return response;
 }
+
+type RawTopic = RawFetchResponse["responses"][number];
+
+/** One topic of the response, with its partitions. */
+function readTopic(r: Reader, version: number): RawTopic {
+  return {
+    // v12 names the topic (the caller maps it back to the id it asked for).
+    topicId: version >= firstFetchVersionWithTopicIds ? r.readUUID() : r.readString(),
+    partitions: r.readArray(readPartition, true, false),
+  };
+}
+
+/** One partition of the response: its offsets and errors, and its record batches as bytes. */
+function readPartition(r: Reader): RawFetchPartition {
+  const partition: RawFetchPartition = {
+    partitionIndex: r.readInt32(),
+    errorCode: r.readInt16(),
+    highWatermark: r.readInt64(),
+    lastStableOffset: r.readInt64(),
+    logStartOffset: r.readInt64(),
+    abortedTransactions: r.readNullableArray(readAbortedTransaction),
+    preferredReadReplica: r.readInt32(),
+    recordBytes: null,
+  };
+  // COMPACT_RECORDS: the length plus one; 0 is null.
+  const size = r.readUnsignedVarInt() - 1;
+  if (size > 0) {
+    if (r.position + size > r.length) throw new RangeError("the records run past the end of the response");
+    partition.recordBytes = r.buffer.slice(r.position, r.position + size);
+    r.skip(size);
+  }
+  // diverging_epoch, current_leader, snapshot_id: not used by a reader that names offsets itself.
+  readKnownTaggedFields(r, {});
+  return partition;
+}
+
+function readAbortedTransaction(r: Reader): { producerId: bigint; firstOffset: bigint } {
+  return { producerId: r.readInt64(), firstOffset: r.readInt64() };
+}
+
+// Once per fetch: kept out of the optimising tier, whose compile of them is the backlog's peak.
+perFetchCode(parseFetchResponse, readTopic, readPartition);
 
 /** The library's API lookup, which the pinned version has; another version may not (0002). */
 function libraryGetApi<T>(target: Record<symbol, T>): T {
