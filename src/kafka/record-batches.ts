@@ -59,7 +59,7 @@ const noHeaders: [Uint8Array | null, Uint8Array | null][] = Object.freeze([]) as
 export function readBatches(
   bytes: Buffer,
   onBatch: (batch: BatchHeader, records: () => BatchRecord[]) => void,
-  /** Counts the bytes of batches decompressed (their garbage, once read: see worker/collector.ts). */
+  /** Collects what batches took decompressed (their garbage, once read: see worker/collector.ts). */
   sizes: Decompressed = { decompressed: 0, ownBuffers: [] },
 ): void {
   let at = 0;
@@ -101,8 +101,8 @@ const zstdCodec = 4;
 const bunZstd = (globalThis as { Bun?: { zstdDecompressSync(data: Uint8Array): Uint8Array } }).Bun?.zstdDecompressSync;
 
 /**
- * What a fetch's batches took decompressed: bytes in all, and the buffers of their own (Bun's
- * zstd) that the reader may free once their records are written (release-bytes.ts).
+ * What a fetch's batches took decompressed: the bytes left to the collector, and the buffers of
+ * their own (Bun's zstd) that the reader frees once their records are written (release-bytes.ts).
  */
 export type Decompressed = { decompressed: number; ownBuffers: Uint8Array[] };
 
@@ -119,8 +119,8 @@ function readRecords(body: Buffer, header: BatchHeader, count: number, sizes: De
         sizes.ownBuffers.push(bytes);
       } else {
         bytes = algorithm.decompressSync(body) as Buffer;
+        sizes.decompressed += bytes.length;
       }
-      sizes.decompressed += bytes.length;
     } catch (error) {
       throw new CorruptBatchError(
         `the batch at offset ${header.firstOffset} does not decompress (${(error as Error).message})`,

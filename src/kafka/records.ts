@@ -76,7 +76,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     logAppendTime,
     records,
     nextOffset,
-    decompressedBytes: sizes.decompressed - sizes.ownBuffers.reduce((sum, b) => sum + b.length, 0),
+    decompressedBytes: sizes.decompressed,
     releasable: sizes.ownBuffers,
     preferredReadReplica: p.preferredReadReplica,
     fetchedBytes: p.recordBytes?.length ?? 0,
