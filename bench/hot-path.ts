@@ -7,7 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordBatch } from "../tests/support/record-batch.ts";
-import { readBatches, type BatchRecord } from "../src/kafka/record-batches.ts";
+import { type OpenBatch, readBatches } from "../src/kafka/record-batches.ts";
+import { RecordColumns } from "../src/kafka/record-columns.ts";
 import { documentJson, type DecodeOptions } from "../src/decode/document.ts";
 import { LineBuffer } from "../src/worker/line-buffer.ts";
 import { RecordLines } from "../src/worker/record-lines.ts";
@@ -33,26 +34,24 @@ const decode: DecodeOptions = {
 const origin = { topic: "bench-v1-json500-1m", partition: 3, logAppendTime: false };
 const encoder = new TextEncoder();
 
-function parse(): BatchRecord[] {
-  const out: BatchRecord[] = [];
-  readBatches(bytes, (_, read) => {
-    for (const r of read()) out.push(r);
-  });
-  return out;
+function parse(): RecordColumns {
+  const batches: OpenBatch[] = [];
+  readBatches(bytes, (_, open) => batches.push(open()));
+  return new RecordColumns(batches);
 }
-function toLines(records: BatchRecord[]): string {
+function toLines(records: RecordColumns): string {
   const prefix = `{"type":"RECORD","record":{"stream":"${origin.topic}","data":`;
   const suffix = `,"emitted_at":1764500000123}}\n`;
   let s = "";
-  for (const r of records) s += prefix + documentJson(origin, r, decode) + suffix;
+  for (let i = 0; i < records.length; i++) s += prefix + documentJson(origin, records.record(i), decode) + suffix;
   return s;
 }
 
 const out = new LineBuffer();
-function toBytes(records: BatchRecord[]): void {
+function toBytes(records: RecordColumns): void {
   const lines = new RecordLines(origin, 1764500000123, decode, undefined);
-  for (const r of records) {
-    lines.write(out, r);
+  for (let i = 0; i < records.length; i++) {
+    lines.write(out, records, i);
     if (out.length >= 1 << 20) out.take();
   }
   out.take();

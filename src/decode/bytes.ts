@@ -51,7 +51,7 @@ export function decodeBytes(bytes: Uint8Array, format: Format, bigNumbers: BigNu
     throw new DecodeError(`is not valid UTF-8 (format ${format})`);
   }
   if (format === "text") return { data: text, encoding: "utf-8" };
-  if (objectBodyEnd(bytes, bigNumbers === "string") >= 0) return new CleanObject(text);
+  if (objectBodyEnd(bytes, 0, bytes.length, bigNumbers === "string") >= 0) return new CleanObject(text);
   if (format === "json" || jsonStart.test(text)) {
     try {
       return { data: JSON.parse(text), encoding: "json", text };

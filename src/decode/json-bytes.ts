@@ -16,7 +16,6 @@
  * treat differently: tests/unit/json-bytes.test.ts holds it to that against JSON.parse.
  */
 
-import * as nodeBuffer from "node:buffer";
 import { ownFields as ownFieldNames } from "./columns.ts";
 import { maxDocumentDepth as maxDepth, maxNameLength } from "./json-text.ts";
 
@@ -58,50 +57,29 @@ const hexDigit = new Uint8Array(128);
 for (const c of "0123456789abcdefABCDEF") hexDigit[c.charCodeAt(0)] = 1;
 
 /**
- * Whether the whole value is well-formed UTF-8, checked once, natively where the runtime can (Bun's
- * isAscii and isUtf8 are simdutf's, some ns for 500 bytes), and in one JS pass where it cannot. Checking the
- * whole value rather than each string is the same check: a value the lane takes holds no non-ASCII byte
- * outside its strings, and a sequence cannot run across a string's ASCII quotes.
- */
-const wellFormed: (bytes: Uint8Array) => boolean =
-  typeof nodeBuffer.isAscii === "function" && typeof nodeBuffer.isUtf8 === "function"
-    ? (bytes) => nodeBuffer.isAscii(bytes) || nodeBuffer.isUtf8(bytes)
-    : utf8WellFormed;
-
-/** The JS pass, for a runtime whose node:buffer lacks isAscii or isUtf8. */
-function utf8WellFormed(bytes: Uint8Array): boolean {
-  let i = 0;
-  while (i < bytes.length) {
-    i = (bytes[i] as number) < 0x80 ? i + 1 : utf8SequenceEnd(bytes, i);
-    if (i < 0) return false;
-  }
-  return true;
-}
-
-/**
- * The end of the object's body: the index just past its last member (or its opening brace, when
- * it has none), before any whitespace and the closing brace. -1 when the fast lane does not apply.
- * `bigNumbersAsStrings`: the document's `big_numbers` rule is `string` (json-text.ts).
+ * The end of the body of the object in `bytes` from `start` to `end`: the index just past its last
+ * member (or its opening brace, when it has none), before any whitespace and the closing brace. -1
+ * when the fast lane does not apply. `bigNumbersAsStrings`: the document's `big_numbers` rule is
+ * `string` (json-text.ts). A range, not a view: the read path scans values where they lie in their
+ * record batch, with no object made for each (docs/decisions/0014-records-in-columns.md).
  *
  * One loop, one token a turn, and each helper called from one place only: the compiler inlines
  * the helpers, and this function is the one the read workers compile hardest (copies of the
  * helpers' loops at several places made its optimising compile take ~0.1-0.5 s a worker).
  */
-export function objectBodyEnd(bytes: Uint8Array, bigNumbersAsStrings: boolean): number {
-  const n = bytes.length;
-  // Checked here once, so that the scan of each string is left with quotes, escapes and control bytes.
-  if (!wellFormed(bytes)) return -1;
+export function objectBodyEnd(bytes: Uint8Array, start: number, end: number, bigNumbersAsStrings: boolean): number {
+  const n = end;
   names.generation++;
   names.count = 0;
   let objects = 0;
-  let i = 0;
+  let i = start;
   let depth = 0;
   let bodyEnd = -1;
   // The parser's place in the grammar, and whether a container just opened (so may close at once).
   let expect = expectValue;
   let opened = false;
   while (true) {
-    i = skipBlanks(bytes, i);
+    i = skipBlanks(bytes, i, n);
     if (i < 0) return -1;
     if (i >= n) return depth === 0 && expect === expectAfter ? bodyEnd : -1;
     const c = bytes[i] as number;
@@ -109,7 +87,7 @@ export function objectBodyEnd(bytes: Uint8Array, bigNumbersAsStrings: boolean): 
       if (!(expect === expectAfter || opened) || depth === 0) return -1;
       if (containers[depth - 1] !== (c === closeBrace ? inObject : inArray)) return -1;
       depth--;
-      if (depth === 0) bodyEnd = trimBlanksBefore(bytes, i);
+      if (depth === 0) bodyEnd = trimBlanksBefore(bytes, start, i);
       i++;
       expect = expectAfter;
       opened = false;
@@ -140,16 +118,18 @@ export function objectBodyEnd(bytes: Uint8Array, bigNumbersAsStrings: boolean): 
     // Only an object is a document: anything else at the top takes the general path.
     if (depth === 0) return -1;
     if (c === quote) {
-      const end = stringEnd(bytes, i);
-      if (end < 0) return -1;
+      const after = stringEnd(bytes, i, n);
+      if (after < 0) return -1;
       if (expect === expectKey) {
-        if (!newName(bytes, i + 1, end - 1, depth, objectSerials[depth - 1] as number)) return -1;
+        if (!newName(bytes, i + 1, after - 1, depth, objectSerials[depth - 1] as number)) return -1;
         expect = expectColon;
       } else expect = expectAfter;
-      i = end;
+      i = after;
       continue;
     }
     if (expect === expectKey) return -1;
+    // Read without `n`: a number or literal that runs past it leaves `i` past it, inside a container,
+    // and the value is refused (the bytes after a value are the next record's).
     i = c === 0x2d || (c >= 0x30 && c <= 0x39) ? numberEnd(bytes, i, bigNumbersAsStrings) : literalEnd(bytes, i, c);
     if (i < 0) return -1;
     expect = expectAfter;
@@ -157,8 +137,8 @@ export function objectBodyEnd(bytes: Uint8Array, bigNumbersAsStrings: boolean): 
 }
 
 /** Past spaces and tabs from `i`; -1 at a line break (a line must stay one line: the general path re-serialises). */
-function skipBlanks(bytes: Uint8Array, i: number): number {
-  for (; i < bytes.length; i++) {
+function skipBlanks(bytes: Uint8Array, i: number, end: number): number {
+  for (; i < end; i++) {
     const c = bytes[i];
     if (c === 0x20 || c === 0x09) continue;
     if (c === 0x0a || c === 0x0d) return -1;
@@ -167,43 +147,49 @@ function skipBlanks(bytes: Uint8Array, i: number): number {
   return i;
 }
 
-/** The index after the last byte before `i` that is not a space or tab. */
-function trimBlanksBefore(bytes: Uint8Array, i: number): number {
-  while (i > 0 && (bytes[i - 1] === 0x20 || bytes[i - 1] === 0x09)) i--;
+/** The index after the last byte before `i` (and from `start`) that is not a space or tab. */
+function trimBlanksBefore(bytes: Uint8Array, start: number, i: number): number {
+  while (i > start && (bytes[i - 1] === 0x20 || bytes[i - 1] === 0x09)) i--;
   return i;
 }
 
 /**
- * The index after the string that opens at `i` (a quote), checking escapes; -1 if it is not one. Its
- * UTF-8 was checked with the whole value (wellFormed), so a byte from 0x80 up is passed over as it is.
+ * The index after the string that opens at `i` (a quote) and ends before `end`, checking escapes
+ * and UTF-8; -1 if it is not one. Only a string may hold a byte from 0x80 up (anywhere else the
+ * grammar refuses it), so checking each string's sequences checks the whole value's UTF-8, with
+ * no view of the value made for a native check.
  */
-function stringEnd(bytes: Uint8Array, i: number): number {
-  const n = bytes.length;
+function stringEnd(bytes: Uint8Array, i: number, end: number): number {
   i++;
-  while (i < n) {
+  while (i < end) {
     const c = bytes[i] as number;
     if (c === quote) return i + 1;
     if (c < 0x20) return -1;
+    if (c >= 0x80) {
+      i = utf8SequenceEnd(bytes, i, end);
+      if (i < 0) return -1;
+      continue;
+    }
     if (c !== backslash) {
       i++;
       continue;
     }
-    const e = bytes[i + 1] ?? 0;
+    const e = i + 1 < end ? (bytes[i + 1] as number) : 0;
     if (e < 128 && simpleEscape[e] === 1) {
       i += 2;
       continue;
     }
-    if (e !== 0x75 || i + 5 >= n) return -1;
+    if (e !== 0x75 || i + 5 >= end) return -1;
     const unit = hexUnit(bytes, i + 2);
     // An escaped NUL, or a surrogate escape not followed by its other half: json-text.ts's rules.
     if (unit <= 0) return -1;
     if (unit >= 0xd800 && unit <= 0xdfff) {
       // A high surrogate's escape must be followed by a low one's, \uDC00-\uDFFF (read here, not by
       // hexUnit again: each helper is called from one place, see the header).
-      if (unit >= 0xdc00 || bytes[i + 6] !== backslash || bytes[i + 7] !== 0x75) return -1;
-      const third = (bytes[i + 9] ?? 0) | 0x20;
-      if (((bytes[i + 8] ?? 0) | 0x20) !== 0x64 || third < 0x63 || third > 0x66) return -1;
-      if (hexDigit[bytes[i + 10] ?? 0x80] !== 1 || hexDigit[bytes[i + 11] ?? 0x80] !== 1) return -1;
+      if (unit >= 0xdc00 || i + 11 >= end || bytes[i + 6] !== backslash || bytes[i + 7] !== 0x75) return -1;
+      const third = (bytes[i + 9] as number) | 0x20;
+      if (((bytes[i + 8] as number) | 0x20) !== 0x64 || third < 0x63 || third > 0x66) return -1;
+      if (hexDigit[bytes[i + 10] as number] !== 1 || hexDigit[bytes[i + 11] as number] !== 1) return -1;
       i += 6;
     }
     i += 6;
@@ -222,8 +208,8 @@ function hexUnit(bytes: Uint8Array, i: number): number {
   return unit;
 }
 
-/** The index after the multi-byte UTF-8 sequence at `i`; -1 if it is not well formed (Unicode table 3-7). */
-function utf8SequenceEnd(bytes: Uint8Array, i: number): number {
+/** The index after the multi-byte UTF-8 sequence at `i`, which must end by `end`; -1 if it is not well formed (Unicode table 3-7). */
+function utf8SequenceEnd(bytes: Uint8Array, i: number, end: number): number {
   const c = bytes[i] as number;
   let length: number;
   let low = 0x80;
@@ -238,7 +224,7 @@ function utf8SequenceEnd(bytes: Uint8Array, i: number): number {
     if (c === 0xf0) low = 0x90;
     else if (c === 0xf4) high = 0x8f; // nothing past U+10FFFF
   } else return -1;
-  if (i + length > bytes.length) return -1;
+  if (i + length > end) return -1;
   const second = bytes[i + 1] as number;
   if (second < low || second > high) return -1;
   for (let k = i + 2; k < i + length; k++) if (((bytes[k] as number) & 0xc0) !== 0x80) return -1;

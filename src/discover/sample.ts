@@ -80,7 +80,7 @@ export async function sampleDocuments(
           position.next = position.end; // a partition that cannot be sampled now is left out
           continue;
         }
-        const wanted = result.records.filter((r) => r.offset >= position.next && r.offset < position.end);
+        const wanted = result.records.toArray().filter((r) => r.offset >= position.next && r.offset < position.end);
         try {
           await schemas?.prepare(topic.name, position.partition, wanted, decode);
         } catch (error) {

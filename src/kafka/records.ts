@@ -11,14 +11,17 @@ import {
   type Decompressed,
   isControl,
   logAppendTimeFlag,
+  type OpenBatch,
   readBatches,
 } from "./record-batches.ts";
+import { RecordColumns } from "./record-columns.ts";
+import { batchRecords } from "./record-reader.ts";
 
 const transactionalFlag = 0x10;
 /** A control record's key is (version: int16, type: int16); type 0 is ABORT, 1 is COMMIT. */
 const abortMarker = 0;
 
-/** One record as the read path needs it; offsets and timestamps fit a JS number for any real log. */
+/** One record as an object; offsets and timestamps fit a JS number for any real log. */
 export type FetchedRecord = BatchRecord;
 
 export type FetchedPartition = {
@@ -29,7 +32,7 @@ export type FetchedPartition = {
   highWatermark: number;
   logStartOffset: number;
   logAppendTime: boolean;
-  records: FetchedRecord[];
+  records: RecordColumns;
   /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
   nextOffset: number | null;
   /** Bytes of batches decompressed into buffers left to the collector (worker/collector.ts). */
@@ -50,7 +53,7 @@ export type FetchedPartition = {
 
 /** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
 export function toFetchedPartition(topicId: string, p: RawFetchPartition): FetchedPartition {
-  const records: FetchedRecord[] = [];
+  const kept: OpenBatch[] = [];
   let nextOffset: number | null = null;
   let logAppendTime = false;
   const aborted = new AbortedTransactions(p.abortedTransactions ?? []);
@@ -58,11 +61,11 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
   if (p.recordBytes !== null) {
     readBatches(
       p.recordBytes,
-      (batch, read) => {
+      (batch, open) => {
         nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
-        if (aborted.drops(batch, read)) return;
+        if (aborted.drops(batch, open)) return;
         logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
-        for (const record of read()) records.push(record);
+        kept.push(open());
       },
       sizes,
     );
@@ -74,7 +77,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     highWatermark: Number(p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark),
     logStartOffset: Number(p.logStartOffset),
     logAppendTime,
-    records,
+    records: kept.length === 0 ? RecordColumns.none : new RecordColumns(kept),
     nextOffset,
     decompressedBytes: sizes.decompressed,
     releasable: sizes.ownBuffers,
@@ -103,7 +106,7 @@ class AbortedTransactions {
   }
 
   /** True for a control batch or a batch of an aborted transaction; batches must come in offset order. */
-  drops(batch: BatchHeader, read: () => BatchRecord[]): boolean {
+  drops(batch: BatchHeader, open: () => OpenBatch): boolean {
     const control = isControl(batch);
     if (batch.producerId < 0) return control;
     const lastOffset = batch.firstOffset + batch.lastOffsetDelta;
@@ -112,7 +115,7 @@ class AbortedTransactions {
       this.#open.add(first.producerId);
     }
     if (control) {
-      if (isAbortMarker(read()[0])) this.#open.delete(batch.producerId);
+      if (isAbortMarker(batchRecords(open())[0])) this.#open.delete(batch.producerId);
       return true;
     }
     return (batch.attributes & transactionalFlag) !== 0 && this.#open.has(batch.producerId);

@@ -7,7 +7,8 @@
  */
 import { releaseBytes } from "../kafka/release-bytes.ts";
 import { ConfigError, TransientError } from "../errors.ts";
-import { type FetchedRecord, UnreadableResponseError } from "../kafka/client.ts";
+import { UnreadableResponseError } from "../kafka/client.ts";
+import type { RecordColumns } from "../kafka/record-columns.ts";
 import { requestFailed, unreadableResponse } from "./fetch-stats.ts";
 import type { FetchTuning } from "./messages.ts";
 import { fetchFailed, handlePartitionError, leaveReplica, watchForStalls } from "./partition-errors.ts";
@@ -162,8 +163,7 @@ async function deliver(
       if (followReplica(position, result.preferredReadReplica)) redirected.push(position);
       continue;
     }
-    // Not the fetched bytes: the fetch connection frees those as they arrive.
-    worker.collector.fetched(result.decompressedBytes, result.records.length);
+    const records = result.records;
     worker.fetchStats.received(position.topic, result.fetchedBytes);
     position.retry.succeeded();
     position.failures = 0;
@@ -174,25 +174,28 @@ async function deliver(
     const schemas = worker.schemas;
     const lines = new RecordLines(origin, emittedAt, decode, schemas?.decode);
     if (schemas) {
-      const wanted = result.records.filter(
-        (r) => r.offset >= position.next && (position.to === null || r.offset < position.to),
-      );
+      const wanted = records
+        .toArray()
+        .filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
       await schemas.prepare(position.topic, position.partition, wanted, decode);
     }
-    for (const record of result.records) {
+    for (let i = 0; i < records.length; i++) {
+      const offset = records.offsets[i] as number;
       // A fetch returns whole batches, which may begin before the offset asked for.
-      if (record.offset < position.next) continue;
-      if (position.to !== null && record.offset >= position.to) break;
+      if (offset < position.next) continue;
+      if (position.to !== null && offset >= position.to) break;
       // A skipped record (Debezium's tombstone) still moves the checkpoint past it, below.
-      if (lines.write(batch.lines, record)) batch.added(position);
+      if (lines.write(batch.lines, records, i)) batch.added(position);
       if (batch.full()) {
-        batch.moved.set(position, record.offset + 1);
+        batch.moved.set(position, offset + 1);
         batch.send();
-        // The records are views into the fetch's buffer, which stays as it is until the next fetch.
+        // The records' bytes lie in the fetch's buffer, which stays as it is until the next fetch.
         await untilRoomForBatch(worker);
       }
     }
-    const lastTimestamp = lastRecordTimestamp(result.records, position.next, position.to);
+    // Not the fetched bytes: the fetch connection frees those as they arrive.
+    worker.collector.fetched(result.decompressedBytes, records.length, lines.recordsAsObjects);
+    const lastTimestamp = lastRecordTimestamp(records, position.next, position.to);
     // Its records are written: nothing reads their bytes again.
     for (const bytes of result.releasable) releaseBytes(bytes);
     if (lastTimestamp !== undefined) batch.timestamps.set(position, lastTimestamp);
@@ -215,11 +218,11 @@ async function deliver(
 }
 
 /** The timestamp of the last of `records` in [from, to): the last record this fetch read of its partition. */
-function lastRecordTimestamp(records: FetchedRecord[], from: number, to: number | null): number | undefined {
+function lastRecordTimestamp(records: RecordColumns, from: number, to: number | null): number | undefined {
   for (let i = records.length - 1; i >= 0; i--) {
-    const record = records[i];
-    if (!record || record.offset < from) return undefined;
-    if (to === null || record.offset < to) return record.timestamp;
+    const offset = records.offsets[i] as number;
+    if (offset < from) return undefined;
+    if (to === null || offset < to) return records.timestamps[i];
   }
   return undefined;
 }

@@ -4,7 +4,14 @@
  * buffers a worker has in flight are all it ever allocates for output, so its heap and the main
  * thread's see no garbage per record (docs/decisions/0007-hot-path-in-bytes.md).
  */
+import { Buffer } from "node:buffer";
+
 const encoder = new TextEncoder();
+/**
+ * Node's Buffer copy, which takes a range of its source: `set` would need a view of the range
+ * made for it (~25 against ~60-90 ns for a 450-byte value in Bun, and no garbage).
+ */
+const copyRange = Buffer.prototype.copy;
 
 export class LineBuffer {
   /** A batch's usual size: `maxBatchBytes` and room for the line that crosses it. */
@@ -30,6 +37,12 @@ export class LineBuffer {
     this.reserve(bytes.length);
     this.bytes.set(bytes, this.length);
     this.length += bytes.length;
+  }
+
+  /** The bytes of `bytes` from `start` to `end`. */
+  putRange(bytes: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    this.length += copyRange.call(bytes, this.bytes, this.length, start, end);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * A partition's records as RECORD lines, written as bytes into a LineBuffer. A plain JSON object
  * value (no key, no headers, no schema registry, not a Debezium topic) takes the fast lane: its
- * bytes are checked (src/decode/json-bytes.ts) and copied, and the rest of the line is written
+ * bytes are checked (src/decode/json-bytes.ts) and copied where they lie in their batch, with no
+ * object made for the record (kafka/record-columns.ts), and the rest of the line is written
  * from pieces made once per partition and fetch. Everything else takes the general path
  * (src/decode/document.ts), whose text the fast lane matches byte for byte
  * (tests/unit/record-lines.test.ts holds them to that).
@@ -9,7 +10,7 @@
 import { debeziumDocumentJson } from "../decode/debezium.ts";
 import { type DecodeOptions, documentJson, isoTimestamp, type Origin, type WireDecoder } from "../decode/document.ts";
 import { objectBodyEnd } from "../decode/json-bytes.ts";
-import type { BatchRecord } from "../kafka/record-batches.ts";
+import type { RecordColumns } from "../kafka/record-columns.ts";
 import type { LineBuffer } from "./line-buffer.ts";
 
 const encoder = new TextEncoder();
@@ -32,6 +33,8 @@ export class RecordLines {
   readonly #metaHead: Uint8Array;
   readonly #timestampHead: Uint8Array;
   readonly #tail: Uint8Array;
+  /** Records written so far that the fast lane did not take, read as objects (worker/collector.ts). */
+  recordsAsObjects = 0;
 
   constructor(origin: Origin, emittedAt: number, decode: DecodeOptions, wire: WireDecoder | undefined) {
     this.#origin = origin;
@@ -47,39 +50,41 @@ export class RecordLines {
     this.#prefix = `{"type":"RECORD","record":{"stream":${topic},"data":`;
     this.#suffix = `,"emitted_at":${emittedAt}}}\n`;
     this.#prefixBytes = encoder.encode(this.#prefix);
+    const timestampType = origin.logAppendTime ? "log_append_time" : "create_time";
     this.#keys = encoder.encode(`"_kafka_partition":${partition},"_kafka_offset":`);
     this.#metaHead = encoder.encode(`,"_meta":{"topic":${topic},"partition":${partition},"offset":`);
     this.#timestampHead = encoder.encode(`,"timestamp":"`);
-    const timestampType = origin.logAppendTime ? "log_append_time" : "create_time";
     this.#tail = encoder.encode(
       `","timestamp_type":"${timestampType}","key":null,"key_encoding":null,"value_encoding":"json","headers":[],"op":"c"}}` +
         this.#suffix,
     );
   }
 
-  /** Writes the record's line; returns false when it has none (a Debezium tombstone). */
-  write(out: LineBuffer, record: BatchRecord): boolean {
-    const value = record.value;
-    if (this.#fastLane && value !== null && record.key === null && record.headers.length === 0) {
-      const bodyEnd = objectBodyEnd(value, this.#bigNumbersAsStrings);
+  /** Writes the line of record `i` of `records`; returns false when it has none (a Debezium tombstone). */
+  write(out: LineBuffer, records: RecordColumns, i: number): boolean {
+    const start = records.plainStarts[i] as number;
+    if (this.#fastLane && start >= 0) {
+      const bytes = records.bytesOf(i);
+      const end = records.plainEnds[i] as number;
+      const bodyEnd = objectBodyEnd(bytes, start, end, this.#bigNumbersAsStrings);
       if (bodyEnd >= 0) {
-        out.reserve(value.length + 512);
+        const offset = records.offsets[i] as number;
+        out.reserve(end - start + 512);
         out.put(this.#prefixBytes);
-        // The whole value, then back to the body's end: no view made per record to copy it.
-        out.put(value);
-        out.length -= value.length - bodyEnd;
-        if (value[bodyEnd - 1] !== 0x7b) out.put(comma);
+        out.putRange(bytes, start, bodyEnd);
+        if (bytes[bodyEnd - 1] !== 0x7b) out.put(comma);
         out.put(this.#keys);
-        out.putInteger(record.offset);
+        out.putInteger(offset);
         out.put(this.#metaHead);
-        out.putInteger(record.offset);
+        out.putInteger(offset);
         out.put(this.#timestampHead);
-        out.put(isoTimestampBytes(record.timestamp));
+        out.put(isoTimestampBytes(records.timestamps[i] as number));
         out.put(this.#tail);
         return true;
       }
     }
-    const json = this.#toJson(this.#origin, record, this.#decode, this.#wire);
+    this.recordsAsObjects++;
+    const json = this.#toJson(this.#origin, records.record(i), this.#decode, this.#wire);
     if (json === null) return false;
     out.putText(this.#prefix);
     out.putText(json);

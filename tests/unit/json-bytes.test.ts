@@ -52,10 +52,27 @@ function generalBody(value: Uint8Array, bigNumbers: BigNumberRule = "keep"): num
   return bytes(text.slice(0, text.lastIndexOf("}")).trimEnd()).length;
 }
 
+/**
+ * Bytes that could finish a value cut short, were they read as part of it: the read path scans a value
+ * where it lies in its record batch, with the next record's bytes right after it.
+ */
+const followers = ["1}", '"}', "e}", '\\u0041"}', '\u00e9"}'].map((text) => bytes(text));
+const before = bytes("  {");
+
+/** The lane on the value alone, which must find the same body where the value lies between other bytes. */
+function laneOn(value: Uint8Array, bigNumbersAsStrings: boolean): number {
+  const alone = objectBodyEnd(value, 0, value.length, bigNumbersAsStrings);
+  for (const after of followers) {
+    const around = new Uint8Array([...before, ...value, ...after]);
+    const end = before.length + value.length;
+    expect(objectBodyEnd(around, before.length, end, bigNumbersAsStrings)).toBe(alone < 0 ? -1 : alone + before.length);
+  }
+  return alone;
+}
 /** The lane as the default `big_numbers: keep` runs it. */
-const lane = (value: Uint8Array) => objectBodyEnd(value, false);
+const lane = (value: Uint8Array) => laneOn(value, false);
 /** The lane as `big_numbers: string` runs it. */
-const stringLane = (value: Uint8Array) => objectBodyEnd(value, true);
+const stringLane = (value: Uint8Array) => laneOn(value, true);
 
 /**
  * Soundness: objectBodyEnd takes only what the general path keeps, with the same body, under either
@@ -296,6 +313,12 @@ describe("objectBodyEnd", () => {
     const value = bytes(text);
     expect(lane(value)).toBe(bytes(body).length);
     expect(generalBody(value)).toBe(bytes(body).length);
+  });
+
+  test.each(accepted)("refuses %j cut anywhere before its closing brace, the rest of it right after", (text) => {
+    const value = bytes(text);
+    const closing = value.lastIndexOf(0x7d);
+    for (let end = 0; end <= closing; end++) expect(objectBodyEnd(value, 0, end, false)).toBe(-1);
   });
 
   test.each(refused)("refuses %s", (_, text) => {

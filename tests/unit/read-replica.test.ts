@@ -12,6 +12,7 @@ import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.t
 import { stallLimitMs, watchForStalls } from "../../src/worker/partition-errors.ts";
 import { fetchNode, followReplica, replicaLeaseMs } from "../../src/worker/read-replica.ts";
 import { RetryBudget } from "../../src/retry.ts";
+import { columnsOf } from "../support/columns.ts";
 import {
   newWorkerState,
   type FetchedPartition,
@@ -23,7 +24,6 @@ import {
 
 const topic = "events";
 const topicId = "id-events";
-const encoder = new TextEncoder();
 
 /**
  * Brokers 1-3 holding `events`: partition p led by `leaders[p]`, every broker a replica with the
@@ -59,13 +59,9 @@ class FakeBrokers implements WorkerClient {
         highWatermark: this.logEnd,
         logStartOffset: 0,
         logAppendTime: false,
-        records: offsets.map((o) => ({
-          offset: o,
-          timestamp: 1_700_000_000_000,
-          key: null,
-          value: encoder.encode(JSON.stringify({ partition, o })),
-          headers: [],
-        })),
+        records: columnsOf(
+          offsets.map((o) => ({ offset: o, timestamp: 1_700_000_000_000, value: JSON.stringify({ partition, o }) })),
+        ),
         nextOffset: offsets.length > 0 ? offset + offsets.length : null,
         decompressedBytes: 0,
         releasable: [],

@@ -6,9 +6,9 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { DecodeOptions } from "../../src/decode/document.ts";
-import type { BatchRecord } from "../../src/kafka/record-batches.ts";
 import { LineBuffer } from "../../src/worker/line-buffer.ts";
 import { RecordLines } from "../../src/worker/record-lines.ts";
+import { type ColumnRecord, columnsOf } from "../support/columns.ts";
 
 const options: DecodeOptions = {
   keyFormat: "auto",
@@ -24,10 +24,10 @@ const emittedAt = 1_764_500_000_123;
 /** A wire decoder that declines every value: it turns the fast lane off, and decodes nothing itself. */
 const generalPath = () => null;
 
-function lineOf(lines: RecordLines, record: BatchRecord): string | Error {
+function lineOf(lines: RecordLines, record: ColumnRecord): string | Error {
   const out = new LineBuffer(new ArrayBuffer(16));
   try {
-    return lines.write(out, record) ? text(out.take()) : "(no line)";
+    return lines.write(out, columnsOf([record]), 0) ? text(out.take()) : "(no line)";
   } catch (error) {
     return error as Error;
   }
@@ -42,7 +42,7 @@ function agree(
   timestamp = 1_700_000_000_123,
 ) {
   const origin = { topic, partition: 3, logAppendTime };
-  const record: BatchRecord = { offset, timestamp, key: null, value, headers: [] };
+  const record: ColumnRecord = { offset, timestamp, value };
   const fast = lineOf(new RecordLines(origin, emittedAt, opts, undefined), record);
   const slow = lineOf(new RecordLines(origin, emittedAt, opts, generalPath), record);
   if (slow instanceof Error) expect(fast instanceof Error ? fast.message : fast).toBe(slow.message);
@@ -147,9 +147,8 @@ describe("RecordLines", () => {
     const out = new LineBuffer(new ArrayBuffer(64));
     const big = `{"a":"${"x".repeat(100_000)}"}`;
     const values = ['{"n":1}', big, '{"n":2}'];
-    values.forEach((value, offset) => {
-      lines.write(out, { offset, timestamp: 0, key: null, value: bytes(value), headers: [] });
-    });
+    const records = columnsOf(values.map((value, offset) => ({ offset, timestamp: 0, value })));
+    for (let i = 0; i < records.length; i++) lines.write(out, records, i);
     const written = text(out.take())
       .trimEnd()
       .split("\n")

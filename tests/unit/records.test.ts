@@ -36,7 +36,7 @@ function marker(offset: number, producerId: number, type: 0 | 1): Buffer {
 
 const partition = (batches: Buffer[], aborted: [number, number][] = []) =>
   toFetchedPartition("topic-id", rawPartition(batches, aborted));
-const values = (p: ReturnType<typeof partition>) => p.records.map((r) => Buffer.from(r.value!).toString());
+const values = (p: ReturnType<typeof partition>) => p.records.toArray().map((r) => Buffer.from(r.value!).toString());
 
 describe("record batches", () => {
   test("reads offsets, create timestamps, null and empty keys and values, and headers exactly", () => {
@@ -61,27 +61,64 @@ describe("record batches", () => {
         lastOffsetDelta: 3,
       }),
     ]);
-    expect(p.records.map((r) => [r.offset, r.timestamp])).toEqual([
+    expect(p.records.toArray().map((r) => [r.offset, r.timestamp])).toEqual([
       [40, 1_700_000_000_000],
       [42, 1_699_999_999_995],
       [43, 1_700_000_070_000],
     ]);
     expect(
-      p.records.map((r) => [r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]),
+      p.records
+        .toArray()
+        .map((r) => [r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]),
     ).toEqual([
       ["k", '{"a":1}'],
       [null, null],
       ["", ""],
     ]);
-    expect(p.records[0]!.headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()])).toEqual(
-      [
-        ["h1", "x"],
-        ["h2", null],
-      ],
-    );
-    expect(p.records[1]!.headers).toEqual([]);
+    expect(
+      p.records.record(0).headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()]),
+    ).toEqual([
+      ["h1", "x"],
+      ["h2", null],
+    ]);
+    expect(p.records.record(1).headers).toEqual([]);
     expect(p.nextOffset).toBe(44);
     expect(p.logAppendTime).toBe(false);
+  });
+
+  test("columns: offsets, timestamps, and where a plain record's value lies, across batches", () => {
+    const p = partition([
+      recordBatch({
+        firstOffset: 10,
+        firstTimestamp: 5_000,
+        records: [{ value: '{"a":1}' }, { offsetDelta: 1, key: "k", value: "v" }, { offsetDelta: 2, value: null }],
+      }),
+      recordBatch({
+        firstOffset: 13,
+        firstTimestamp: 6_000,
+        records: [
+          { value: "", timestampDelta: 7 },
+          { offsetDelta: 1, value: "h", headers: [["h", "x"]] },
+          { offsetDelta: 2, value: "last" },
+        ],
+      }),
+    ]);
+    const columns = p.records;
+    expect(columns.length).toBe(6);
+    expect([...columns.offsets]).toEqual([10, 11, 12, 13, 14, 15]);
+    expect([...columns.timestamps]).toEqual([5_000, 5_000, 5_000, 6_007, 6_000, 6_000]);
+    // Plain: a value, no key, no headers. Its bytes are read where they lie.
+    const plain = Array.from({ length: columns.length }, (_, i) => {
+      const start = columns.plainStarts[i]!;
+      if (start < 0) return null;
+      return Buffer.from(columns.bytesOf(i).subarray(start, columns.plainEnds[i])).toString();
+    });
+    expect(plain).toEqual(['{"a":1}', null, null, "", null, "last"]);
+    // Any record, asked for in any order, as an object.
+    expect(Buffer.from(columns.record(4).value!).toString()).toBe("h");
+    expect(Buffer.from(columns.record(1).key!).toString()).toBe("k");
+    expect(columns.record(5).offset).toBe(15);
+    expect(() => columns.record(6)).toThrow(RangeError);
   });
 
   test("a log-append-time batch stamps every record with its max timestamp", () => {
@@ -94,7 +131,7 @@ describe("record batches", () => {
         records: [{ value: "a" }, { value: "b", timestampDelta: 3 }],
       }),
     ]);
-    expect(p.records.map((r) => r.timestamp)).toEqual([99, 99]);
+    expect(p.records.toArray().map((r) => r.timestamp)).toEqual([99, 99]);
     expect(p.logAppendTime).toBe(true);
   });
 
