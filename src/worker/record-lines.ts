@@ -12,6 +12,7 @@ import { type DecodeOptions, documentJson, isoTimestamp, type Origin, type WireD
 import { objectBodyEnd } from "../decode/json-bytes.ts";
 import type { RecordColumns } from "../kafka/record-columns.ts";
 import type { LineBuffer } from "./line-buffer.ts";
+import { LineTrailer } from "./line-trailer.ts";
 
 const encoder = new TextEncoder();
 const comma = new TextEncoder().encode(",");
@@ -26,13 +27,9 @@ export class RecordLines {
   readonly #bigNumbersAsStrings: boolean;
   readonly #prefix: string;
   readonly #suffix: string;
-  // The fast lane's pieces, as bytes: line = prefix, body, [","], keys, offset, metaHead, offset,
-  // timestampHead, timestamp, tail.
+  // The fast lane's pieces, as bytes: line = prefix, body, [","], trailer.
   readonly #prefixBytes: Uint8Array;
-  readonly #keys: Uint8Array;
-  readonly #metaHead: Uint8Array;
-  readonly #timestampHead: Uint8Array;
-  readonly #tail: Uint8Array;
+  readonly #trailer: LineTrailer;
   /** Records written so far that the fast lane did not take, read as objects (worker/collector.ts). */
   recordsAsObjects = 0;
 
@@ -51,12 +48,14 @@ export class RecordLines {
     this.#suffix = `,"emitted_at":${emittedAt}}}\n`;
     this.#prefixBytes = encoder.encode(this.#prefix);
     const timestampType = origin.logAppendTime ? "log_append_time" : "create_time";
-    this.#keys = encoder.encode(`"_kafka_partition":${partition},"_kafka_offset":`);
-    this.#metaHead = encoder.encode(`,"_meta":{"topic":${topic},"partition":${partition},"offset":`);
-    this.#timestampHead = encoder.encode(`,"timestamp":"`);
-    this.#tail = encoder.encode(
-      `","timestamp_type":"${timestampType}","key":null,"key_encoding":null,"value_encoding":"json","headers":[],"op":"c"}}` +
-        this.#suffix,
+    this.#trailer = new LineTrailer(
+      encoder.encode(`"_kafka_partition":${partition},"_kafka_offset":`),
+      encoder.encode(`,"_meta":{"topic":${topic},"partition":${partition},"offset":`),
+      encoder.encode(`,"timestamp":"`),
+      encoder.encode(
+        `","timestamp_type":"${timestampType}","key":null,"key_encoding":null,"value_encoding":"json","headers":[],"op":"c"}}` +
+          this.#suffix,
+      ),
     );
   }
 
@@ -68,18 +67,15 @@ export class RecordLines {
       const end = records.plainEnds[i] as number;
       const bodyEnd = objectBodyEnd(bytes, start, end, this.#bigNumbersAsStrings);
       if (bodyEnd >= 0) {
-        const offset = records.offsets[i] as number;
-        out.reserve(end - start + 512);
+        const trailer = this.#trailer.of(
+          records.offsets[i] as number,
+          isoTimestampBytes(records.timestamps[i] as number),
+        );
+        out.reserve(this.#prefixBytes.length + (bodyEnd - start) + 1 + trailer.length);
         out.put(this.#prefixBytes);
         out.putRange(bytes, start, bodyEnd);
         if (bytes[bodyEnd - 1] !== 0x7b) out.put(comma);
-        out.put(this.#keys);
-        out.putInteger(offset);
-        out.put(this.#metaHead);
-        out.putInteger(offset);
-        out.put(this.#timestampHead);
-        out.put(isoTimestampBytes(records.timestamps[i] as number));
-        out.put(this.#tail);
+        out.put(trailer);
         return true;
       }
     }

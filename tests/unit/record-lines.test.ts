@@ -142,6 +142,53 @@ describe("RecordLines", () => {
     );
   });
 
+  test("a run of records, offsets counting up through carries, jumping and going back, timestamps changing", () => {
+    const offsets = [
+      0,
+      1,
+      2,
+      8,
+      9,
+      10,
+      11,
+      18,
+      19,
+      20,
+      98,
+      99,
+      100,
+      101,
+      1098,
+      1099,
+      1100,
+      999,
+      1000,
+      1001,
+      5,
+      6,
+      2 ** 53 - 2,
+      2 ** 53 - 1,
+      7,
+    ];
+    const records = columnsOf(
+      offsets.map((offset, i) => ({ offset, timestamp: 1_700_000_000_000 + (i % 4 === 3 ? i : 0), value: '{"a":1}' })),
+    );
+    const origin = { topic: "t", partition: 12, logAppendTime: false };
+    const run = (lines: RecordLines) => {
+      const out = new LineBuffer(new ArrayBuffer(16));
+      for (let i = 0; i < records.length; i++) lines.write(out, records, i);
+      return text(out.take());
+    };
+    const fast = run(new RecordLines(origin, emittedAt, options, undefined));
+    expect(fast).toBe(run(new RecordLines(origin, emittedAt, options, generalPath)));
+    expect(
+      fast
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line).record.data._meta.offset),
+    ).toEqual(offsets);
+  });
+
   test("lines larger than the buffer make it grow, and what was written before stays", () => {
     const lines = new RecordLines({ topic: "t", partition: 0, logAppendTime: false }, emittedAt, options, undefined);
     const out = new LineBuffer(new ArrayBuffer(64));
