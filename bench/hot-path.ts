@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { recordBatch } from "../tests/support/record-batch.ts";
-import { type OpenBatch, readBatches } from "../src/kafka/record-batches.ts";
+import { readBatches } from "../src/kafka/record-batches.ts";
 import { RecordColumns } from "../src/kafka/record-columns.ts";
 import { documentJson, type DecodeOptions } from "../src/decode/document.ts";
 import { LineBuffer } from "../src/worker/line-buffer.ts";
@@ -34,26 +34,28 @@ const decode: DecodeOptions = {
 const origin = { topic: "bench-v1-json500-1m", partition: 3, logAppendTime: false };
 const encoder = new TextEncoder();
 
-function parse(): RecordColumns {
-  const batches: OpenBatch[] = [];
-  readBatches(bytes, (_, open) => batches.push(open()));
-  return new RecordColumns(batches);
+function parse(): RecordColumns[] {
+  const batches: RecordColumns[] = [];
+  readBatches(bytes, (_, open) => batches.push(new RecordColumns(open())));
+  return batches;
 }
-function toLines(records: RecordColumns): string {
+function toLines(batches: RecordColumns[]): string {
   const prefix = `{"type":"RECORD","record":{"stream":"${origin.topic}","data":`;
   const suffix = `,"emitted_at":1764500000123}}\n`;
   let s = "";
-  for (let i = 0; i < records.length; i++) s += prefix + documentJson(origin, records.record(i), decode) + suffix;
+  for (const records of batches)
+    for (let i = 0; i < records.length; i++) s += prefix + documentJson(origin, records.record(i), decode) + suffix;
   return s;
 }
 
 const out = new LineBuffer();
-function toBytes(records: RecordColumns): void {
+function toBytes(batches: RecordColumns[]): void {
   const lines = new RecordLines(origin, 1764500000123, decode, undefined);
-  for (let i = 0; i < records.length; i++) {
-    lines.write(out, records, i);
-    if (out.length >= 1 << 20) out.take();
-  }
+  for (const records of batches)
+    for (let i = 0; i < records.length; i++) {
+      lines.write(out, records, i);
+      if (out.length >= 1 << 20) out.take();
+    }
   out.take();
 }
 

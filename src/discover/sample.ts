@@ -13,7 +13,7 @@ import {
   type RecordInput,
   type WireDecoder,
 } from "../decode/document.ts";
-import type { KafkaClient, TopicInfo } from "../kafka/client.ts";
+import { type KafkaClient, partitionRecords, type TopicInfo } from "../kafka/client.ts";
 import { type SchemaCache, UnknownSchemaError } from "../registry/schemas.ts";
 
 export type SampleLimits = { perPartition: number; deadline: number };
@@ -80,7 +80,7 @@ export async function sampleDocuments(
           position.next = position.end; // a partition that cannot be sampled now is left out
           continue;
         }
-        const wanted = result.records.toArray().filter((r) => r.offset >= position.next && r.offset < position.end);
+        const wanted = partitionRecords(result).filter((r) => r.offset >= position.next && r.offset < position.end);
         try {
           await schemas?.prepare(topic.name, position.partition, wanted, decode);
         } catch (error) {

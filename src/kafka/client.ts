@@ -382,5 +382,6 @@ export class KafkaClient {
   }
 }
 
-export type { FetchedPartition, FetchedRecord } from "./records.ts";
+export type { FetchedBatch, FetchedPartition, FetchedRecord } from "./records.ts";
+export { partitionRecords } from "./records.ts";
 export { transientPartitionErrors } from "./error-codes.ts";

@@ -51,7 +51,18 @@ const recordCountAt = 57;
 const headerSize = 61;
 
 /** A batch opened for reading: its records' bytes, decompressed if they were, and their count. */
-export type OpenBatch = { header: BatchHeader; bytes: Uint8Array; count: number };
+export type OpenBatch = {
+  header: BatchHeader;
+  bytes: Uint8Array;
+  count: number;
+  /** Bytes decompressed into a buffer left to the collector (garbage once read: worker/collector.ts). */
+  decompressedBytes: number;
+  /**
+   * The decompressed bytes when they are a buffer of their own (Bun's zstd), which the reader
+   * frees once the batch's records are written (release-bytes.ts); null otherwise.
+   */
+  releasable: Uint8Array | null;
+};
 
 /**
  * Calls `onBatch` for each whole batch in `bytes`, in order, with the batch's header and a function
@@ -59,12 +70,7 @@ export type OpenBatch = { header: BatchHeader; bytes: Uint8Array; count: number 
  * (aborted transactions). A batch cut short at the end of `bytes` is left out, as the broker may
  * cut the last one.
  */
-export function readBatches(
-  bytes: Buffer,
-  onBatch: (batch: BatchHeader, open: () => OpenBatch) => void,
-  /** Collects what batches took decompressed (their garbage, once read: see worker/collector.ts). */
-  sizes: Decompressed = { decompressed: 0, ownBuffers: [] },
-): void {
+export function readBatches(bytes: Buffer, onBatch: (batch: BatchHeader, open: () => OpenBatch) => void): void {
   let at = 0;
   while (bytes.length - at >= headerSize) {
     const length = bytes.readInt32BE(at + 8);
@@ -91,7 +97,7 @@ export function readBatches(
     };
     const count = bytes.readInt32BE(at + recordCountAt);
     const recordsStart = at + headerSize;
-    onBatch(header, () => openBatch(bytes.subarray(recordsStart, end), header, count, sizes));
+    onBatch(header, () => openBatch(bytes.subarray(recordsStart, end), header, count));
     at = end;
   }
 }
@@ -103,15 +109,11 @@ const zstdCodec = 4;
  */
 const bunZstd = (globalThis as { Bun?: { zstdDecompressSync(data: Uint8Array): Uint8Array } }).Bun?.zstdDecompressSync;
 
-/**
- * What a fetch's batches took decompressed: the bytes left to the collector, and the buffers of
- * their own (Bun's zstd) that the reader frees once their records are written (release-bytes.ts).
- */
-export type Decompressed = { decompressed: number; ownBuffers: Uint8Array[] };
-
-function openBatch(body: Buffer, header: BatchHeader, count: number, sizes: Decompressed): OpenBatch {
+function openBatch(body: Buffer, header: BatchHeader, count: number): OpenBatch {
   const codec = header.attributes & compressionMask;
   let bytes = body;
+  let decompressedBytes = 0;
+  let releasable: Uint8Array | null = null;
   if (codec !== 0) {
     const algorithm = compressionsAlgorithmsByBitmask[codec];
     if (!algorithm)
@@ -119,10 +121,10 @@ function openBatch(body: Buffer, header: BatchHeader, count: number, sizes: Deco
     try {
       if (codec === zstdCodec && bunZstd) {
         bytes = bunZstd(body) as Buffer;
-        sizes.ownBuffers.push(bytes);
+        releasable = bytes;
       } else {
         bytes = algorithm.decompressSync(body) as Buffer;
-        sizes.decompressed += bytes.length;
+        decompressedBytes = bytes.length;
       }
     } catch (error) {
       throw new CorruptBatchError(
@@ -137,7 +139,8 @@ function openBatch(body: Buffer, header: BatchHeader, count: number, sizes: Deco
     );
   // Records are read from a plain Uint8Array view, not the Buffer: JSC runs byte loops over a
   // Buffer (a subclass) ~1.8× slower.
-  return { header, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), count };
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  return { header, bytes: view, count, decompressedBytes, releasable };
 }
 
 /** An int64 as a number: offsets, timestamps and producer ids of any real log fit 53 bits. */
@@ -146,3 +149,4 @@ function int64(bytes: Buffer, at: number): number {
 }
 
 export const isControl = (batch: BatchHeader) => (batch.attributes & controlFlag) !== 0;
+export const lastOffset = (batch: BatchHeader) => batch.firstOffset + batch.lastOffsetDelta;

@@ -1,20 +1,20 @@
 /**
- * A fetch response's partition → the records the read path needs. Control batches (transaction
- * markers) and the batches of aborted transactions are dropped, but still move the next offset
- * past them, so that a checkpoint never points back into them.
+ * A fetch response's partition → the record batches the read path needs. Control batches
+ * (transaction markers) and the batches of aborted transactions are dropped, but still move the
+ * next offset past them, so that a checkpoint never points back into them. The batches' records
+ * are read when they are written, one batch at a time (worker/fetching.ts): a decompressed batch
+ * is freed before the next is decompressed, and memory holds one batch's bytes, not a fetch's.
  */
 import { errorName } from "./error-codes.ts";
 import type { RawFetchPartition } from "./fetch-response.ts";
 import {
   type BatchHeader,
   type BatchRecord,
-  type Decompressed,
   isControl,
   logAppendTimeFlag,
   type OpenBatch,
   readBatches,
 } from "./record-batches.ts";
-import { RecordColumns } from "./record-columns.ts";
 import { batchRecords } from "./record-reader.ts";
 
 const transactionalFlag = 0x10;
@@ -24,6 +24,9 @@ const abortMarker = 0;
 /** One record as an object; offsets and timestamps fit a JS number for any real log. */
 export type FetchedRecord = BatchRecord;
 
+/** One batch of a partition's, its records not yet read: `open` decompresses them, if they are compressed. */
+export type FetchedBatch = { header: BatchHeader; open: () => OpenBatch };
+
 export type FetchedPartition = {
   topicId: string;
   partition: number;
@@ -32,16 +35,10 @@ export type FetchedPartition = {
   highWatermark: number;
   logStartOffset: number;
   logAppendTime: boolean;
-  records: RecordColumns;
+  /** The batches holding records, in offset order. */
+  batches: FetchedBatch[];
   /** Offset after the last batch returned, which may be past the last record (compaction, control batches). */
   nextOffset: number | null;
-  /** Bytes of batches decompressed into buffers left to the collector (worker/collector.ts). */
-  decompressedBytes: number;
-  /**
-   * Batches decompressed into buffers of their own, which the reader frees once the records
-   * (views into them) are written (release-bytes.ts).
-   */
-  releasable: Uint8Array[];
   /**
    * The replica the leader says to read this partition from instead (KIP-392; it then sends no
    * records), or -1. Only a fetch that names a rack gets one.
@@ -51,24 +48,22 @@ export type FetchedPartition = {
   fetchedBytes: number;
 };
 
-/** Reads the partition's batches; throws CorruptBatchError for a batch that cannot be read. */
+/**
+ * Reads the partition's batches' headers and checks their CRC-32C; throws CorruptBatchError for a
+ * batch that cannot be read. A batch whose records do not decompress or parse throws when opened.
+ */
 export function toFetchedPartition(topicId: string, p: RawFetchPartition): FetchedPartition {
-  const kept: OpenBatch[] = [];
+  const batches: FetchedBatch[] = [];
   let nextOffset: number | null = null;
   let logAppendTime = false;
   const aborted = new AbortedTransactions(p.abortedTransactions ?? []);
-  const sizes: Decompressed = { decompressed: 0, ownBuffers: [] };
   if (p.recordBytes !== null) {
-    readBatches(
-      p.recordBytes,
-      (batch, open) => {
-        nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
-        if (aborted.drops(batch, open)) return;
-        logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
-        kept.push(open());
-      },
-      sizes,
-    );
+    readBatches(p.recordBytes, (batch, open) => {
+      nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
+      if (aborted.drops(batch, open)) return;
+      logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
+      batches.push({ header: batch, open });
+    });
   }
   return {
     topicId,
@@ -77,13 +72,16 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
     highWatermark: Number(p.lastStableOffset >= 0n ? p.lastStableOffset : p.highWatermark),
     logStartOffset: Number(p.logStartOffset),
     logAppendTime,
-    records: kept.length === 0 ? RecordColumns.none : new RecordColumns(kept),
+    batches,
     nextOffset,
-    decompressedBytes: sizes.decompressed,
-    releasable: sizes.ownBuffers,
     preferredReadReplica: p.preferredReadReplica,
     fetchedBytes: p.recordBytes?.length ?? 0,
   };
+}
+
+/** Every record of the partition, as an object (discovery's sample, tests). */
+export function partitionRecords(partition: FetchedPartition): BatchRecord[] {
+  return partition.batches.flatMap((batch) => batchRecords(batch.open()));
 }
 
 /**

@@ -7,8 +7,9 @@
  */
 import { releaseBytes } from "../kafka/release-bytes.ts";
 import { ConfigError, TransientError } from "../errors.ts";
-import { UnreadableResponseError } from "../kafka/client.ts";
-import type { RecordColumns } from "../kafka/record-columns.ts";
+import { type FetchedBatch, UnreadableResponseError } from "../kafka/client.ts";
+import { CorruptBatchError, lastOffset, type OpenBatch } from "../kafka/record-batches.ts";
+import { RecordColumns } from "../kafka/record-columns.ts";
 import { requestFailed, unreadableResponse } from "./fetch-stats.ts";
 import type { FetchTuning } from "./messages.ts";
 import { fetchFailed, handlePartitionError, leaveReplica, watchForStalls } from "./partition-errors.ts";
@@ -33,12 +34,8 @@ export async function fetchOnce(worker: WorkerState, ready: Position[]): Promise
       node,
       [position],
       () => fetchFrom(worker, node, [position], oneBatch),
-      (_, _node, [p], error) => {
-        throw new ConfigError(
-          `${p?.topic} partition ${p?.partition}: the record batch holding offset ${p?.next} cannot be read (${error.message}); ` +
-            "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
-            "state past that batch, or delete the records before the offset after it",
-        );
+      (_, _node, _group, error) => {
+        throw unreadableBatch(position, error);
       },
     );
   }
@@ -163,7 +160,6 @@ async function deliver(
       if (followReplica(position, result.preferredReadReplica)) redirected.push(position);
       continue;
     }
-    const records = result.records;
     worker.fetchStats.received(position.topic, result.fetchedBytes);
     position.retry.succeeded();
     position.failures = 0;
@@ -171,36 +167,13 @@ async function deliver(
     batch.ends.set(position, result.highWatermark);
     position.end = Math.max(position.end, result.highWatermark);
     const origin = { topic: position.topic, partition: position.partition, logAppendTime: result.logAppendTime };
-    const schemas = worker.schemas;
-    const lines = new RecordLines(origin, emittedAt, decode, schemas?.decode);
-    if (schemas) {
-      const wanted = records
-        .toArray()
-        .filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
-      await schemas.prepare(position.topic, position.partition, wanted, decode);
-    }
-    for (let i = 0; i < records.length; i++) {
-      const offset = records.offsets[i] as number;
-      // A fetch returns whole batches, which may begin before the offset asked for.
-      if (offset < position.next) continue;
-      if (position.to !== null && offset >= position.to) break;
-      // A skipped record (Debezium's tombstone) still moves the checkpoint past it, below.
-      if (lines.write(batch.lines, records, i)) batch.added(position);
-      if (batch.full()) {
-        batch.moved.set(position, offset + 1);
-        batch.send();
-        // The records' bytes lie in the fetch's buffer, which stays as it is until the next fetch.
-        await untilRoomForBatch(worker);
-      }
-    }
-    // Not the fetched bytes: the fetch connection frees those as they arrive.
-    worker.collector.fetched(result.decompressedBytes, records.length, lines.recordsAsObjects);
-    const lastTimestamp = lastRecordTimestamp(records, position.next, position.to);
-    // Its records are written: nothing reads their bytes again.
-    for (const bytes of result.releasable) releaseBytes(bytes);
-    if (lastTimestamp !== undefined) batch.timestamps.set(position, lastTimestamp);
+    const lines = new RecordLines(origin, emittedAt, decode, worker.schemas?.decode);
+    const written = await writeBatches(worker, position, result.batches, lines);
+    if (written.lastTimestamp !== undefined) batch.timestamps.set(position, written.lastTimestamp);
     const before = position.next;
-    if (result.nextOffset !== null) position.next = Math.max(position.next, result.nextOffset);
+    // Past the batches returned, unless one of them could not be read: then up to it.
+    const next = written.unreadableFrom ?? result.nextOffset;
+    if (next !== null) position.next = Math.max(position.next, next);
     if (position.to !== null) position.next = Math.min(position.next, position.to);
     if (position.next !== before) batch.moved.set(position, position.next);
   }
@@ -217,12 +190,76 @@ async function deliver(
   await watchForStalls(worker, group, progressBefore);
 }
 
-/** The timestamp of the last of `records` in [from, to): the last record this fetch read of its partition. */
-function lastRecordTimestamp(records: RecordColumns, from: number, to: number | null): number | undefined {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const offset = records.offsets[i] as number;
-    if (offset < from) return undefined;
-    if (to === null || offset < to) return records.timestamps[i];
+/**
+ * Writes the lines of the records of `batches` from the position's next offset (up to its end, if
+ * it has one), a batch at a time: each is decompressed when it is reached and freed once written.
+ * A batch that does not open (decompress or parse) ends the partition's part of the fetch there,
+ * and the partition is read a batch at a time from it (or, if it already was, the read fails).
+ */
+async function writeBatches(
+  worker: WorkerState,
+  position: Position,
+  batches: FetchedBatch[],
+  lines: RecordLines,
+): Promise<{ lastTimestamp: number | undefined; unreadableFrom: number | null }> {
+  const batch = worker.batch;
+  const schemas = worker.schemas;
+  let lastTimestamp: number | undefined;
+  let decompressedBytes = 0;
+  let read = 0;
+  let unreadableFrom: number | null = null;
+  for (const fetched of batches) {
+    // A fetch returns whole batches, which may begin before the offset asked for.
+    if (lastOffset(fetched.header) < position.next) continue;
+    if (position.to !== null && fetched.header.firstOffset >= position.to) break;
+    let opened: OpenBatch;
+    let records: RecordColumns;
+    try {
+      opened = fetched.open();
+      records = new RecordColumns(opened);
+    } catch (error) {
+      if (!(error instanceof CorruptBatchError)) throw error;
+      worker.fetchStats.failed(unreadableResponse);
+      if (position.oneBatch) throw unreadableBatch(position, error);
+      position.oneBatch = true;
+      unreadableFrom = fetched.header.firstOffset;
+      break;
+    }
+    decompressedBytes += opened.decompressedBytes;
+    read += records.length;
+    if (schemas) {
+      const wanted = records
+        .toArray()
+        .filter((r) => r.offset >= position.next && (position.to === null || r.offset < position.to));
+      await schemas.prepare(position.topic, position.partition, wanted, worker.start.decode);
+    }
+    for (let i = 0; i < records.length; i++) {
+      const offset = records.offsets[i] as number;
+      if (offset < position.next) continue;
+      if (position.to !== null && offset >= position.to) break;
+      lastTimestamp = records.timestamps[i];
+      // A skipped record (Debezium's tombstone) still moves the checkpoint past it.
+      if (lines.write(batch.lines, records, i)) batch.added(position);
+      if (batch.full()) {
+        batch.moved.set(position, offset + 1);
+        batch.send();
+        // The records' bytes stay as they are until this batch is written.
+        await untilRoomForBatch(worker);
+      }
+    }
+    // Its records are written: nothing reads its bytes again.
+    if (opened.releasable) releaseBytes(opened.releasable);
   }
-  return undefined;
+  // Not the fetched bytes: the fetch connection frees those as they arrive.
+  worker.collector.fetched(decompressedBytes, read, lines.recordsAsObjects);
+  return { lastTimestamp, unreadableFrom };
+}
+
+/** The failure of a partition read a batch at a time whose batch at its next offset cannot be read. */
+function unreadableBatch(p: Position, error: Error): ConfigError {
+  return new ConfigError(
+    `${p.topic} partition ${p.partition}: the record batch holding offset ${p.next} cannot be read (${error.message}); ` +
+      "it is corrupt in Kafka, and no record of it can be emitted, whatever on_decode_error says. To skip it, resume from a " +
+      "state past that batch, or delete the records before the offset after it",
+  );
 }

@@ -63,7 +63,7 @@ export class RecordLines {
   write(out: LineBuffer, records: RecordColumns, i: number): boolean {
     const start = records.plainStarts[i] as number;
     if (this.#fastLane && start >= 0) {
-      const bytes = records.bytesOf(i);
+      const bytes = records.bytes;
       const end = records.plainEnds[i] as number;
       const bodyEnd = objectBodyEnd(bytes, start, end, this.#bigNumbersAsStrings);
       if (bodyEnd >= 0) {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { TransientError } from "../../src/errors.ts";
-import { KafkaClient } from "../../src/kafka/client.ts";
+import { KafkaClient, partitionRecords } from "../../src/kafka/client.ts";
 import { bootstrap } from "../support/broker.ts";
 import { catalog, jsonFile, records, run, uniqueTopic } from "../support/connector.ts";
 import { createTopic, produce } from "../support/kafka.ts";
@@ -62,7 +62,7 @@ async function readAll(client: KafkaClient): Promise<{ read: string[][]; fetches
     fetches++;
     for (const result of results) {
       expect(result.error).toBeNull();
-      for (const record of result.records.toArray()) {
+      for (const record of partitionRecords(result)) {
         if (record.offset < next[result.partition]!) continue;
         read[result.partition]!.push(decoder.decode(record.value!));
       }
@@ -99,7 +99,7 @@ test("a broker address handed over that is wrong fails one fetch as transient, a
   expect(failure).toBeInstanceOf(TransientError);
   expect(failure?.message).toStartWith("TCP step: Kafka is unreachable at broker");
   const [result] = await client.fetch(request);
-  expect(new TextDecoder().decode(result!.records.record(0).value!)).toBe(values[0]!);
+  expect(new TextDecoder().decode(partitionRecords(result!)[0]!.value!)).toBe(values[0]!);
 });
 
 test("the known cluster is the broker's Fetch version and address", async () => {

@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { fetchOnce } from "../../src/worker/fetching.ts";
 import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
 import { PendingBatch } from "../../src/worker/pending-batch.ts";
-import { columnsOf } from "../support/columns.ts";
+import { batchesOf } from "../support/columns.ts";
 import {
   newWorkerState,
   spareBuffer,
@@ -34,12 +34,10 @@ const client: WorkerClient = {
         highWatermark: records,
         logStartOffset: 0,
         logAppendTime: false,
-        records: columnsOf(
+        batches: batchesOf(
           Array.from({ length: records }, (_, offset) => ({ offset, timestamp: 1_700_000_000_000, value })),
         ),
         nextOffset: records,
-        decompressedBytes: 0,
-        releasable: [],
         fetchedBytes: 0,
         preferredReadReplica: -1,
       },

@@ -12,7 +12,7 @@ import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.t
 import { stallLimitMs, watchForStalls } from "../../src/worker/partition-errors.ts";
 import { fetchNode, followReplica, replicaLeaseMs } from "../../src/worker/read-replica.ts";
 import { RetryBudget } from "../../src/retry.ts";
-import { columnsOf } from "../support/columns.ts";
+import { batchesOf } from "../support/columns.ts";
 import {
   newWorkerState,
   type FetchedPartition,
@@ -59,12 +59,10 @@ class FakeBrokers implements WorkerClient {
         highWatermark: this.logEnd,
         logStartOffset: 0,
         logAppendTime: false,
-        records: columnsOf(
+        batches: batchesOf(
           offsets.map((o) => ({ offset: o, timestamp: 1_700_000_000_000, value: JSON.stringify({ partition, o }) })),
         ),
         nextOffset: offsets.length > 0 ? offset + offsets.length : null,
-        decompressedBytes: 0,
-        releasable: [],
         fetchedBytes: 0,
         preferredReadReplica: named,
       };

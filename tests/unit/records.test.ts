@@ -7,7 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { gzipSync, zstdCompressSync } from "node:zlib";
 import { crc32c } from "@platformatic/kafka";
 import { CorruptBatchError } from "../../src/kafka/record-batches.ts";
-import { toFetchedPartition } from "../../src/kafka/records.ts";
+import { RecordColumns } from "../../src/kafka/record-columns.ts";
+import { partitionRecords, toFetchedPartition } from "../../src/kafka/records.ts";
 import { rawPartition, recordBatch } from "../support/record-batch.ts";
 
 const transactional = 0x10;
@@ -36,7 +37,9 @@ function marker(offset: number, producerId: number, type: 0 | 1): Buffer {
 
 const partition = (batches: Buffer[], aborted: [number, number][] = []) =>
   toFetchedPartition("topic-id", rawPartition(batches, aborted));
-const values = (p: ReturnType<typeof partition>) => p.records.toArray().map((r) => Buffer.from(r.value!).toString());
+/** The partition's batches read as the read path reads them. */
+const readColumns = (p: ReturnType<typeof partition>) => p.batches.map((batch) => new RecordColumns(batch.open()));
+const values = (p: ReturnType<typeof partition>) => partitionRecords(p).map((r) => Buffer.from(r.value!).toString());
 
 describe("record batches", () => {
   test("reads offsets, create timestamps, null and empty keys and values, and headers exactly", () => {
@@ -61,32 +64,33 @@ describe("record batches", () => {
         lastOffsetDelta: 3,
       }),
     ]);
-    expect(p.records.toArray().map((r) => [r.offset, r.timestamp])).toEqual([
+    expect(partitionRecords(p).map((r) => [r.offset, r.timestamp])).toEqual([
       [40, 1_700_000_000_000],
       [42, 1_699_999_999_995],
       [43, 1_700_000_070_000],
     ]);
     expect(
-      p.records
-        .toArray()
-        .map((r) => [r.key && Buffer.from(r.key).toString(), r.value && Buffer.from(r.value).toString()]),
+      partitionRecords(p).map((r) => [
+        r.key && Buffer.from(r.key).toString(),
+        r.value && Buffer.from(r.value).toString(),
+      ]),
     ).toEqual([
       ["k", '{"a":1}'],
       [null, null],
       ["", ""],
     ]);
     expect(
-      p.records.record(0).headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()]),
+      partitionRecords(p)[0]!.headers.map(([k, v]) => [Buffer.from(k!).toString(), v && Buffer.from(v).toString()]),
     ).toEqual([
       ["h1", "x"],
       ["h2", null],
     ]);
-    expect(p.records.record(1).headers).toEqual([]);
+    expect(partitionRecords(p)[1]!.headers).toEqual([]);
     expect(p.nextOffset).toBe(44);
     expect(p.logAppendTime).toBe(false);
   });
 
-  test("columns: offsets, timestamps, and where a plain record's value lies, across batches", () => {
+  test("batches read into columns: offsets, timestamps, and where a plain record's value lies", () => {
     const p = partition([
       recordBatch({
         firstOffset: 10,
@@ -103,22 +107,28 @@ describe("record batches", () => {
         ],
       }),
     ]);
-    const columns = p.records;
-    expect(columns.length).toBe(6);
-    expect([...columns.offsets]).toEqual([10, 11, 12, 13, 14, 15]);
-    expect([...columns.timestamps]).toEqual([5_000, 5_000, 5_000, 6_007, 6_000, 6_000]);
+    const [first, second] = p.batches.map((batch) => new RecordColumns(batch.open()));
+    expect(p.batches.map((b) => [b.header.firstOffset, b.header.lastOffsetDelta])).toEqual([
+      [10, 2],
+      [13, 2],
+    ]);
+    expect([...first!.offsets, ...second!.offsets]).toEqual([10, 11, 12, 13, 14, 15]);
+    expect([...first!.timestamps, ...second!.timestamps]).toEqual([5_000, 5_000, 5_000, 6_007, 6_000, 6_000]);
     // Plain: a value, no key, no headers. Its bytes are read where they lie.
-    const plain = Array.from({ length: columns.length }, (_, i) => {
-      const start = columns.plainStarts[i]!;
-      if (start < 0) return null;
-      return Buffer.from(columns.bytesOf(i).subarray(start, columns.plainEnds[i])).toString();
-    });
+    const plain = [first!, second!].flatMap((columns) =>
+      Array.from({ length: columns.length }, (_, i) => {
+        const start = columns.plainStarts[i]!;
+        if (start < 0) return null;
+        return Buffer.from(columns.bytes.subarray(start, columns.plainEnds[i])).toString();
+      }),
+    );
     expect(plain).toEqual(['{"a":1}', null, null, "", null, "last"]);
     // Any record, asked for in any order, as an object.
-    expect(Buffer.from(columns.record(4).value!).toString()).toBe("h");
-    expect(Buffer.from(columns.record(1).key!).toString()).toBe("k");
-    expect(columns.record(5).offset).toBe(15);
-    expect(() => columns.record(6)).toThrow(RangeError);
+    const columns = second!;
+    expect(Buffer.from(columns.record(1).value!).toString()).toBe("h");
+    expect(Buffer.from(first!.record(1).key!).toString()).toBe("k");
+    expect(columns.record(2).offset).toBe(15);
+    expect(() => columns.record(3)).toThrow(RangeError);
   });
 
   test("a log-append-time batch stamps every record with its max timestamp", () => {
@@ -131,7 +141,7 @@ describe("record batches", () => {
         records: [{ value: "a" }, { value: "b", timestampDelta: 3 }],
       }),
     ]);
-    expect(p.records.toArray().map((r) => r.timestamp)).toEqual([99, 99]);
+    expect(partitionRecords(p).map((r) => r.timestamp)).toEqual([99, 99]);
     expect(p.logAppendTime).toBe(true);
   });
 
@@ -169,21 +179,26 @@ describe("record batches", () => {
     );
   });
 
-  test("a compressed batch that does not decompress is corrupt, naming the batch's offset", () => {
+  test("a compressed batch that does not decompress is corrupt when read, naming the batch's offset", () => {
     const bogus = recordBatch({
       firstOffset: 5,
       records: [{ value: "x" }],
       compress: { bits: 1, with: () => Buffer.from("not gzip at all") },
     });
-    expect(() => partition([bogus])).toThrow(/^the batch at offset 5 does not decompress/);
+    // Its CRC covers the compressed bytes, which are as written: the fetch is read, the batch is not.
+    const p = partition([bogus]);
+    expect(p.nextOffset).toBe(6);
+    expect(() => readColumns(p)).toThrow(/^the batch at offset 5 does not decompress/);
   });
 
-  test("a record running past its batch is malformed, not read from the next batch's bytes", () => {
+  test("a record running past its batch is malformed when read, not read from the next batch's bytes", () => {
     const bytes = Buffer.from(batch(0, 1, -1, 0));
     // The record's length varint is the first byte after the 61-byte header: claim 60 bytes.
     bytes[61] = 120;
     bytes.writeUInt32BE(crc32c(bytes.subarray(21)), 17);
-    expect(() => partition([bytes])).toThrow(new CorruptBatchError("a record of the batch at offset 0 is malformed"));
+    const malformed = new CorruptBatchError("a record of the batch at offset 0 is malformed");
+    expect(() => readColumns(partition([bytes]))).toThrow(malformed);
+    expect(() => partitionRecords(partition([bytes]))).toThrow(malformed);
   });
 
   test("a batch declaring an impossible length or record count is corrupt, not a loop or a huge allocation", () => {
@@ -195,7 +210,9 @@ describe("record batches", () => {
     const manyRecords = Buffer.from(batch(4, 1, -1, 0));
     manyRecords.writeInt32BE(2_000_000_000, 57);
     manyRecords.writeUInt32BE(crc32c(manyRecords.subarray(21)), 17);
-    expect(() => partition([manyRecords])).toThrow(/^the batch at offset 4 declares 2000000000 records in \d+ bytes$/);
+    expect(() => readColumns(partition([manyRecords]))).toThrow(
+      /^the batch at offset 4 declares 2000000000 records in \d+ bytes$/,
+    );
   });
 
   test('CRC-32C is the Castagnoli checksum (check value of "123456789")', () => {

@@ -1,0 +1,126 @@
+/**
+ * A record batch whose CRC-32C holds but whose records cannot be read (they do not decompress):
+ * the read path learns it only when it reaches the batch, since batches are decompressed as their
+ * records are written (src/worker/fetching.ts). The records before it are written and
+ * checkpointed; the partition is then read a batch at a time, and the read fails naming the batch.
+ * A fake client and a main thread that acks at once: no broker (tests/broker/cluster-faults.test.ts
+ * corrupts a broker's batch on disk, which its CRC-32C catches before any record is read).
+ */
+import { expect, test } from "bun:test";
+import { ConfigError } from "../../src/errors.ts";
+import { readBatches } from "../../src/kafka/record-batches.ts";
+import type { FetchedBatch } from "../../src/kafka/records.ts";
+import { fetchOnce } from "../../src/worker/fetching.ts";
+import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
+import {
+  type FetchedPartition,
+  type FetchRequest,
+  newWorkerState,
+  spareBuffer,
+  type TopicInfo,
+  type WorkerClient,
+} from "../../src/worker/state.ts";
+import { recordBatch } from "../support/record-batch.ts";
+
+const topic = "orders";
+const topicId = "id-orders";
+const value = (offset: number) => JSON.stringify({ offset });
+const log = Buffer.concat([
+  recordBatch({ firstOffset: 0, records: [{ value: value(0) }, { value: value(1) }] }),
+  // Gzip's attribute bits over bytes that are not gzip: its CRC-32C is computed over them as they are.
+  recordBatch({
+    firstOffset: 2,
+    records: [{ value: value(2) }, { value: value(3) }],
+    compress: { bits: 1, with: () => Buffer.from("not gzip at all") },
+  }),
+  recordBatch({ firstOffset: 4, records: [{ value: value(4) }, { value: value(5) }] }),
+]);
+
+/** The log's batches from the one holding `offset`, as many as `maxBytes` lets through (one at the least). */
+function batchesFrom(offset: number, maxBytes: number): FetchedBatch[] {
+  const all: FetchedBatch[] = [];
+  readBatches(log, (header, open) => all.push({ header, open }));
+  const from = all.filter((b) => b.header.firstOffset + b.header.lastOffsetDelta >= offset);
+  return maxBytes <= 1 ? from.slice(0, 1) : from;
+}
+
+const requests: FetchRequest[] = [];
+const client: WorkerClient = {
+  async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
+    requests.push(request);
+    const offset = request.partitions[0]?.offset ?? 0;
+    return [
+      {
+        topicId,
+        partition: 0,
+        error: null,
+        highWatermark: 6,
+        logStartOffset: 0,
+        logAppendTime: false,
+        batches: batchesFrom(offset, request.maxBytes),
+        nextOffset: 6,
+        fetchedBytes: log.length,
+        preferredReadReplica: -1,
+      },
+    ];
+  },
+  async offsets(): Promise<Map<number, number>> {
+    throw new Error("not asked");
+  },
+  async describeTopics(): Promise<Map<string, TopicInfo>> {
+    throw new Error("not asked");
+  },
+  async close(): Promise<void> {},
+};
+
+test("records before a batch that does not decompress are written; then the read fails naming the batch", async () => {
+  const posted: Batch[] = [];
+  const start = {
+    type: "start",
+    decode: { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" },
+    assignments: [{ topic, topicId, partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: 6 }],
+    tuning: {
+      maxWaitMs: 100,
+      maxBytes: 1 << 20,
+      partitionMaxBytes: 1 << 20,
+      maxBatchesInFlight: 2,
+      maxBatchRecords: 100_000,
+      maxBatchBytes: 1 << 20,
+    },
+    retryBudgetMs: 60_000,
+    onOutOfRange: "fail",
+  } as unknown as WorkerStart;
+  const worker = newWorkerState(
+    start,
+    () => client,
+    (message: FromWorker) => {
+      if (message.type !== "batch") return;
+      posted.push(message);
+      // The main thread's ack, at once.
+      worker.inFlight--;
+      spareBuffer(worker, message.lines.buffer as ArrayBuffer);
+    },
+  );
+  const [position] = worker.positions;
+
+  // One round: the partition's fetch, then (the batch found unreadable) its fetch of that one batch.
+  const failure = await fetchOnce(worker, worker.positions).then(
+    () => null,
+    (error: Error) => error,
+  );
+  expect(failure).toBeInstanceOf(ConfigError);
+  expect(failure?.message).toStartWith(
+    "orders partition 0: the record batch holding offset 2 cannot be read (the batch at offset 2 does not decompress",
+  );
+  const lines = posted.flatMap((batch) => new TextDecoder().decode(batch.lines).split("\n").filter(Boolean));
+  expect(lines.map((line) => JSON.parse(line).record.data.offset)).toEqual([0, 1]);
+  // The checkpoint moved up to the unreadable batch, not past it.
+  expect(posted.map((batch) => batch.positions.map(([, , next]) => next))).toEqual([[2]]);
+  expect(position?.next).toBe(2);
+  expect(position?.oneBatch).toBe(true);
+  // The second fetch asked for one batch, from the unreadable one.
+  expect(requests.map((r) => [r.partitions[0]?.offset, r.maxBytes])).toEqual([
+    [0, 1 << 20],
+    [2, 1],
+  ]);
+});
