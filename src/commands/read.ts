@@ -133,15 +133,16 @@ export async function read(options: ReadOptions, stop: StopSignal): Promise<void
         cluster: await client.knownCluster().catch(() => undefined),
         decode: decodeOptions(config, catalog.streams),
         registry: config.schema_registry,
-        // In flight per worker: one fetch (≤ 512 KiB, more once decompressed) and ≤ 2 batches of
-        // ≤ 1 MiB (a worker waits for an ack between the batches of one fetch too), which keeps
-        // memory flat however large the backlog (bench/: memory mode). Four batches were no faster
-        // and cost more memory; fetches of 1 MiB (256 KiB a partition) were ~7% faster but cost
-        // 10-15% more peak RSS (docs/decisions/0010, 0012).
+        // In flight per worker: one fetch (≤ 1 MiB; one batch of it decompressed at a time) and ≤ 2
+        // batches of ≤ 1 MiB (a worker waits for an ack between the batches of one fetch too),
+        // which keeps memory flat however large the backlog (bench/: memory mode). Four batches
+        // were no faster and cost more memory (docs/decisions/0012). 256 KiB a partition, not
+        // 128: a partition whose next batch is larger than that sends nothing unless it comes
+        // first in the response, so producers' large batches came one a fetch (0014).
         tuning: {
           maxWaitMs: tail ? 100 : 500,
-          maxBytes: 512 << 10,
-          partitionMaxBytes: 128 << 10,
+          maxBytes: 1 << 20,
+          partitionMaxBytes: 256 << 10,
           maxBatchesInFlight: 2,
           maxBatchRecords: config.checkpoint_records,
           maxBatchBytes: 1 << 20,

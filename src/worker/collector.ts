@@ -3,9 +3,10 @@
  * record batches decompressed, the columns its records are read into, and the objects of records
  * the fast lane does not take (its output goes into buffers that come back to it,
  * docs/decisions/0007-hot-path-in-bytes.md; the socket's chunks are freed as they are copied,
- * kafka/fetch-connection.ts). JSC's collector lets that pile up, and what it
- * frees stays in the process until a forced collection gives it back: left to itself a read
- * peaks ~12 MiB higher (a zstd read ~70 MiB). A full collection costs ~6 ms with a worker's heap
+ * kafka/fetch-connection.ts). JSC's collector lets that pile up, and what it frees stays in the
+ * process until a forced collection gives it back: left to itself a read peaks ~12 MiB higher (a
+ * zstd read ~70 MiB). Bytes freed at once (release-bytes.ts) count as well: their pages stay with
+ * the allocator until a forced collection, which also gives those back (docs/decisions/0014). A full collection costs ~6 ms with a worker's heap
  * (docs/decisions/0013); every `everyBytes` it costs a few % of the CPU (docs/decisions/0010).
  * Bun only: Deno's collector is not reachable without flags.
  */
@@ -25,8 +26,9 @@ export class PeriodicCollector {
   static readonly perObjectRecordBytes = 256;
 
   /**
-   * Counts what becomes garbage once a fetch's records are written: the bytes decompressed, the
-   * columns of its records, and the objects of those read as objects (which dominate for small values).
+   * Counts what becomes garbage once a fetch's records are written: the bytes decompressed (freed
+   * or not), the columns of its records, and the objects of those read as objects (which dominate
+   * for small values).
    */
   fetched(decompressedBytes: number, records: number, recordsAsObjects: number): void {
     this.#sinceLast +=

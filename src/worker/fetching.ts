@@ -225,7 +225,9 @@ async function writeBatches(
       unreadableFrom = fetched.header.firstOffset;
       break;
     }
-    decompressedBytes += opened.decompressedBytes;
+    // Bytes freed once written (below) count too: only a forced collection gives the allocator's
+    // freed pages back, and a zstd read's decompressed batches are most of its memory (0014).
+    decompressedBytes += opened.decompressedBytes + (opened.releasable?.length ?? 0);
     read += records.length;
     if (schemas) {
       const wanted = records
