@@ -12,6 +12,7 @@ import { workerUrl } from "../worker-url.ts";
 import type { Checkpoints } from "./checkpoints.ts";
 import { FetchTotals } from "./fetch-totals.ts";
 import { Progress } from "./progress.ts";
+import { WorkerOutput } from "./worker-output.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { FromWorker, ToWorker, WorkerStart } from "../worker/messages.ts";
 
@@ -46,6 +47,8 @@ export class Pool {
   static readonly stopGraceMs = 3_000;
 
   readonly #workers: Worker[] = [];
+  /** Each worker's output buffers, as the main thread sees them. */
+  readonly #outputs = new Map<Worker, WorkerOutput>();
   /** Threads started ahead of their work (prestart), not given any yet. */
   readonly #idle: WorkerThread[];
   /** What the written batches have covered: set by start(), from the plan. */
@@ -110,6 +113,7 @@ export class Pool {
   #spawn(assignments: Assignment[], thread: WorkerThread = startThread()): void {
     const { worker } = thread;
     this.#workers.push(worker);
+    this.#outputs.set(worker, new WorkerOutput());
     this.#running++;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       // Counts for /metrics need no order: they must not wait behind a batch that waits for stdout.
@@ -227,11 +231,12 @@ export class Pool {
       case "batch": {
         // The ack hands the batch's buffer back for the worker's next batches, once stdout is done
         // with it; until then the worker counts the batch in flight, which bounds memory.
-        const { lines } = message;
-        // Read before the ack: it transfers the buffer back, which leaves `lines` empty here.
+        const output = this.#outputs.get(worker) as WorkerOutput;
+        const lines = output.bytes(message.lines);
+        // Read before the ack: a buffer that is not shared is transferred back, which leaves `lines` empty here.
         const bytes = lines.length;
-        const buffer = lines.buffer as ArrayBuffer;
-        const ack = () => worker.postMessage({ type: "ack", buffer } satisfies ToWorker, [buffer]);
+        const back = output.ack(message.lines);
+        const ack = () => worker.postMessage({ type: "ack", lines: back.lines } satisfies ToWorker, back.transfer);
         for (const [stream, records] of message.counts) {
           if (records === 0 || this.#streamsRunning.has(stream)) continue;
           this.#streamsRunning.add(stream);

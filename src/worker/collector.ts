@@ -1,17 +1,16 @@
 /**
  * A full garbage collection in a read worker after every so much garbage. A worker's garbage is
- * record batches decompressed, the columns its records are read into, and the objects of records
- * the fast lane does not take (its output goes into buffers that come back to it,
- * docs/decisions/0007-hot-path-in-bytes.md; the socket's chunks are freed as they are copied,
+ * record batches decompressed and the objects of records the fast lane does not take (its output
+ * goes into buffers shared with the main thread, its records into columns written over batch
+ * after batch: docs/decisions/0014; the socket's chunks are freed as they are copied,
  * kafka/fetch-connection.ts). JSC's collector lets that pile up, and what it frees stays in the
  * process until a forced collection gives it back: left to itself a read peaks ~12 MiB higher (a
- * zstd read ~70 MiB). Bytes freed at once (release-bytes.ts) count as well: their pages stay with
- * the allocator until a forced collection, which also gives those back (docs/decisions/0014). A full collection costs ~6 ms with a worker's heap
+ * zstd read ~70 MiB). Bytes freed at once (release-bytes.ts: socket chunks, Bun's zstd batches)
+ * count as well: their pages stay with the allocator until a forced collection, which also gives
+ * those back (0014). A full collection costs ~6 ms with a worker's heap
  * (docs/decisions/0013); every `everyBytes` it costs a few % of the CPU (docs/decisions/0010).
  * Bun only: Deno's collector is not reachable without flags.
  */
-import { RecordColumns } from "../kafka/record-columns.ts";
-
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 
 export class PeriodicCollector {
@@ -26,15 +25,12 @@ export class PeriodicCollector {
   static readonly perObjectRecordBytes = 256;
 
   /**
-   * Counts what becomes garbage once a fetch's records are written: the bytes decompressed (freed
-   * or not), the columns of its records, and the objects of those read as objects (which dominate
-   * for small values).
+   * Counts what becomes garbage once a partition's records from a fetch are written: `bytes`
+   * fetched and decompressed (freed at once or not), and the objects of the records read as
+   * objects (which dominate for small values the fast lane does not take).
    */
-  fetched(decompressedBytes: number, records: number, recordsAsObjects: number): void {
-    this.#sinceLast +=
-      decompressedBytes +
-      records * RecordColumns.bytesPerRecord +
-      recordsAsObjects * PeriodicCollector.perObjectRecordBytes;
+  fetched(bytes: number, recordsAsObjects: number): void {
+    this.#sinceLast += bytes + recordsAsObjects * PeriodicCollector.perObjectRecordBytes;
   }
 
   /** Collects if another `everyBytes` of garbage were made since the last time; best called between fetches, when their garbage is all garbage. */

@@ -20,7 +20,7 @@ export class LineBuffer {
   bytes: Uint8Array;
   length = 0;
 
-  constructor(buffer: ArrayBuffer = new ArrayBuffer(LineBuffer.initialBytes)) {
+  constructor(buffer: ArrayBuffer | SharedArrayBuffer = new ArrayBuffer(LineBuffer.initialBytes)) {
     this.bytes = new Uint8Array(buffer);
   }
 

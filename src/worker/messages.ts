@@ -37,10 +37,20 @@ export type WorkerStart = {
   failAfterBatches?: number;
 };
 
-/** `buffer` is the batch's, handed back for the worker's next batches once stdout is done with it. */
+/**
+ * Where a batch's lines are (output-buffers.ts): the first `length` bytes of the worker's shared
+ * buffer number `buffer` (the buffer itself comes with the first batch written into it), or
+ * `bytes`, transferred with the batch.
+ */
+export type BatchLines = { buffer: number; length: number; shared?: SharedArrayBuffer } | { bytes: Uint8Array };
+
+/** A batch's buffer handed back: a shared one by number, or the transferred bytes' buffer. */
+export type AckedLines = { buffer: number } | { bytes: ArrayBuffer };
+
+/** The ack hands the batch's buffer back for the worker's next batches, once stdout is done with it. */
 export type ToWorker =
   | WorkerStart
-  | { type: "ack"; buffer: ArrayBuffer }
+  | { type: "ack"; lines: AckedLines }
   | { type: "add"; assignments: Assignment[] }
   | { type: "stop" };
 
@@ -59,7 +69,7 @@ export type PartitionPosition = [
 /** Lines ready for stdout, and where each partition they cover stands after them. */
 export type Batch = {
   type: "batch";
-  lines: Uint8Array;
+  lines: BatchLines;
   /** [topic, partition, next offset to read, topic id, last record's timestamp] */
   positions: PartitionPosition[];
   /** [topic, records in `lines`] */

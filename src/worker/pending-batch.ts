@@ -8,6 +8,7 @@
  */
 import { LineBuffer } from "./line-buffer.ts";
 import type { Batch } from "./messages.ts";
+import type { OutputBuffer, OutputBuffers } from "./output-buffers.ts";
 
 /** A partition as a batch names it. */
 export type BatchPartition = { topic: string; partition: number; topicId: string };
@@ -15,14 +16,16 @@ export type BatchPartition = { topic: string; partition: number; topicId: string
 /** What a batch needs of its worker. */
 export type BatchOutlet = {
   readonly limits: { maxBatchRecords: number; maxBatchBytes: number };
-  /** Output buffers back from the main thread, to write the next batches into. */
-  readonly spareBuffers: ArrayBuffer[];
+  /** The buffers batches are written into. */
+  readonly buffers: OutputBuffers;
   /** Posts a batch, `transfer` moved rather than copied. */
   send(batch: Batch, transfer: ArrayBuffer[]): void;
 };
 
 export class PendingBatch<P extends BatchPartition = BatchPartition> {
   lines: LineBuffer;
+  /** The buffer `lines` began in. */
+  #buffer: OutputBuffer;
   records = 0;
   readonly moved = new Map<P, number>();
   readonly counts = new Map<string, number>();
@@ -41,7 +44,8 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
 
   constructor(outlet: BatchOutlet) {
     this.#outlet = outlet;
-    this.lines = new LineBuffer(outlet.spareBuffers.pop());
+    this.#buffer = outlet.buffers.take();
+    this.lines = new LineBuffer(this.#buffer.buffer);
   }
 
   /** Counts a line just written to `lines` for the partition's stream. */
@@ -57,12 +61,12 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
   }
 
   /**
-   * Posts the batch, its buffer transferred rather than copied (it comes back with the ack), and
-   * starts an empty one in a spare buffer.
+   * Posts the batch, its buffer shared or transferred rather than copied (it comes back with the
+   * ack), and starts an empty one in a spare buffer.
    */
   send(): void {
     if (this.moved.size === 0 && this.lines.length === 0) return;
-    const lines = this.lines.take();
+    const { lines, transfer } = this.#outlet.buffers.name(this.#buffer, this.lines.take());
     const batch: Batch = {
       type: "batch",
       lines,
@@ -70,9 +74,10 @@ export class PendingBatch<P extends BatchPartition = BatchPartition> {
       counts: [...this.counts],
       ends: [...this.ends].map(([p, end]) => [p.topic, p.partition, end]),
     };
-    this.#outlet.send(batch, [lines.buffer as ArrayBuffer]);
+    this.#outlet.send(batch, transfer);
     this.#sent++;
-    this.lines = new LineBuffer(this.#outlet.spareBuffers.pop());
+    this.#buffer = this.#outlet.buffers.take();
+    this.lines = new LineBuffer(this.#buffer.buffer);
     this.records = 0;
     this.moved.clear();
     this.counts.clear();

@@ -7,9 +7,10 @@ import type { FetchedPartition, FetchRequest, KafkaClient, TopicInfo } from "../
 import type { SchemaCache } from "../registry/schemas.ts";
 import { PeriodicCollector } from "./collector.ts";
 import { FetchStats } from "./fetch-stats.ts";
-import { LineBuffer } from "./line-buffer.ts";
 import type { Assignment } from "../plan/plan.ts";
 import type { FromWorker, WorkerStart } from "./messages.ts";
+import { OutputBuffers } from "./output-buffers.ts";
+import { RecordColumns } from "../kafka/record-columns.ts";
 import { PendingBatch } from "./pending-batch.ts";
 import { RetryBudget } from "../retry.ts";
 
@@ -60,8 +61,10 @@ export type WorkerState = {
   readonly collector: PeriodicCollector;
   /** Fetches, their durations, errors and bytes, since the last report to the main thread (for /metrics). */
   readonly fetchStats: FetchStats;
-  /** Output buffers back from the main thread, for the next batches (at most maxBatchesInFlight). */
-  readonly spareBuffers: ArrayBuffer[];
+  /** The buffers batches are written into, shared with the main thread or handed back by it. */
+  readonly outputBuffers: OutputBuffers;
+  /** The columns each batch's records are read into, one batch at a time (fetching.ts). */
+  readonly columns: RecordColumns;
   /** The batch being filled; every fetch's delivery ends by sending it. */
   readonly batch: PendingBatch<Position>;
 };
@@ -85,11 +88,12 @@ export function newWorkerState(
     ended: new Set(),
     collector: new PeriodicCollector(),
     fetchStats: new FetchStats(),
-    spareBuffers: [],
+    outputBuffers: new OutputBuffers(),
+    columns: new RecordColumns(),
   };
   worker.batch = new PendingBatch<Position>({
     limits: start.tuning,
-    spareBuffers: worker.spareBuffers,
+    buffers: worker.outputBuffers,
     send: (batch, transfer) => {
       worker.batchesSent++;
       const { failAfterBatches } = start;
@@ -118,11 +122,6 @@ export function wake(worker: WorkerState): void {
   const wakeUp = worker.wakeUp;
   worker.wakeUp = null;
   wakeUp?.();
-}
-
-/** Keeps a buffer the main thread hands back, unless a long line had made it larger than a batch needs. */
-export function spareBuffer(worker: WorkerState, buffer: ArrayBuffer): void {
-  if (buffer.byteLength <= LineBuffer.initialBytes) worker.spareBuffers.push(buffer);
 }
 
 export function toPosition(a: Assignment, retryBudgetMs: number): Position {

@@ -10,7 +10,7 @@ import { KafkaClient } from "../kafka/client.ts";
 import type { SchemaCache } from "../registry/schemas.ts";
 import { fetchOnce } from "./fetching.ts";
 import type { FromWorker, ToWorker, WorkerStart } from "./messages.ts";
-import { newWorkerState, spareBuffer, toPosition, untilRoomForBatch, wake, type WorkerState } from "./state.ts";
+import { newWorkerState, toPosition, untilRoomForBatch, wake, type WorkerState } from "./state.ts";
 
 declare const self: Worker;
 
@@ -38,7 +38,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   if (!worker) return;
   if (message.type === "ack") {
     worker.inFlight--;
-    spareBuffer(worker, message.buffer);
+    worker.outputBuffers.back(message.lines);
   } else if (message.type === "add") {
     const budget = worker.start.retryBudgetMs;
     worker.positions.push(...message.assignments.map((a) => toPosition(a, budget)));

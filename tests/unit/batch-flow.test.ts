@@ -9,9 +9,9 @@ import { fetchOnce } from "../../src/worker/fetching.ts";
 import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
 import { PendingBatch } from "../../src/worker/pending-batch.ts";
 import { batchesOf } from "../support/columns.ts";
+import { WorkerOutput } from "../../src/pool/worker-output.ts";
 import {
   newWorkerState,
-  spareBuffer,
   wake,
   type FetchedPartition,
   type TopicInfo,
@@ -54,6 +54,10 @@ const client: WorkerClient = {
 
 const maxBatchBytes = 256 << 10;
 
+/** The main thread's view of the worker's output buffers (src/pool/pool.ts keeps one a worker). */
+const output = new WorkerOutput();
+const linesOf = (batch: Batch) => output.bytes(batch.lines);
+
 function setUp() {
   const posted: Batch[] = [];
   const start = {
@@ -81,7 +85,7 @@ function setUp() {
   /** What the main thread does once a batch is on stdout (worker.ts's "ack"). */
   const ack = (batch: Batch) => {
     worker.inFlight--;
-    spareBuffer(worker, batch.lines.buffer as ArrayBuffer);
+    worker.outputBuffers.back(output.ack(batch.lines).lines);
     wake(worker);
   };
   return { worker, posted, ack };
@@ -95,7 +99,7 @@ async function until(done: () => boolean): Promise<void> {
 }
 const offsetsIn = (batch: Batch) =>
   new TextDecoder()
-    .decode(batch.lines)
+    .decode(linesOf(batch))
     .split("\n")
     .filter(Boolean)
     .map((line) => JSON.parse(line).record.data._kafka_offset as number);
@@ -112,11 +116,11 @@ test("a fetch's lines wait for acks: never more than maxBatchesInFlight batches 
   expect(worker.inFlight).toBe(2);
   expect(fetched).toBe(false);
   const [first, second] = posted as [Batch, Batch];
-  const lineBytes = first.lines.length / offsetsIn(first).length;
-  expect(first.lines.length).toBeGreaterThanOrEqual(PendingBatch.firstBatchBytes);
-  expect(first.lines.length).toBeLessThan(PendingBatch.firstBatchBytes + lineBytes);
-  expect(second.lines.length).toBeGreaterThanOrEqual(maxBatchBytes);
-  expect(second.lines.length).toBeLessThan(maxBatchBytes + lineBytes);
+  const lineBytes = linesOf(first).length / offsetsIn(first).length;
+  expect(linesOf(first).length).toBeGreaterThanOrEqual(PendingBatch.firstBatchBytes);
+  expect(linesOf(first).length).toBeLessThan(PendingBatch.firstBatchBytes + lineBytes);
+  expect(linesOf(second).length).toBeGreaterThanOrEqual(maxBatchBytes);
+  expect(linesOf(second).length).toBeLessThan(maxBatchBytes + lineBytes);
 
   // Each ack lets exactly one more batch out, until the fetch's records are all written. A batch
   // is read before its ack, which hands its buffer back to be written again.

@@ -11,6 +11,7 @@ import { fetchOnce } from "../../src/worker/fetching.ts";
 import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
 import { stallLimitMs, watchForStalls } from "../../src/worker/partition-errors.ts";
 import { fetchNode, followReplica, replicaLeaseMs } from "../../src/worker/read-replica.ts";
+import { WorkerOutput } from "../../src/pool/worker-output.ts";
 import { RetryBudget } from "../../src/retry.ts";
 import { batchesOf } from "../support/columns.ts";
 import {
@@ -117,6 +118,8 @@ function setUp(budgetMs = 60_000) {
     (message) => posted.push(message),
   );
   const position = (partition: number): Position => worker.positions[partition]!;
+  /** The main thread's view of the worker's output buffers (no batch is acked here: none is written over). */
+  const output = new WorkerOutput();
   /** One round of the worker's loop: fetch what is ready (not backing off). */
   const round = () =>
     fetchOnce(
@@ -127,7 +130,7 @@ function setUp(budgetMs = 60_000) {
   const emitted = (partition: number) =>
     posted
       .filter((m): m is Batch => m.type === "batch")
-      .flatMap((b) => new TextDecoder().decode(b.lines).split("\n").filter(Boolean))
+      .flatMap((b) => new TextDecoder().decode(output.bytes(b.lines)).split("\n").filter(Boolean))
       .map((line) => JSON.parse(line).record.data)
       .filter((data) => data._kafka_partition === partition)
       .map((data) => data._kafka_offset as number);

@@ -12,11 +12,11 @@ import { readBatches } from "../../src/kafka/record-batches.ts";
 import type { FetchedBatch } from "../../src/kafka/records.ts";
 import { fetchOnce } from "../../src/worker/fetching.ts";
 import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
+import { WorkerOutput } from "../../src/pool/worker-output.ts";
 import {
   type FetchedPartition,
   type FetchRequest,
   newWorkerState,
-  spareBuffer,
   type TopicInfo,
   type WorkerClient,
 } from "../../src/worker/state.ts";
@@ -74,7 +74,9 @@ const client: WorkerClient = {
 };
 
 test("records before a batch that does not decompress are written; then the read fails naming the batch", async () => {
-  const posted: Batch[] = [];
+  const posted: string[] = [];
+  const output = new WorkerOutput();
+  const batches: Batch[] = [];
   const start = {
     type: "start",
     decode: { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" },
@@ -95,10 +97,11 @@ test("records before a batch that does not decompress are written; then the read
     () => client,
     (message: FromWorker) => {
       if (message.type !== "batch") return;
-      posted.push(message);
+      batches.push(message);
+      posted.push(new TextDecoder().decode(output.bytes(message.lines)));
       // The main thread's ack, at once.
       worker.inFlight--;
-      spareBuffer(worker, message.lines.buffer as ArrayBuffer);
+      worker.outputBuffers.back(output.ack(message.lines).lines);
     },
   );
   const [position] = worker.positions;
@@ -112,10 +115,10 @@ test("records before a batch that does not decompress are written; then the read
   expect(failure?.message).toStartWith(
     "orders partition 0: the record batch holding offset 2 cannot be read (the batch at offset 2 does not decompress",
   );
-  const lines = posted.flatMap((batch) => new TextDecoder().decode(batch.lines).split("\n").filter(Boolean));
+  const lines = posted.flatMap((text) => text.split("\n").filter(Boolean));
   expect(lines.map((line) => JSON.parse(line).record.data.offset)).toEqual([0, 1]);
   // The checkpoint moved up to the unreadable batch, not past it.
-  expect(posted.map((batch) => batch.positions.map(([, , next]) => next))).toEqual([[2]]);
+  expect(batches.map((batch) => batch.positions.map(([, , next]) => next))).toEqual([[2]]);
   expect(position?.next).toBe(2);
   expect(position?.oneBatch).toBe(true);
   // The second fetch asked for one batch, from the unreadable one.
