@@ -5,52 +5,21 @@
  * untilRoomForBatch). A fake client and a main thread that acks by hand: no broker.
  */
 import { expect, test } from "bun:test";
-import { fetchOnce } from "../../src/worker/fetching.ts";
-import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
-import { PendingBatch } from "../../src/worker/pending-batch.ts";
-import { batchesOf } from "../support/columns.ts";
 import { WorkerOutput } from "../../src/pool/worker-output.ts";
-import {
-  newWorkerState,
-  wake,
-  type FetchedPartition,
-  type TopicInfo,
-  type WorkerClient,
-} from "../../src/worker/state.ts";
+import { fetchOnce } from "../../src/worker/fetching.ts";
+import type { Batch, FromWorker } from "../../src/worker/messages.ts";
+import { PendingBatch } from "../../src/worker/pending-batch.ts";
+import { newWorkerState, wake } from "../../src/worker/state.ts";
+import { batchesOf } from "../support/columns.ts";
+import { onePartitionClient, startOnePartition } from "../support/one-partition.ts";
 
-const topic = "orders";
-const topicId = "id-orders";
 const records = 3_000;
 const value = new TextEncoder().encode(JSON.stringify({ order: "x".repeat(480) }));
 
 /** One partition whose first fetch returns all of its records. */
-const client: WorkerClient = {
-  async fetch(): Promise<FetchedPartition[]> {
-    return [
-      {
-        topicId,
-        partition: 0,
-        error: null,
-        highWatermark: records,
-        logStartOffset: 0,
-        logAppendTime: false,
-        batches: batchesOf(
-          Array.from({ length: records }, (_, offset) => ({ offset, timestamp: 1_700_000_000_000, value })),
-        ),
-        nextOffset: records,
-        fetchedBytes: 0,
-        preferredReadReplica: -1,
-      },
-    ];
-  },
-  async offsets(): Promise<Map<number, number>> {
-    throw new Error("not asked");
-  },
-  async describeTopics(): Promise<Map<string, TopicInfo>> {
-    throw new Error("not asked");
-  },
-  async close(): Promise<void> {},
-};
+const client = onePartitionClient(records, () =>
+  batchesOf(Array.from({ length: records }, (_, offset) => ({ offset, timestamp: 1_700_000_000_000, value }))),
+);
 
 const maxBatchBytes = 256 << 10;
 
@@ -60,21 +29,7 @@ const linesOf = (batch: Batch) => output.bytes(batch.lines);
 
 function setUp() {
   const posted: Batch[] = [];
-  const start = {
-    type: "start",
-    decode: { keyFormat: "auto", valueFormat: "auto", onDecodeError: "fail" },
-    assignments: [{ topic, topicId, partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: records }],
-    tuning: {
-      maxWaitMs: 100,
-      maxBytes: 1 << 20,
-      partitionMaxBytes: 1 << 20,
-      maxBatchesInFlight: 2,
-      maxBatchRecords: 100_000,
-      maxBatchBytes,
-    },
-    retryBudgetMs: 60_000,
-    onOutOfRange: "fail",
-  } as unknown as WorkerStart;
+  const start = startOnePartition(records, { maxBatchBytes });
   const worker = newWorkerState(
     start,
     () => client,

@@ -10,20 +10,13 @@ import { expect, test } from "bun:test";
 import { ConfigError } from "../../src/errors.ts";
 import { readBatches } from "../../src/kafka/record-batches.ts";
 import type { FetchedBatch } from "../../src/kafka/records.ts";
-import { fetchOnce } from "../../src/worker/fetching.ts";
-import type { Batch, FromWorker, WorkerStart } from "../../src/worker/messages.ts";
 import { WorkerOutput } from "../../src/pool/worker-output.ts";
-import {
-  type FetchedPartition,
-  type FetchRequest,
-  newWorkerState,
-  type TopicInfo,
-  type WorkerClient,
-} from "../../src/worker/state.ts";
+import { fetchOnce } from "../../src/worker/fetching.ts";
+import type { Batch, FromWorker } from "../../src/worker/messages.ts";
+import { type FetchRequest, newWorkerState } from "../../src/worker/state.ts";
+import { onePartitionClient, startOnePartition } from "../support/one-partition.ts";
 import { recordBatch } from "../support/record-batch.ts";
 
-const topic = "orders";
-const topicId = "id-orders";
 const value = (offset: number) => JSON.stringify({ offset });
 const log = Buffer.concat([
   recordBatch({ firstOffset: 0, records: [{ value: value(0) }, { value: value(1) }] }),
@@ -45,53 +38,16 @@ function batchesFrom(offset: number, maxBytes: number): FetchedBatch[] {
 }
 
 const requests: FetchRequest[] = [];
-const client: WorkerClient = {
-  async fetch(request: FetchRequest): Promise<FetchedPartition[]> {
-    requests.push(request);
-    const offset = request.partitions[0]?.offset ?? 0;
-    return [
-      {
-        topicId,
-        partition: 0,
-        error: null,
-        highWatermark: 6,
-        logStartOffset: 0,
-        logAppendTime: false,
-        batches: batchesFrom(offset, request.maxBytes),
-        nextOffset: 6,
-        fetchedBytes: log.length,
-        preferredReadReplica: -1,
-      },
-    ];
-  },
-  async offsets(): Promise<Map<number, number>> {
-    throw new Error("not asked");
-  },
-  async describeTopics(): Promise<Map<string, TopicInfo>> {
-    throw new Error("not asked");
-  },
-  async close(): Promise<void> {},
-};
+const client = onePartitionClient(6, (request) => {
+  requests.push(request);
+  return batchesFrom(request.partitions[0]?.offset ?? 0, request.maxBytes);
+});
 
 test("records before a batch that does not decompress are written; then the read fails naming the batch", async () => {
   const posted: string[] = [];
   const output = new WorkerOutput();
   const batches: Batch[] = [];
-  const start = {
-    type: "start",
-    decode: { keyFormat: "auto", valueFormat: "auto", onDecodeError: "emit_raw" },
-    assignments: [{ topic, topicId, partition: 0, leader: 1, leaderEpoch: 0, from: 0, to: 6 }],
-    tuning: {
-      maxWaitMs: 100,
-      maxBytes: 1 << 20,
-      partitionMaxBytes: 1 << 20,
-      maxBatchesInFlight: 2,
-      maxBatchRecords: 100_000,
-      maxBatchBytes: 1 << 20,
-    },
-    retryBudgetMs: 60_000,
-    onOutOfRange: "fail",
-  } as unknown as WorkerStart;
+  const start = startOnePartition(6, { onDecodeError: "emit_raw" });
   const worker = newWorkerState(
     start,
     () => client,
