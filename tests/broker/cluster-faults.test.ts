@@ -14,6 +14,7 @@ import { until } from "../support/wait.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { openSync, readSync, writeSync, closeSync } from "node:fs";
 import { join } from "node:path";
+import { crc32c } from "@platformatic/kafka";
 import {
   readMultiCluster,
   downCluster,
@@ -342,10 +343,17 @@ describe("a three-broker cluster (source)", () => {
   }, 120_000);
 
   // gzip: the batch no longer decompresses; none: only its CRC-32C tells (the bytes still parse).
-  test.each(["gzip", "none"])(
+  // "gzip, its CRC-32C recomputed": the fetch is read, and the batch found bad only when its records
+  // are (a batch at a time, as they are written: src/worker/fetching.ts).
+  test.each([
+    ["gzip", false],
+    ["none", false],
+    ["gzip, its CRC-32C recomputed", true],
+  ] as const)(
     "a corrupt batch (compression %s) fails the read naming topic, partition and offset, after every record before it",
-    async (compression) => {
-      const topic = uniqueTopic(`corrupt-${compression}`);
+    async (name, recomputeCrc) => {
+      const compression = name.startsWith("gzip") ? "gzip" : "none";
+      const topic = uniqueTopic(`corrupt-${compression}${recomputeCrc ? "-crc" : ""}`);
       // One replica, so that the one copy corrupted below is the one served; the broker stores the batches as compressed here.
       await createTopic(bootstrap, topic, 2, {
         replicas: 1,
@@ -369,6 +377,7 @@ describe("a three-broker cluster (source)", () => {
           `${topic}-0`,
           "00000000000000000000.log",
         ),
+        recomputeCrc,
       );
 
       const result = await run(runner, [
@@ -387,6 +396,7 @@ describe("a three-broker cluster (source)", () => {
       );
       if (compression === "none")
         expect(errors[0]!.trace.error.message).toContain("(the batch at offset 10 fails its CRC-32C check)");
+      if (recomputeCrc) expect(errors[0]!.trace.error.message).toContain("(the batch at offset 10 does not decompress");
       const read = result.messages
         .filter((m) => m.type === "RECORD")
         .map((m) => [m.record.data._meta.partition, m.record.data._meta.offset]);
@@ -571,8 +581,9 @@ describe("rack-aware fetching on a three-broker cluster (source)", () => {
  * Overwrites bytes inside the (compressed or not) records of a segment's second batch (the broker serves
  * its page cache, so the change is what a fetch gets). A batch: baseOffset (8 bytes), length (4),
  * then `length` bytes of which the first 49 are its header and the rest the compressed records.
+ * With `recomputeCrc`, the batch's CRC-32C is written anew for the bytes as they now are.
  */
-function corruptSecondBatch(segment: string): void {
+function corruptSecondBatch(segment: string, recomputeCrc = false): void {
   const fd = openSync(segment, "r+");
   try {
     const head = Buffer.alloc(12);
@@ -582,6 +593,14 @@ function corruptSecondBatch(segment: string): void {
     const records = second + 12 + 49;
     const length = head.readInt32BE(8) - 49;
     writeSync(fd, Buffer.alloc(Math.min(16, length - 8), 0xff), 0, Math.min(16, length - 8), records + 4);
+    if (recomputeCrc) {
+      // The CRC-32C (at 17 from the batch's start) covers everything from its attributes (at 21) on.
+      const covered = Buffer.alloc(head.readInt32BE(8) - 9);
+      readSync(fd, covered, 0, covered.length, second + 21);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32c(covered));
+      writeSync(fd, crc, 0, 4, second + 17);
+    }
   } finally {
     closeSync(fd);
   }
