@@ -11,6 +11,7 @@ import {
   type BatchHeader,
   type BatchRecord,
   isControl,
+  lastOffset,
   logAppendTimeFlag,
   type OpenBatch,
   readBatches,
@@ -59,7 +60,7 @@ export function toFetchedPartition(topicId: string, p: RawFetchPartition): Fetch
   const aborted = new AbortedTransactions(p.abortedTransactions ?? []);
   if (p.recordBytes !== null) {
     readBatches(p.recordBytes, (batch, open) => {
-      nextOffset = batch.firstOffset + batch.lastOffsetDelta + 1;
+      nextOffset = lastOffset(batch) + 1;
       if (aborted.drops(batch, open)) return;
       logAppendTime = (batch.attributes & logAppendTimeFlag) !== 0;
       batches.push({ header: batch, open });
@@ -107,8 +108,8 @@ class AbortedTransactions {
   drops(batch: BatchHeader, open: () => OpenBatch): boolean {
     const control = isControl(batch);
     if (batch.producerId < 0) return control;
-    const lastOffset = batch.firstOffset + batch.lastOffsetDelta;
-    for (let first = this.#pending[0]; first && first.firstOffset <= lastOffset; first = this.#pending[0]) {
+    const last = lastOffset(batch);
+    for (let first = this.#pending[0]; first && first.firstOffset <= last; first = this.#pending[0]) {
       this.#pending.shift();
       this.#open.add(first.producerId);
     }

@@ -7,9 +7,9 @@
  * process until a forced collection gives it back: left to itself a read peaks ~12 MiB higher (a
  * zstd read ~70 MiB). Bytes freed at once (release-bytes.ts: socket chunks, Bun's zstd batches)
  * count as well: their pages stay with the allocator until a forced collection, which also gives
- * those back (0014). A full collection costs ~6 ms with a worker's heap
- * (docs/decisions/0013); every `everyBytes` it costs a few % of the CPU (docs/decisions/0010).
- * Bun only: Deno's collector is not reachable without flags.
+ * those back (0014). A full collection costs a few ms with a worker's heap (docs/decisions/0013);
+ * every `everyBytes` it costs a few % of the CPU (docs/decisions/0010). Bun only: Deno's collector
+ * is not reachable without flags.
  */
 const bunRuntime = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
 

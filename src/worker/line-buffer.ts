@@ -46,19 +46,18 @@ export class LineBuffer {
   }
 
   /**
-   * A non-negative integer's decimal digits (offsets, partitions: below 2^53). An offset is
-   * written twice a line and the next line's is usually one more, so the digits of the last value
-   * are kept and counted up in place rather than divided out again.
+   * A non-negative integer's decimal digits (offsets, partitions: below 2^53). A fast-lane line
+   * counts its offset up in place (line-trailer.ts): this writes them only when that cannot.
    */
   putInteger(value: number): void {
-    const digits = lastDigits.of(value);
-    const count = digits.length;
+    const at = decimalDigits(value);
+    const count = digits.length - at;
     this.reserve(count);
     const bytes = this.bytes;
-    const at = this.length;
+    const length = this.length;
     // A byte loop: for a handful of bytes it is cheaper than set() and the subarray it needs.
-    for (let i = 0; i < count; i++) bytes[at + i] = digits.bytes[digits.start + i] as number;
-    this.length = at + count;
+    for (let i = 0; i < count; i++) bytes[length + i] = digits[at + i] as number;
+    this.length = length + count;
   }
 
   /** A string as UTF-8 (lines the general path wrote as text). */
@@ -67,7 +66,7 @@ export class LineBuffer {
     this.length += encoder.encodeInto(text, this.bytes.subarray(this.length)).written;
   }
 
-  /** The bytes written, as a view on the buffer that is transferred with them. */
+  /** The bytes written, as a view on the buffer that goes to the main thread with them. */
   take(): Uint8Array {
     const written = this.bytes.subarray(0, this.length);
     this.length = 0;
@@ -75,53 +74,24 @@ export class LineBuffer {
   }
 }
 
-/** The decimal digits of the last integer written, right-aligned in a small buffer. */
-class DecimalDigits {
-  /** 2^53 has 16 digits; one more for a carry. */
-  readonly bytes = new Uint8Array(17);
-  start = this.bytes.length;
-  // No value yet: NaN equals nothing, and neither does NaN + 1.
-  #value = Number.NaN;
+/** 2^53 has 16 decimal digits. */
+const digits = new Uint8Array(16);
 
-  get length(): number {
-    return this.bytes.length - this.start;
+/** Writes `value`'s digits right-aligned in `digits`; returns where they start. */
+function decimalDigits(value: number): number {
+  let at = digits.length;
+  // Below 2^31, integer arithmetic; above, % and the division after it, which are exact below 2^53.
+  let rest = value;
+  while (rest > 0x7fffffff) {
+    const digit = rest % 10;
+    digits[--at] = 0x30 + digit;
+    rest = (rest - digit) / 10;
   }
-
-  /** Sets the digits to `value`'s and returns this. */
-  of(value: number): DecimalDigits {
-    if (value === this.#value) return this;
-    if (value === this.#value + 1) this.#increment();
-    else this.#write(value);
-    this.#value = value;
-    return this;
-  }
-
-  #increment(): void {
-    const bytes = this.bytes;
-    let at = bytes.length - 1;
-    while (at >= this.start && bytes[at] === 0x39) bytes[at--] = 0x30;
-    if (at >= this.start) bytes[at] = (bytes[at] as number) + 1;
-    else bytes[--this.start] = 0x31;
-  }
-
-  #write(value: number): void {
-    const bytes = this.bytes;
-    let at = bytes.length;
-    // Below 2^31, integer arithmetic; above, % and the division after it, which are exact below 2^53.
-    let rest = value;
-    while (rest > 0x7fffffff) {
-      const digit = rest % 10;
-      bytes[--at] = 0x30 + digit;
-      rest = (rest - digit) / 10;
-    }
-    let small = rest | 0;
-    do {
-      const tenth = (small / 10) | 0;
-      bytes[--at] = 0x30 + small - tenth * 10;
-      small = tenth;
-    } while (small > 0);
-    this.start = at;
-  }
+  let small = rest | 0;
+  do {
+    const tenth = (small / 10) | 0;
+    digits[--at] = 0x30 + small - tenth * 10;
+    small = tenth;
+  } while (small > 0);
+  return at;
 }
-
-const lastDigits = new DecimalDigits();

@@ -4,7 +4,7 @@ import { LineBuffer } from "../../src/worker/line-buffer.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
-describe("LineBuffer.putInteger counts up from the last value it wrote", () => {
+describe("LineBuffer.putInteger writes each value's digits", () => {
   test("each offset twice, then the next, across every carry (9 → 10, 999 → 1000, 2^31)", () => {
     for (const first of [0, 8, 95, 998, 99_999_998, 2 ** 31 - 3, 2 ** 53 - 12]) {
       const out = new LineBuffer(new ArrayBuffer(8));
